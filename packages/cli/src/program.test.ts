@@ -1,0 +1,60 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from './program.js';
+
+const coreSource = pathToFileURL(resolve(dirname(fileURLToPath(import.meta.url)), '../../core/src/index.ts')).href;
+let root: string;
+
+function capture() {
+  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  return io;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'alertkit-cli-'));
+  const dir = join(root, 'ssh-failures');
+  await mkdir(join(dir, 'dist'), { recursive: true });
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'alert-ssh-failures', version: '0.2.0', exports: { '.': { default: './dist/index.js' } } }));
+  await writeFile(
+    join(dir, 'dist', 'index.js'),
+    `import { defineAlert } from ${JSON.stringify(coreSource)};
+export const alert = defineAlert({ name: 'ssh-failures', description: 'd', severity: 'WARNING', category: 'bruteforce',
+  criteria: { query: { type: 'bool', must: [{ type: 'exists', field: 'summary' }] }, window: { minutes: 2 } },
+  aggregate: { field: 'details.sourceipaddress', threshold: 10 }, onAggregation: () => ({ summary: 's' }) });`,
+  );
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('alertkit list / validate', () => {
+  it('lists alerts with kind, schedule, window and version', async () => {
+    const io = capture();
+    expect(await main(['list', '--alerts', root], io)).toBe(0);
+    expect(io.stdout).toMatch(/^ALERT\s+PACKAGE\s+VERSION/);
+    expect(io.stdout).toMatch(/ssh-failures\s+alert-ssh-failures\s+0\.2\.0\s+aggregation\s+every 1m\s+2 minutes\s+WARNING\s+AlertSshFailures/);
+  });
+
+  it('validates and counts', async () => {
+    const io = capture();
+    expect(await main(['validate', '--alerts', root], io)).toBe(0);
+    expect(io.stdout).toContain('ok  alert-ssh-failures@0.2.0');
+    expect(io.stdout).toContain('1 alert valid');
+  });
+
+  it('prints help, and fails clearly on an unknown command or a missing directory', async () => {
+    const help = capture();
+    expect(await main(['--help'], help)).toBe(0);
+    expect(help.stdout).toContain('Usage: alertkit');
+    const unknown = capture();
+    expect(await main(['explode'], unknown)).toBe(1);
+    expect(unknown.stderr).toContain("unknown command 'explode'");
+    const missing = capture();
+    expect(await main(['list', '--alerts', join(root, 'nope')], missing)).toBe(1);
+    expect(missing.stderr).toMatch(/^alertkit: .*ENOENT/);
+  });
+});

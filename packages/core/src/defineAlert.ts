@@ -1,0 +1,217 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { durationToMs, type Duration } from './duration.js';
+import { AlertkitError } from './errors.js';
+import type { JsonObject, StoredEvent } from './event.js';
+import type { AggregationSpec, BoolClause, Criteria } from './query.js';
+import { isSeverity, type Severity } from './severity.js';
+
+/** When an alert runs: every N (`'1m'`, `'30s'`) or a cron expression (UTC). */
+export type Schedule = { every: string } | { cron: string };
+
+/** Something that yields criteria: the plain data, or a builder from `@alertkit/query`. */
+export type CriteriaLike = Criteria | { build(): Criteria };
+
+/** What a reaction returns to raise an alert: the summary is required, the rest defaults to the declaration. */
+export interface AlertDraft {
+  summary: string;
+  severity?: Severity;
+  category?: string;
+  tags?: string[];
+  /** Events the alert carries; defaults to the event (onEvent) or the group's samples (onAggregation). */
+  events?: StoredEvent[];
+  url?: string;
+  channel?: string | null;
+  /** Overrides MozDef's notify rule (false for NOTICE/INFO without a channel). */
+  notifyMozdefbot?: boolean;
+  /** Extra fields appended to the alert document (e.g. geomodel's `details`). */
+  extra?: JsonObject;
+}
+
+/** A group handed to `onAggregation` (MozDef's aggregation dict). */
+export interface AggregationGroup {
+  /** The grouped value. */
+  value: string | number | boolean;
+  /** Number of events in the group. */
+  count: number;
+  /** The first `samples` events of the group, in store order. */
+  events: StoredEvent[];
+  /** Every event of the group, in store order (all of them are tagged). */
+  allEvents: StoredEvent[];
+}
+
+/** What every reaction receives besides its matches. */
+export interface ReactionContext<TConfig> {
+  /** The alert's validated config (defaults merged with the installation's overrides). */
+  config: TConfig;
+  /** The run's `now` (the end of the window). */
+  now: Date;
+  /** The alert being run. */
+  alert: AlertDefinition<TConfig>;
+}
+
+type ReactionResult = AlertDraft | null | undefined;
+
+/** 1:1 alerts: each matching event may raise an alert. */
+export interface EventReaction<TConfig> {
+  onEvent(event: StoredEvent, context: ReactionContext<TConfig>): ReactionResult;
+  aggregate?: never;
+  onAggregation?: never;
+  onNoEvent?: never;
+}
+
+/** M:1 alerts: matches grouped by a field; groups at or above the threshold may raise an alert. */
+export interface AggregationReaction<TConfig> {
+  /** Group by this field; `samples` defaults to 5 (MozDef's samplesLimit). */
+  aggregate:
+    | (Omit<AggregationSpec, 'samples'> & { samples?: number })
+    | ((config: TConfig) => Omit<AggregationSpec, 'samples'> & { samples?: number });
+  onAggregation(group: AggregationGroup, context: ReactionContext<TConfig>): ReactionResult;
+  onEvent?: never;
+  onNoEvent?: never;
+}
+
+/** Dead-man alerts: alert when nothing matched in the window. */
+export interface NoEventReaction<TConfig> {
+  onNoEvent(context: ReactionContext<TConfig>): ReactionResult;
+  onEvent?: never;
+  aggregate?: never;
+  onAggregation?: never;
+}
+
+/** The three kinds of alert. */
+export type AlertKind = 'event' | 'aggregation' | 'deadman';
+
+/** Everything an alert declares, before its reaction. */
+export interface AlertDeclaration<TConfig> {
+  /** Kebab-case name, e.g. `bruteforce-ssh`; its package is `alert-<name>`. */
+  name: string;
+  /** MozDef class name written to `classname` and `alert_names`; derived from the name by default (`AlertBruteforceSsh`). */
+  classname?: string;
+  /** One sentence: what the alert detects. */
+  description: string;
+  /** When it runs; default every minute, as MozDef's schedules. */
+  schedule?: Schedule;
+  /** Default severity of the alerts it raises. */
+  severity: Severity;
+  /** Default category. */
+  category: string;
+  /** Default tags. */
+  tags?: readonly string[];
+  /** Typed config: any Standard Schema (zod, valibot, ...) with defaults. */
+  config?: StandardSchemaV1<unknown, TConfig>;
+  /** The events it looks at; a function when they depend on config. */
+  criteria: CriteriaLike | ((config: TConfig) => CriteriaLike);
+}
+
+/** The input of {@link defineAlert}: a declaration plus exactly one reaction. */
+export type AlertInput<TConfig> = AlertDeclaration<TConfig> &
+  (EventReaction<TConfig> | AggregationReaction<TConfig> | NoEventReaction<TConfig>);
+
+/** A declared, validated alert. */
+export type AlertDefinition<TConfig = unknown> = AlertInput<TConfig> & {
+  readonly classname: string;
+  readonly kind: AlertKind;
+  readonly schedule: Schedule;
+  readonly tags: readonly string[];
+  /** Marks the object as produced by `defineAlert` (checked when alerts are loaded). */
+  readonly __alertkit: 1;
+};
+
+const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/** MozDef-style class name of an alert name: `bruteforce-ssh` -> `AlertBruteforceSsh`. */
+export function classnameOf(name: string): string {
+  return 'Alert' + name.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
+function fail(name: string, message: string): never {
+  throw new AlertkitError('ALERT_INVALID', `alert "${name}": ${message}`, { details: { alert: name } });
+}
+
+/**
+ * Declares an alert. Checks the declaration at once and throws an `ALERT_INVALID` error that
+ * names the alert and the field when something is wrong.
+ *
+ * @example
+ * export const alert = defineAlert({
+ *   name: 'failed-logins',
+ *   description: 'Many failed logins for one user',
+ *   severity: 'NOTICE',
+ *   category: 'authentication',
+ *   tags: ['auth'],
+ *   criteria: search({ minutes: 5 }).must(match('category', 'authentication')),
+ *   aggregate: { field: 'details.username', threshold: 10 },
+ *   onAggregation: (group) => ({ summary: `${group.count} failed logins for ${group.value}` }),
+ * });
+ */
+export function defineAlert<TConfig = Record<string, never>>(
+  input: AlertInput<TConfig>,
+): AlertDefinition<TConfig> {
+  const name = typeof input.name === 'string' ? input.name : String(input.name);
+  if (!KEBAB.test(name)) fail(name, `name must be kebab-case (e.g. "bruteforce-ssh"), got "${name}"`);
+  if (typeof input.description !== 'string' || input.description.trim() === '') {
+    fail(name, 'description must be a non-empty string');
+  }
+  if (!isSeverity(input.severity)) {
+    fail(name, `severity must be one of DEBUG, INFO, NOTICE, WARNING, ERROR, CRITICAL, ALERT, EMERGENCY, got "${String(input.severity)}"`);
+  }
+  if (typeof input.category !== 'string' || input.category === '') fail(name, 'category must be a non-empty string');
+  const tags: readonly string[] = input.tags ?? [];
+  if (!Array.isArray(input.tags ?? []) || tags.some((t) => typeof t !== 'string' || t === '')) {
+    fail(name, 'tags must be an array of non-empty strings');
+  }
+  const classname = input.classname ?? classnameOf(name);
+  if (typeof classname !== 'string' || classname === '') fail(name, 'classname must be a non-empty string');
+
+  const reactions = (['onEvent', 'onAggregation', 'onNoEvent'] as const).filter(
+    (key) => typeof (input as unknown as Record<string, unknown>)[key] === 'function',
+  );
+  if (reactions.length !== 1) {
+    fail(name, `needs exactly one reaction (onEvent, onAggregation or onNoEvent), got ${reactions.length === 0 ? 'none' : reactions.join(', ')}`);
+  }
+  const kind: AlertKind =
+    reactions[0] === 'onEvent' ? 'event' : reactions[0] === 'onAggregation' ? 'aggregation' : 'deadman';
+  if (kind === 'aggregation' && !('aggregate' in input && input.aggregate)) {
+    fail(name, 'onAggregation needs `aggregate: { field, threshold }`');
+  }
+  if (kind !== 'aggregation' && 'aggregate' in input && input.aggregate !== undefined) {
+    fail(name, '`aggregate` is only for alerts with onAggregation');
+  }
+  if (typeof input.criteria !== 'function') validateCriteria(name, resolveCriteria(input.criteria));
+
+  const schedule = input.schedule ?? { every: '1m' };
+  return Object.freeze({ ...input, name, classname, kind, schedule, tags: Object.freeze([...tags]), __alertkit: 1 as const });
+}
+
+/** Plain criteria from criteria data or a builder. */
+export function resolveCriteria(criteria: CriteriaLike): Criteria {
+  return 'build' in criteria && typeof criteria.build === 'function' ? criteria.build() : (criteria as Criteria);
+}
+
+function validateCriteria(name: string, criteria: Criteria): void {
+  if (criteria === null || typeof criteria !== 'object' || criteria.query?.type !== 'bool') {
+    fail(name, 'criteria must be a query (a bool clause with must / must_not / should)');
+  }
+  const q: BoolClause = criteria.query;
+  const clauses = (q.must?.length ?? 0) + (q.mustNot?.length ?? 0) + (q.should?.length ?? 0) + (q.filter?.length ?? 0);
+  // MozDef's SearchQuery refuses a query with only a time window; so do we.
+  if (clauses === 0) fail(name, 'criteria must have at least one must, must_not or should clause');
+  if (criteria.window !== undefined) {
+    try {
+      if (durationToMs(criteria.window) <= 0) fail(name, 'the time window must be longer than zero');
+    } catch (error) {
+      if (error instanceof AlertkitError && error.code === 'ALERT_INVALID') throw error;
+      fail(name, `bad time window: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** True for an object made by {@link defineAlert} (also across copies of core). */
+export function isAlertDefinition(value: unknown): value is AlertDefinition<unknown> {
+  return typeof value === 'object' && value !== null && (value as { __alertkit?: unknown }).__alertkit === 1;
+}
+
+/** The alert's time window, when its criteria do not depend on config. */
+export function windowOf(alert: AlertDefinition<unknown>): Duration | undefined {
+  return typeof alert.criteria === 'function' ? undefined : resolveCriteria(alert.criteria).window;
+}

@@ -1,0 +1,82 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AlertkitError, isAlertDefinition, type AlertDefinition } from '@alertkit/core';
+
+/** An alert package found on disk. */
+export interface LoadedAlert {
+  /** The package name, e.g. `alert-bruteforce-ssh`. */
+  packageName: string;
+  version: string;
+  /** The package directory. */
+  dir: string;
+  alert: AlertDefinition<unknown>;
+}
+
+interface PackageJson {
+  name?: string;
+  version?: string;
+  exports?: string | Record<string, unknown>;
+  main?: string;
+}
+
+/** The file a package's `.` export points at for plain Node (the `default` condition). */
+function entryOf(pkg: PackageJson): string {
+  const root = typeof pkg.exports === 'object' ? pkg.exports['.'] : pkg.exports;
+  if (typeof root === 'string') return root;
+  if (root && typeof root === 'object') {
+    const target = (root as Record<string, unknown>)['import'] ?? (root as Record<string, unknown>)['default'];
+    if (typeof target === 'string') return target;
+  }
+  return pkg.main ?? 'index.js';
+}
+
+/**
+ * Loads the alert package in `dir` (its built entry) and checks that it exports an alert made
+ * by `defineAlert` as `alert`.
+ */
+export async function loadAlertPackage(dir: string): Promise<LoadedAlert> {
+  const packageDir = resolve(dir);
+  const manifestPath = join(packageDir, 'package.json');
+  let pkg: PackageJson;
+  try {
+    pkg = JSON.parse(await readFile(manifestPath, 'utf8')) as PackageJson;
+  } catch (cause) {
+    throw new AlertkitError('ALERT_INVALID', `${manifestPath}: cannot read the alert's package.json`, { cause });
+  }
+  const entry = join(packageDir, entryOf(pkg));
+  try {
+    await stat(entry);
+  } catch (cause) {
+    throw new AlertkitError('ALERT_INVALID', `${pkg.name ?? packageDir}: ${entry} does not exist (run \`pnpm build\` first)`, { cause });
+  }
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
+  } catch (cause) {
+    throw new AlertkitError('ALERT_INVALID', `${pkg.name ?? packageDir}: loading ${entry} failed: ${(cause as Error).message}`, { cause });
+  }
+  const alert = module['alert'] ?? module['default'];
+  if (!isAlertDefinition(alert)) {
+    throw new AlertkitError('ALERT_INVALID', `${pkg.name ?? packageDir}: ${entry} does not export an alert made by defineAlert as \`alert\``);
+  }
+  return { packageName: pkg.name ?? packageDir, version: pkg.version ?? '0.0.0', dir: packageDir, alert };
+}
+
+/** Every alert package directly under `alertsDir` (each sub-directory with a package.json), sorted by name. */
+export async function loadAlertsDirectory(alertsDir: string): Promise<LoadedAlert[]> {
+  const entries = await readdir(alertsDir, { withFileTypes: true });
+  const dirs: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory()) continue;
+    const candidate = join(alertsDir, entry.name);
+    try {
+      await stat(join(candidate, 'package.json'));
+      dirs.push(candidate);
+    } catch {
+      // not a package
+    }
+  }
+  dirs.sort();
+  return Promise.all(dirs.map((dir) => loadAlertPackage(dir)));
+}
