@@ -44,7 +44,6 @@ const jsString = (text) => JSON.stringify(text).slice(1, -1).replace(/'/g, "\\'"
 export default function (plop) {
   const root = plop.getDestBasePath();
 
-  plop.setHelper('classname', classnameOf);
   plop.setHelper('js', jsString);
   plop.setHelper('json', (/** @type {unknown} */ value) => JSON.stringify(value));
 
