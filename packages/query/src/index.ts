@@ -12,10 +12,29 @@ export {
   match,
   not,
   phrase,
+  prefix,
   queryString,
   range,
+  regexp,
   search,
   subnet,
   terms,
   wildcard,
 } from './builder.js';
+export type { AggregateOptions, BoolParts, MatchOptions, QueryStringOptions, RangeBounds, RangeValue } from './builder.js';
+export { clausesEqual, criteriaEqual, describeClause, describeCriteria } from './describeCriteria.js';
+export {
+  DEFAULT_MAX_BUCKETS,
+  GROUPS_AGGREGATION,
+  SAMPLES_AGGREGATION,
+  clauseToElasticsearch,
+  toElasticsearch,
+  windowClause,
+} from './toElasticsearch.js';
+export type { ElasticsearchSearchBody, ToElasticsearchOptions } from './toElasticsearch.js';
+export { criteriaFromElasticsearch, fromElasticsearch } from './fromElasticsearch.js';
+export type { SearchBodyCriteria } from './fromElasticsearch.js';
+export { luceneEscape, luceneQuote, luceneRangeBound } from './luceneEscape.js';
+export { cidrContains, cidrFromRange, parseCidr } from './cidr.js';
+export type { CidrBlock } from './cidr.js';
+export { pythonIsoformat } from './isoformat.js';
