@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classnameOf, defineAlert, isAlertDefinition, resolveCriteria } from './defineAlert.js';
+import { z } from 'zod';
+import { classnameOf, defineAlert, isAlertDefinition, resolveCriteria, windowOf } from './defineAlert.js';
 import { isAlertkitError } from './errors.js';
 import type { Criteria } from './query.js';
 
@@ -58,6 +59,9 @@ describe('defineAlert', () => {
     [{ criteria: { query: { type: 'bool' } } }, 'at least one must, must_not or should clause'],
     [{ criteria: { ...criteria, window: { minutes: 0 } } }, 'window must be longer than zero'],
     [{ criteria: { ...criteria, window: { minutes: -1 } } }, 'bad time window'],
+    [{ schedule: { every: '0s' } }, 'schedule.every must be longer than zero'],
+    [{ schedule: { cron: '*/5 * * *' } }, 'schedule.cron "*/5 * * *" must have 5 fields'],
+    [{ config: { parse: () => ({}) } }, 'config must be a Standard Schema'],
   ])('rejects %o with a clear error', (override, message) => {
     const error = errorOf(() =>
       defineAlert({ ...base, ...override, onEvent: () => ({ summary: 'x' }) } as never),
@@ -75,6 +79,36 @@ describe('defineAlert', () => {
     expect(errorOf(() => defineAlert({ ...base, onAggregation: () => null } as never)).message).toContain(
       'onAggregation needs `aggregate',
     );
+  });
+});
+
+describe('defineAlert: schedules, aggregation specs and config-dependent parts', () => {
+  it('keeps a valid cron or interval schedule', () => {
+    expect(defineAlert({ ...base, schedule: { cron: '*/5 * * * *' }, onEvent: () => null }).schedule).toEqual({ cron: '*/5 * * * *' });
+    expect(defineAlert({ ...base, schedule: { every: '30s' }, onEvent: () => null }).schedule).toEqual({ every: '30s' });
+  });
+
+  it.each([
+    [{ field: '', threshold: 1 }, 'aggregate.field must be a dotted field path'],
+    [{ field: 'details..user', threshold: 1 }, 'aggregate.field must be a dotted field path'],
+    [{ field: 'details.user', threshold: 0 }, 'aggregate.threshold must be a whole number >= 1, got 0'],
+    [{ field: 'details.user', threshold: 2.5 }, 'aggregate.threshold must be a whole number >= 1, got 2.5'],
+    [{ field: 'details.user', threshold: 2, samples: 0 }, 'aggregate.samples must be a whole number >= 1, got 0'],
+  ])('rejects the aggregation spec %o', (aggregate, message) => {
+    const error = errorOf(() => defineAlert({ ...base, aggregate, onAggregation: () => null }));
+    expect(error.message).toContain(message);
+  });
+
+  it('accepts criteria and aggregate as functions of the config (checked at run time)', () => {
+    const alert = defineAlert({
+      ...base,
+      config: z.object({ minutes: z.number().default(5), threshold: z.number().default(3) }),
+      criteria: (config) => ({ ...criteria, window: { minutes: config.minutes } }),
+      aggregate: (config) => ({ field: 'details.username', threshold: config.threshold }),
+      onAggregation: (group, { config }) => ({ summary: `${group.count} >= ${config.threshold}` }),
+    });
+    expect(alert.kind).toBe('aggregation');
+    expect(windowOf(alert)).toBeUndefined();
   });
 });
 

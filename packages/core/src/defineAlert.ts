@@ -3,10 +3,18 @@ import { durationToMs, type Duration } from './duration.js';
 import { AlertkitError } from './errors.js';
 import type { JsonObject, StoredEvent } from './event.js';
 import type { AggregationSpec, BoolClause, Criteria } from './query.js';
+import type { AlertHelpers } from './helpers/index.js';
+import { scheduleProblem, type Schedule } from './schedule.js';
 import { isSeverity, type Severity } from './severity.js';
 
-/** When an alert runs: every N (`'1m'`, `'30s'`) or a cron expression (UTC). */
-export type Schedule = { every: string } | { cron: string };
+export type { Schedule };
+
+/**
+ * A function of the alert's config. Declared as a method so that an `AlertDefinition<{...}>` is
+ * still assignable to `AlertDefinition<unknown>` (method parameters are bivariant), which is how
+ * loaders and the runner hold alerts of any config.
+ */
+export type ConfigFunction<TConfig, TResult> = { fn(config: TConfig): TResult }['fn'];
 
 /** Something that yields criteria: the plain data, or a builder from `@alertkit/query`. */
 export type CriteriaLike = Criteria | { build(): Criteria };
@@ -47,9 +55,21 @@ export interface ReactionContext<TConfig> {
   now: Date;
   /** The alert being run. */
   alert: AlertDefinition<TConfig>;
+  /**
+   * MozDef's helpers: `mostCommon`, `valueByPath`, `pyFormat`, `isoformat`, ... and the
+   * reverse-DNS ones (`hostnameFromIp`, `addHostnameToIp`) bound to the run's resolver.
+   */
+  helpers: AlertHelpers;
 }
 
-type ReactionResult = AlertDraft | null | undefined;
+/**
+ * What a reaction returns: an alert draft (which must have a `summary`), or nothing (no alert).
+ * Reactions may be async (e.g. to await `helpers.hostnameFromIp`).
+ */
+export type ReactionResult = AlertDraft | null | undefined | Promise<AlertDraft | null | undefined>;
+
+/** The grouping of an aggregation alert; `samples` defaults to 5 (MozDef's samplesLimit). */
+export type AggregateOptions = Omit<AggregationSpec, 'samples'> & { samples?: number };
 
 /** 1:1 alerts: each matching event may raise an alert. */
 export interface EventReaction<TConfig> {
@@ -61,10 +81,8 @@ export interface EventReaction<TConfig> {
 
 /** M:1 alerts: matches grouped by a field; groups at or above the threshold may raise an alert. */
 export interface AggregationReaction<TConfig> {
-  /** Group by this field; `samples` defaults to 5 (MozDef's samplesLimit). */
-  aggregate:
-    | (Omit<AggregationSpec, 'samples'> & { samples?: number })
-    | ((config: TConfig) => Omit<AggregationSpec, 'samples'> & { samples?: number });
+  /** Group by this field; `samples` defaults to 5 (MozDef's samplesLimit). A function when it depends on config. */
+  aggregate: AggregateOptions | ConfigFunction<TConfig, AggregateOptions>;
   onAggregation(group: AggregationGroup, context: ReactionContext<TConfig>): ReactionResult;
   onEvent?: never;
   onNoEvent?: never;
@@ -89,7 +107,7 @@ export interface AlertDeclaration<TConfig> {
   classname?: string;
   /** One sentence: what the alert detects. */
   description: string;
-  /** When it runs; default every minute, as MozDef's schedules. */
+  /** When it runs: `{ every: '1m' }` or `{ cron: '*\/5 * * * *' }` (UTC); default every minute, as MozDef's schedules. */
   schedule?: Schedule;
   /** Default severity of the alerts it raises. */
   severity: Severity;
@@ -97,10 +115,13 @@ export interface AlertDeclaration<TConfig> {
   category: string;
   /** Default tags. */
   tags?: readonly string[];
-  /** Typed config: any Standard Schema (zod, valibot, ...) with defaults. */
+  /**
+   * Typed config: any Standard Schema (zod, valibot, ...) of an object, with defaults. An
+   * installation overrides values from a file (see `resolveAlertConfig`); reactions get the result.
+   */
   config?: StandardSchemaV1<unknown, TConfig>;
   /** The events it looks at; a function when they depend on config. */
-  criteria: CriteriaLike | ((config: TConfig) => CriteriaLike);
+  criteria: CriteriaLike | ConfigFunction<TConfig, CriteriaLike>;
 }
 
 /** The input of {@link defineAlert}: a declaration plus exactly one reaction. */
@@ -144,7 +165,7 @@ function fail(name: string, message: string): never {
  *   onAggregation: (group) => ({ summary: `${group.count} failed logins for ${group.value}` }),
  * });
  */
-export function defineAlert<TConfig = Record<string, never>>(
+export function defineAlert<TConfig = Record<never, never>>(
   input: AlertInput<TConfig>,
 ): AlertDefinition<TConfig> {
   const name = typeof input.name === 'string' ? input.name : String(input.name);
@@ -177,10 +198,41 @@ export function defineAlert<TConfig = Record<string, never>>(
   if (kind !== 'aggregation' && 'aggregate' in input && input.aggregate !== undefined) {
     fail(name, '`aggregate` is only for alerts with onAggregation');
   }
+  if (kind === 'aggregation' && typeof input.aggregate === 'object') validateAggregate(name, input.aggregate);
   if (typeof input.criteria !== 'function') validateCriteria(name, resolveCriteria(input.criteria));
-
   const schedule = input.schedule ?? { every: '1m' };
+  const problem = scheduleProblem(schedule);
+  if (problem !== undefined) fail(name, problem);
+  if (input.config !== undefined && !isStandardSchema(input.config)) {
+    fail(name, 'config must be a Standard Schema (e.g. a zod object schema with defaults)');
+  }
+
   return Object.freeze({ ...input, name, classname, kind, schedule, tags: Object.freeze([...tags]), __alertkit: 1 as const });
+}
+
+/**
+ * Checks an aggregation spec (also the one a config function returns, at run time): a dotted
+ * field, a threshold of at least 1 and a positive whole number of samples.
+ */
+export function validateAggregate(name: string, aggregate: unknown): AggregationSpec {
+  const spec = (aggregate ?? {}) as Partial<AggregationSpec>;
+  if (typeof spec.field !== 'string' || !/^[^.]+(\.[^.]+)*$/.test(spec.field)) {
+    fail(name, `aggregate.field must be a dotted field path such as "details.sourceipaddress", got ${JSON.stringify(spec.field)}`);
+  }
+  if (typeof spec.threshold !== 'number' || !Number.isInteger(spec.threshold) || spec.threshold < 1) {
+    fail(name, `aggregate.threshold must be a whole number >= 1, got ${JSON.stringify(spec.threshold)}`);
+  }
+  const samples = spec.samples ?? 5;
+  if (typeof samples !== 'number' || !Number.isInteger(samples) || samples < 1) {
+    fail(name, `aggregate.samples must be a whole number >= 1, got ${JSON.stringify(spec.samples)}`);
+  }
+  return { field: spec.field, threshold: spec.threshold, samples };
+}
+
+function isStandardSchema(value: unknown): value is StandardSchemaV1 {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  const props = (value as Partial<StandardSchemaV1>)['~standard'];
+  return typeof props === 'object' && typeof props.validate === 'function';
 }
 
 /** Plain criteria from criteria data or a builder. */
@@ -188,7 +240,8 @@ export function resolveCriteria(criteria: CriteriaLike): Criteria {
   return 'build' in criteria && typeof criteria.build === 'function' ? criteria.build() : (criteria as Criteria);
 }
 
-function validateCriteria(name: string, criteria: Criteria): void {
+/** Checks resolved criteria (also those a config function returns, at run time). */
+export function validateCriteria(name: string, criteria: Criteria): void {
   if (criteria === null || typeof criteria !== 'object' || criteria.query?.type !== 'bool') {
     fail(name, 'criteria must be a query (a bool clause with must / must_not / should)');
   }

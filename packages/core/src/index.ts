@@ -1,6 +1,7 @@
 /**
  * @alertkit/core: the vocabulary of alertkit. Event and alert document types, severities, the
- * query AST, the `Store` interface and `defineAlert`. No engine lives here.
+ * query AST, the `Store` interface, `defineAlert`, `runAlert` (MozDef's run against any `Store`)
+ * and the helpers MozDef's alerts use. No engine lives here.
  */
 export { AlertkitError, isAlertkitError } from './errors.js';
 export type { AlertkitErrorCode } from './errors.js';
@@ -47,8 +48,17 @@ export type {
   Store,
 } from './store.js';
 
-export { classnameOf, defineAlert, isAlertDefinition, resolveCriteria, windowOf } from './defineAlert.js';
+export {
+  classnameOf,
+  defineAlert,
+  isAlertDefinition,
+  resolveCriteria,
+  validateAggregate,
+  validateCriteria,
+  windowOf,
+} from './defineAlert.js';
 export type {
+  AggregateOptions,
   AggregationGroup,
   AggregationReaction,
   AlertDeclaration,
@@ -56,9 +66,44 @@ export type {
   AlertDraft,
   AlertInput,
   AlertKind,
+  ConfigFunction,
   CriteriaLike,
   EventReaction,
   NoEventReaction,
   ReactionContext,
+  ReactionResult,
   Schedule,
 } from './defineAlert.js';
+
+export { scheduleProblem } from './schedule.js';
+
+export { resolveAlertConfig } from './alertConfig.js';
+export type { ConfigIssue } from './alertConfig.js';
+
+export { ALERTS_INDEX, alertId, runAlert } from './runAlert.js';
+export type { AlertDocumentPlugin, RunAlertOptions, RunAlertResult } from './runAlert.js';
+export { aggregationOf, runCriteria } from './runCriteria.js';
+export { buildAlertDocument } from './buildAlertDocument.js';
+
+export {
+  Category,
+  addHostnameToIp,
+  createAlertHelpers,
+  getValueByPath,
+  hostnameFromIp,
+  isPrivateIp,
+  isPyTruthy,
+  isoformat,
+  mostCommon,
+  mozdefMockReverseDns,
+  pyFormat,
+  pyFormatNamed,
+  pyNumber,
+  pyQuote,
+  pyRepr,
+  pyStr,
+  reverseDnsFromTable,
+  systemReverseDns,
+  valueByPath,
+} from './helpers/index.js';
+export type { AddHostnameOptions, AlertHelpers, ReverseDnsResolver, ValueCount } from './helpers/index.js';
