@@ -1,3 +1,6 @@
+import { javaLowerCase } from './javaLowerCase.js';
+import { type StandardTokenType, tokenizeStandard } from './standardTokenizer.js';
+
 /**
  * One token of an analysed text: the entries of Elasticsearch's `_analyze` answer. Offsets are
  * in UTF-16 code units of the input.
@@ -7,35 +10,38 @@ export interface AnalyzedToken {
   start_offset: number;
   end_offset: number;
   /** Lucene's token type: `<ALPHANUM>`, `<NUM>`, `<IDEOGRAPHIC>`, ... */
-  type: string;
+  type: StandardTokenType;
   position: number;
 }
 
-const MAX_TOKEN_LENGTH = 255;
-
 /**
- * Elasticsearch's `standard` analyser: Unicode word segmentation (UAX#29) and lower-casing, no
- * stop words.
- *
- * First version on `Intl.Segmenter`; to be made exact against Lucene's StandardTokenizer (the
- * oracle decides), which differs from ICU in places.
+ * Elasticsearch's `standard` analyser: Lucene 8's StandardTokenizer (its own UAX#29 word-break
+ * grammar, Unicode 9.0, with emoji sequences; words longer than 255 UTF-16 units are cut) and
+ * LowerCaseFilter (Java's per-code-point lower case), no stop words. Checked token for token
+ * against Lucene itself by `src/oracle.test.ts`.
  */
 export function analyze(text: string): AnalyzedToken[] {
   const out: AnalyzedToken[] = [];
-  const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
-  let position = 0;
-  for (const segment of segmenter.segment(text)) {
-    if (!segment.isWordLike) continue;
-    for (let start = 0; start < segment.segment.length; start += MAX_TOKEN_LENGTH) {
-      const piece = segment.segment.slice(start, start + MAX_TOKEN_LENGTH);
-      out.push({
-        token: piece.toLowerCase(),
-        start_offset: segment.index + start,
-        end_offset: segment.index + start + piece.length,
-        type: /^\d+$/.test(piece) ? '<NUM>' : '<ALPHANUM>',
-        position: position++,
-      });
-    }
-  }
+  tokenizeStandard(text, (start, end, type) => {
+    out.push({
+      token: javaLowerCase(text, start, end),
+      start_offset: start,
+      end_offset: end,
+      type,
+      position: out.length,
+    });
+  });
+  return out;
+}
+
+/**
+ * Only the lower-cased token texts of {@link analyze}, in position order: what ingest and `match`
+ * need, without an object per token.
+ */
+export function analyzeToTerms(text: string): string[] {
+  const out: string[] = [];
+  tokenizeStandard(text, (start, end) => {
+    out.push(javaLowerCase(text, start, end));
+  });
   return out;
 }
