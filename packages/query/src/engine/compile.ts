@@ -1,0 +1,226 @@
+import { AlertkitError, type BoolClause, type Clause } from '@alertkit/core';
+import { parseCidr } from '../cidr.js';
+import { type Column, NumericColumn, TermColumn, isNumericType } from './columns.js';
+import type { EventIndex } from './eventIndex.js';
+import {
+  UnparsableValue,
+  matchQuery,
+  minimumShouldMatch,
+  normalizePattern,
+  phraseQuery,
+  prefixQuery,
+  rangeQuery,
+  regExpQuery,
+  termQuery,
+} from './fieldQueries.js';
+import { luceneRegexpToRegExp, wildcardToRegExp } from './luceneRegexp.js';
+import { MATCH_ALL, MATCH_NONE, type Predicate, hasAnyValue, hasTermWhere, memoTermTest, termSet } from './predicates.js';
+import { keywordText, parseIp } from './values.js';
+
+/**
+ * Compiles a clause tree, once, into a {@link Predicate} over the documents of an index: every
+ * field is resolved, every value parsed and analysed, every pattern turned into a RegExp here,
+ * so evaluating an event is a chain of closure calls over typed arrays. The predicate is valid
+ * for the index as it is now (compile again after ingesting).
+ */
+export function compileClause(index: EventIndex, clause: Clause): Predicate {
+  return new Compiler(index).compile(clause);
+}
+
+/** Any of the predicates (constant ones folded away). */
+export function anyOf(predicates: readonly Predicate[]): Predicate {
+  if (predicates.includes(MATCH_ALL)) return MATCH_ALL;
+  const live = predicates.filter((p) => p !== MATCH_NONE);
+  const [a, b, c] = live;
+  if (live.length === 0 || !a) return MATCH_NONE;
+  if (live.length === 1) return a;
+  if (live.length === 2 && b) return (doc) => a(doc) || b(doc);
+  if (live.length === 3 && b && c) return (doc) => a(doc) || b(doc) || c(doc);
+  return (doc) => {
+    for (const p of live) if (p(doc)) return true;
+    return false;
+  };
+}
+
+/** All of the predicates (constant ones folded away). */
+export function allOf(predicates: readonly Predicate[]): Predicate {
+  if (predicates.includes(MATCH_NONE)) return MATCH_NONE;
+  const live = predicates.filter((p) => p !== MATCH_ALL);
+  const [a, b, c] = live;
+  if (live.length === 0 || !a) return MATCH_ALL;
+  if (live.length === 1) return a;
+  if (live.length === 2 && b) return (doc) => a(doc) && b(doc);
+  if (live.length === 3 && b && c) return (doc) => a(doc) && b(doc) && c(doc);
+  return (doc) => {
+    for (const p of live) if (!p(doc)) return false;
+    return true;
+  };
+}
+
+/** Not the predicate. */
+export function negate(predicate: Predicate): Predicate {
+  if (predicate === MATCH_ALL) return MATCH_NONE;
+  if (predicate === MATCH_NONE) return MATCH_ALL;
+  return (doc) => !predicate(doc);
+}
+
+function atLeast(predicates: readonly Predicate[], required: number): Predicate {
+  if (required <= 0) return MATCH_ALL;
+  if (required === 1) return anyOf(predicates);
+  if (required === predicates.length) return allOf(predicates);
+  if (required > predicates.length) return MATCH_NONE;
+  return (doc) => {
+    let count = 0;
+    for (const p of predicates) if (p(doc) && ++count >= required) return true;
+    return false;
+  };
+}
+
+// TEMPORARY until src/queryString/index.ts lands: replaced by the import of parseQueryString.
+function queryStringParser(query: string, _options: { defaultField?: string; defaultOperator?: 'OR' | 'AND' }): Clause {
+  throw new AlertkitError('QUERY_INVALID', `query_string is not available yet: ${query}`);
+}
+
+function describe(clause: Clause): string {
+  return JSON.stringify(clause).slice(0, 200);
+}
+
+class Compiler {
+  readonly #index: EventIndex;
+
+  constructor(index: EventIndex) {
+    this.#index = index;
+  }
+
+  compile(clause: Clause, lenient = false): Predicate {
+    switch (clause.type) {
+      case 'bool':
+        return this.#bool(clause, lenient);
+      case 'matchAll':
+        return MATCH_ALL;
+      case 'matchNone':
+        return MATCH_NONE;
+      case 'queryString': {
+        const options: { defaultField?: string; defaultOperator?: 'OR' | 'AND' } = {};
+        if (clause.defaultField !== undefined) options.defaultField = clause.defaultField;
+        if (clause.defaultOperator !== undefined) options.defaultOperator = clause.defaultOperator;
+        return this.compile(queryStringParser(clause.query, options), lenient);
+      }
+      case 'exists':
+        return this.#exists(clause.field);
+      case 'match':
+        return this.#perField(clause, clause.field, lenient || clause.lenient === true, (column) => {
+          const options: Parameters<typeof matchQuery>[2] = {};
+          if (clause.operator) options.operator = clause.operator;
+          if (clause.minimumShouldMatch !== undefined) options.minimumShouldMatch = clause.minimumShouldMatch;
+          if (clause.zeroTermsQuery) options.zeroTermsQuery = clause.zeroTermsQuery;
+          return matchQuery(column, clause.value, options);
+        });
+      case 'term':
+        return this.#perField(clause, clause.field, lenient, (column) => termQuery(column, clause.value));
+      case 'terms':
+        return this.#perField(clause, clause.field, lenient, (column) => this.#terms(column, clause.values));
+      case 'phrase':
+        return this.#perField(clause, clause.field, lenient, (column) => phraseQuery(column, clause.value, clause.slop ?? 0));
+      case 'wildcard':
+        return this.#perField(clause, clause.field, lenient, (column) =>
+          regExpQuery(column, wildcardToRegExp(normalizePattern(column, clause.pattern, 'wildcard')), 'wildcard'),
+        );
+      case 'prefix':
+        return this.#perField(clause, clause.field, lenient, (column) => prefixQuery(column, clause.value));
+      case 'regexp': {
+        const regExp = luceneRegexpToRegExp(clause.pattern);
+        return this.#perField(clause, clause.field, lenient, (column) => regExpQuery(column, regExp, 'regexp'));
+      }
+      case 'range':
+        return this.#perField(clause, clause.field, lenient, (column) => rangeQuery(column, clause));
+      case 'subnet': {
+        // MozDef's SubnetMatch is the range [first TO last] of the network: on an ip field that is
+        // "the address lies in the CIDR"; on another field it is that range of its type.
+        const block = parseCidr(clause.cidr, 'subnet');
+        return this.#perField(clause, clause.field, lenient, (column) => rangeQuery(column, { gte: block.first, lte: block.last }));
+      }
+    }
+  }
+
+  #bool(clause: BoolClause, lenient: boolean): Predicate {
+    const required = [...(clause.must ?? []), ...(clause.filter ?? [])].map((c) => this.compile(c, lenient));
+    const excluded = (clause.mustNot ?? []).map((c) => this.compile(c, lenient));
+    const optional = (clause.should ?? []).map((c) => this.compile(c, lenient));
+    const parts = [...required, ...excluded.map(negate)];
+    if (optional.length > 0) {
+      // Elasticsearch 7: beside must/filter a should is optional unless minimum_should_match
+      // says otherwise; with no must/filter at least one should must match.
+      let needed = clause.minimumShouldMatch === undefined ? (required.length > 0 ? 0 : 1) : minimumShouldMatch(optional.length, clause.minimumShouldMatch);
+      if (required.length === 0) needed = Math.max(1, needed);
+      parts.push(atLeast(optional, needed));
+    }
+    // A bool with only must_not matches everything else (Elasticsearch adds match_all).
+    return allOf(parts);
+  }
+
+  /** The mapped leaf fields a clause's field names (`*` and patterns expand, leniently). */
+  #fieldsOf(field: string): { paths: readonly string[]; lenient: boolean } {
+    const mapping = this.#index.mapping;
+    if (field === '*') return { paths: mapping.leafFields(), lenient: true };
+    if (field.includes('*')) {
+      const pattern = new RegExp(`^${field.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 's');
+      return { paths: mapping.leafFields().filter((path) => pattern.test(path)), lenient: true };
+    }
+    const mapped = mapping.get(field);
+    return { paths: mapped && mapped.type !== 'object' ? [field] : [], lenient: false };
+  }
+
+  #column(path: string): { column: Column; indexed: boolean } {
+    const column = this.#index.column(path);
+    if (column) return { column, indexed: true };
+    // A mapped field no event has filled yet: check the query against its type, match nothing.
+    const type = this.#index.mapping.get(path)?.type ?? 'keyword';
+    return { column: isNumericType(type) ? new NumericColumn(type) : new TermColumn(type), indexed: false };
+  }
+
+  #perField(clause: Clause, field: string, lenient: boolean, build: (column: Column) => Predicate): Predicate {
+    const { paths, lenient: expanded } = this.#fieldsOf(field);
+    const predicates: Predicate[] = [];
+    for (const path of paths) {
+      const { column, indexed } = this.#column(path);
+      try {
+        const predicate = build(column);
+        predicates.push(indexed ? predicate : MATCH_NONE);
+      } catch (error) {
+        if (!(error instanceof UnparsableValue)) throw error;
+        if (lenient || expanded) continue;
+        throw new AlertkitError('QUERY_INVALID', `${clause.type} on field "${path}": ${error.message} (in ${describe(clause)})`, {
+          details: { field: path, clause },
+          cause: error,
+        });
+      }
+    }
+    return anyOf(predicates);
+  }
+
+  #terms(column: Column, values: readonly (string | number | boolean)[]): Predicate {
+    if (column instanceof TermColumn && (column.type === 'keyword' || column.type === 'text')) {
+      return hasTermWhere(column, termSet(column, values.map((v) => column.idOf(keywordText(v)))));
+    }
+    if (column instanceof TermColumn && column.type === 'ip' && values.every((v) => parseIp(v))) {
+      const displays = new Set(values.map((v) => parseIp(v)?.display));
+      return hasTermWhere(column, memoTermTest(column, (term) => displays.has(term)));
+    }
+    return anyOf(values.map((v) => termQuery(column, v)));
+  }
+
+  #exists(field: string): Predicate {
+    const mapping = this.#index.mapping;
+    let paths: readonly string[];
+    if (field === '*' || field.includes('*')) paths = this.#fieldsOf(field).paths;
+    else if (mapping.get(field)?.type === 'object') paths = mapping.leavesUnder(field);
+    else paths = mapping.get(field) ? [field] : [];
+    const predicates: Predicate[] = [];
+    for (const path of paths) {
+      const column = this.#index.column(path);
+      if (column) predicates.push(hasAnyValue(column));
+    }
+    return anyOf(predicates);
+  }
+}

@@ -1,0 +1,205 @@
+import type { EventRef, StoredEvent } from '@alertkit/core';
+import { type Column, NumericColumn, TermColumn, isNumericType } from './columns.js';
+import { type PreparedEvent, prepareEvent } from './ingest.js';
+import type { IndexMapping } from './mapping.js';
+
+/** The two timestamps a window looks at (MozDef: utctimestamp OR receivedtimestamp). */
+export const WINDOW_FIELDS = ['utctimestamp', 'receivedtimestamp'] as const;
+
+/**
+ * A date field's values sorted by time, so a window is two binary searches. Built lazily:
+ * appends in time order keep it sorted for free; anything else re-sorts on the next window.
+ */
+class TimeIndex {
+  #times = new Float64Array(1024);
+  #docs = new Int32Array(1024);
+  #size = 0;
+  #sorted = true;
+  #stale = false;
+
+  append(doc: number, times: readonly number[]): void {
+    if (this.#stale) return;
+    for (const time of times) {
+      if (this.#size === this.#times.length) {
+        const times2 = new Float64Array(this.#size * 2);
+        times2.set(this.#times);
+        this.#times = times2;
+        const docs2 = new Int32Array(this.#size * 2);
+        docs2.set(this.#docs);
+        this.#docs = docs2;
+      }
+      if (this.#size > 0 && time < (this.#times[this.#size - 1] ?? 0)) this.#sorted = false;
+      this.#times[this.#size] = time;
+      this.#docs[this.#size] = doc;
+      this.#size++;
+    }
+  }
+
+  /** A document's times changed in place: rebuild from the column on the next window. */
+  invalidate(): void {
+    this.#stale = true;
+  }
+
+  #rebuild(column: NumericColumn | undefined, docCount: number): void {
+    this.#size = 0;
+    this.#sorted = true;
+    this.#stale = false;
+    if (!column) return;
+    for (let doc = 0; doc < docCount; doc++) this.append(doc, column.valuesOf(doc));
+  }
+
+  #sort(): void {
+    const times = this.#times;
+    const order = new Uint32Array(this.#size);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    order.sort((a, b) => (times[a] ?? 0) - (times[b] ?? 0) || a - b);
+    const sortedTimes = new Float64Array(this.#times.length);
+    const sortedDocs = new Int32Array(this.#docs.length);
+    for (let i = 0; i < order.length; i++) {
+      const from = order[i] ?? 0;
+      sortedTimes[i] = times[from] ?? 0;
+      sortedDocs[i] = this.#docs[from] ?? 0;
+    }
+    this.#times = sortedTimes;
+    this.#docs = sortedDocs;
+    this.#sorted = true;
+  }
+
+  #lowerBound(time: number): number {
+    let lo = 0;
+    let hi = this.#size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.#times[mid] ?? 0) < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Pushes the documents with a time in `[from, to]` (both included). */
+  collect(column: NumericColumn | undefined, docCount: number, from: number, to: number, out: number[]): void {
+    if (this.#stale) this.#rebuild(column, docCount);
+    if (!this.#sorted) this.#sort();
+    const end = this.#lowerBound(to + 1);
+    for (let i = this.#lowerBound(from); i < end; i++) out.push(this.#docs[i] ?? 0);
+  }
+}
+
+function refKey(index: string, id: string): string {
+  return `${index}\u0000${id}`;
+}
+
+/**
+ * The events of a store and their columns. Document numbers are store order (insertion order);
+ * re-indexing an event (tagging, or adding an event whose `_index`/`_id` is already there)
+ * keeps its number.
+ */
+export class EventIndex {
+  readonly mapping: IndexMapping;
+  readonly events: StoredEvent[] = [];
+  readonly columns = new Map<string, Column>();
+  readonly #docs = new Map<string, number>();
+  readonly #timeIndexes = new Map<string, TimeIndex>(WINDOW_FIELDS.map((field) => [field, new TimeIndex()]));
+
+  constructor(mapping: IndexMapping) {
+    this.mapping = mapping;
+  }
+
+  /** Number of documents. */
+  get size(): number {
+    return this.events.length;
+  }
+
+  /** The document number of a stored event. */
+  docOf(ref: EventRef): number | undefined {
+    return this.#docs.get(refKey(ref._index, ref._id));
+  }
+
+  /**
+   * Indexes an event (a copy of it: later changes to the caller's object do not leak in) and
+   * returns its document number. Throws `MAPPING_CONFLICT` without changing anything when
+   * Elasticsearch would refuse the event. An existing `_index`/`_id` is overwritten in place.
+   */
+  add(event: StoredEvent): number {
+    const prepared = prepareEvent(this.mapping, event);
+    const stored: StoredEvent = { _index: event._index, _id: event._id, _source: structuredClone(event._source) };
+    const existing = this.docOf(event);
+    if (existing !== undefined) {
+      this.#replace(existing, stored, prepared);
+      return existing;
+    }
+    const doc = this.events.length;
+    this.events.push(stored);
+    this.#docs.set(refKey(event._index, event._id), doc);
+    this.#commit(doc, prepared);
+    for (const field of WINDOW_FIELDS) {
+      const column = this.columns.get(field);
+      if (column instanceof NumericColumn) this.#timeIndexes.get(field)?.append(doc, column.valuesOf(doc));
+    }
+    return doc;
+  }
+
+  /** Re-indexes a document whose `_source` was changed (e.g. by tagging). */
+  reindex(doc: number, source: StoredEvent['_source']): void {
+    const current = this.events[doc];
+    if (!current) return;
+    const updated: StoredEvent = { _index: current._index, _id: current._id, _source: source };
+    this.#replace(doc, updated, prepareEvent(this.mapping, updated));
+  }
+
+  #replace(doc: number, event: StoredEvent, prepared: PreparedEvent): void {
+    const before = WINDOW_FIELDS.map((field) => this.#numbersOf(field, doc).join());
+    for (const column of this.columns.values()) column.clear(doc);
+    this.events[doc] = event;
+    this.#commit(doc, prepared);
+    WINDOW_FIELDS.forEach((field, i) => {
+      if (this.#numbersOf(field, doc).join() !== before[i]) this.#timeIndexes.get(field)?.invalidate();
+    });
+  }
+
+  #numbersOf(field: string, doc: number): number[] {
+    const column = this.columns.get(field);
+    return column instanceof NumericColumn ? column.valuesOf(doc) : [];
+  }
+
+  #commit(doc: number, prepared: PreparedEvent): void {
+    if (prepared.newMappings.length > 0) this.mapping.add(prepared.newMappings);
+    for (const field of prepared.fields) {
+      let column = this.columns.get(field.path);
+      if (!column) {
+        const type = this.mapping.get(field.path)?.type ?? 'keyword';
+        column = isNumericType(type) ? new NumericColumn(type) : new TermColumn(type);
+        this.columns.set(field.path, column);
+      }
+      if (field.kind === 'numbers' && column instanceof NumericColumn) column.set(doc, field.numbers);
+      else if (field.kind === 'terms' && column instanceof TermColumn) {
+        column.set(doc, field.terms.map((term) => column.intern(term)), field.positions);
+      }
+    }
+  }
+
+  /** A field's column with room for every document (so predicates read no holes). */
+  column(path: string): Column | undefined {
+    const column = this.columns.get(path);
+    column?.reserve(this.size);
+    return column;
+  }
+
+  /**
+   * The documents whose `utctimestamp` or `receivedtimestamp` lies in `[from, to]`, in store
+   * order, without duplicates.
+   */
+  windowDocs(from: number, to: number): Int32Array {
+    const found: number[] = [];
+    for (const field of WINDOW_FIELDS) {
+      const column = this.columns.get(field);
+      this.#timeIndexes.get(field)?.collect(column instanceof NumericColumn ? column : undefined, this.size, from, to, found);
+    }
+    const docs = Int32Array.from(found).sort();
+    let unique = 0;
+    for (let i = 0; i < docs.length; i++) {
+      if (i === 0 || docs[i] !== docs[i - 1]) docs[unique++] = docs[i] ?? 0;
+    }
+    return docs.subarray(0, unique);
+  }
+}

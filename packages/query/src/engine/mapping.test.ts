@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { MOZDEF_EVENTS_MAPPING, loadMapping, parseMapping } from './mapping.js';
+
+describe('parseMapping', () => {
+  it('reads MozDef template (Elasticsearch 6 typed form) with its explicit types', () => {
+    const mapping = parseMapping(MOZDEF_EVENTS_MAPPING);
+    expect(mapping.get('summary')?.type).toBe('text');
+    expect(mapping.get('hostname')?.type).toBe('keyword');
+    expect(mapping.get('utctimestamp')?.type).toBe('date');
+    expect(mapping.get('details')?.type).toBe('object');
+    expect(mapping.get('details.sourceipaddress')?.type).toBe('ip');
+    expect(mapping.get('details.success')?.type).toBe('boolean');
+    expect(mapping.get('details.requestparameters.logstreamname.raw_value')?.type).toBe('keyword');
+    expect(mapping.dateDetection).toBe(false);
+    expect(mapping.leavesUnder('details.apiversion')).toEqual(['details.apiversion.raw_value']);
+  });
+
+  it('maps unknown strings and numbers to keyword and booleans to boolean, as MozDef template does', () => {
+    const mapping = parseMapping(MOZDEF_EVENTS_MAPPING);
+    expect(mapping.dynamicMapping('details.program', 'string')).toEqual([['details.program', { type: 'keyword' }]]);
+    expect(mapping.dynamicMapping('details.count', 'long')).toEqual([['details.count', { type: 'keyword' }]]);
+    expect(mapping.dynamicMapping('details.ratio', 'double')).toEqual([['details.ratio', { type: 'keyword' }]]);
+    expect(mapping.dynamicMapping('details.ok', 'boolean')).toEqual([['details.ok', { type: 'boolean' }]]);
+  });
+
+  it('reads the typeless form and a bare properties object', () => {
+    expect(parseMapping({ mappings: { properties: { a: { type: 'ip' } } } }).get('a')?.type).toBe('ip');
+    expect(parseMapping({ properties: { a: { type: 'long' } } }).get('a')?.type).toBe('long');
+    expect(parseMapping({ template: { mappings: { properties: { a: { type: 'date' } } } } }).get('a')?.type).toBe('date');
+  });
+
+  it('applies Elasticsearch defaults without templates: text + keyword sub-field, long, float, date detection', () => {
+    const mapping = parseMapping({ mappings: {} });
+    expect(mapping.dateDetection).toBe(true);
+    expect(mapping.dynamicMapping('msg', 'string')).toEqual([
+      ['msg', { type: 'text', subFields: ['msg.keyword'] }],
+      ['msg.keyword', { type: 'keyword', ignoreAbove: 256 }],
+    ]);
+    expect(mapping.dynamicMapping('n', 'long')[0]?.[1].type).toBe('long');
+    expect(mapping.dynamicMapping('x', 'double')[0]?.[1].type).toBe('float');
+  });
+
+  it('uses the first matching dynamic template, by match, path_match and match_mapping_type', () => {
+    const mapping = parseMapping({
+      mappings: {
+        dynamic_templates: [
+          { ips: { path_match: 'net.*', match_mapping_type: 'string', mapping: { type: 'ip' } } },
+          { ids: { match: '*_id', mapping: { type: 'keyword' } } },
+          { rest: { match_mapping_type: 'string', mapping: { type: 'text', fields: { raw: { type: 'keyword' } } } } },
+        ],
+      },
+    });
+    expect(mapping.dynamicMapping('net.src', 'string')[0]?.[1].type).toBe('ip');
+    expect(mapping.dynamicMapping('user_id', 'long')[0]?.[1].type).toBe('keyword');
+    expect(mapping.dynamicMapping('note', 'string').map(([path, f]) => [path, f.type])).toEqual([
+      ['note', 'text'],
+      ['note.raw', 'keyword'],
+    ]);
+  });
+
+  it('names what is wrong', () => {
+    expect(() => parseMapping({ properties: { a: { type: 'wat' } } })).toThrow(/property a has unsupported type "wat"/);
+    expect(() => parseMapping([])).toThrow(/expected a JSON object/);
+    expect(() => loadMapping('{')).toThrow(/not valid JSON/);
+    expect(() => parseMapping({ properties: { a: { type: 'nested' } } })).toThrow(/nested is not supported/);
+  });
+});

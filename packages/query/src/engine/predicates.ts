@@ -1,0 +1,214 @@
+import { ABSENT, MULTI, type NumericColumn, type TermColumn } from './columns.js';
+
+/**
+ * The building blocks compiled queries are made of: small closures over a column's typed
+ * arrays. They are created once per query and called once per candidate document.
+ */
+
+/** A compiled query: does document `doc` match? */
+export type Predicate = (doc: number) => boolean;
+
+/** Matches nothing (recognised by identity when composing). */
+export const MATCH_NONE: Predicate = () => false;
+/** Matches everything (recognised by identity when composing). */
+export const MATCH_ALL: Predicate = () => true;
+
+/** The document holds term `termId` (a term no document holds matches nothing). */
+export function hasTerm(column: TermColumn, termId: number): Predicate {
+  if (termId < 0) return MATCH_NONE;
+  const { single, pool } = column;
+  return (doc) => {
+    const s = single[doc] as number;
+    if (s >= 0) return s === termId;
+    if (s === ABSENT) return false;
+    const offset = -2 - s;
+    const end = offset + (pool[offset] as number);
+    for (let i = offset + 1; i <= end; i++) if (pool[i] === termId) return true;
+    return false;
+  };
+}
+
+/** A per-term yes/no answer, computed at most once per distinct term. */
+export type TermTest = (termId: number) => boolean;
+
+/** A {@link TermTest} from a test on the term's text, memoised per term id. */
+export function memoTermTest(column: TermColumn, test: (term: string) => boolean): TermTest {
+  const { terms } = column;
+  const memo = new Uint8Array(terms.length); // 0 unknown, 1 yes, 2 no
+  return (termId) => {
+    const known = memo[termId];
+    if (known) return known === 1;
+    const yes = test(terms[termId] ?? '');
+    memo[termId] = yes ? 1 : 2;
+    return yes;
+  };
+}
+
+/** A {@link TermTest} for a fixed set of term ids (ids no document holds are dropped). */
+export function termSet(column: TermColumn, termIds: readonly number[]): TermTest {
+  const marks = new Uint8Array(column.terms.length);
+  for (const id of termIds) if (id >= 0) marks[id] = 1;
+  return (termId) => marks[termId] === 1;
+}
+
+/** The document holds at least one term passing the test. */
+export function hasTermWhere(column: TermColumn, test: TermTest): Predicate {
+  const { single, pool } = column;
+  return (doc) => {
+    const s = single[doc] as number;
+    if (s >= 0) return test(s);
+    if (s === ABSENT) return false;
+    const offset = -2 - s;
+    const end = offset + (pool[offset] as number);
+    for (let i = offset + 1; i <= end; i++) if (test(pool[i] as number)) return true;
+    return false;
+  };
+}
+
+/** The document has a value for the field (also one with no terms, such as `""` on text). */
+export function hasAnyValue(column: TermColumn | NumericColumn): Predicate {
+  if ('pool' in column) {
+    const { single } = column;
+    return (doc) => single[doc] !== ABSENT;
+  }
+  const { single } = column;
+  return (doc) => {
+    const v = single[doc] as number;
+    return v === v; // NaN = absent
+  };
+}
+
+/** The document holds a number in `[low, high]` (bounds already adjusted for strictness). */
+export function numberBetween(column: NumericColumn, low: number, high: number): Predicate {
+  if (low > high) return MATCH_NONE;
+  const { single, multi } = column;
+  return (doc) => {
+    const v = single[doc] as number;
+    if (v === MULTI) {
+      const values = multi.get(doc);
+      if (!values) return false;
+      for (const x of values) if (x >= low && x <= high) return true;
+      return false;
+    }
+    return v >= low && v <= high; // false for NaN (absent)
+  };
+}
+
+/** The document holds a number passing the test (absent values never reach it). */
+export function numberWhere(column: NumericColumn, test: (value: number) => boolean): Predicate {
+  const { single, multi } = column;
+  return (doc) => {
+    const v = single[doc] as number;
+    if (v !== v) return false;
+    if (v === MULTI) {
+      const values = multi.get(doc);
+      return values !== undefined && values.some(test);
+    }
+    return test(v);
+  };
+}
+
+/** The number of the given query terms (with repeats) the document holds. */
+function countHeld(column: TermColumn, doc: number, termIds: readonly number[]): number {
+  const s = column.single[doc] as number;
+  if (s === ABSENT) return 0;
+  let count = 0;
+  for (const id of termIds) {
+    if (id < 0) continue;
+    if (s >= 0) {
+      if (s === id) count++;
+      continue;
+    }
+    const offset = -2 - s;
+    const end = offset + (column.pool[offset] as number);
+    for (let i = offset + 1; i <= end; i++) {
+      if (column.pool[i] === id) {
+        count++;
+        break;
+      }
+    }
+  }
+  return count;
+}
+
+/** The document holds at least `required` of the query terms (Elasticsearch `match` clauses). */
+export function holdsAtLeast(column: TermColumn, termIds: readonly number[], required: number): Predicate {
+  if (required <= 0) return MATCH_ALL;
+  if (required > termIds.length) return MATCH_NONE;
+  if (required === 1) {
+    const present = termIds.filter((id) => id >= 0);
+    if (present.length === 0) return MATCH_NONE;
+    return present.length === 1 ? hasTerm(column, present[0] ?? -1) : hasTermWhere(column, termSet(column, present));
+  }
+  return (doc) => countHeld(column, doc, termIds) >= required;
+}
+
+/**
+ * The document holds the phrase: terms `termIds` at relative positions `offsets`, within
+ * `slop` moves (Lucene's sloppy phrase: the spread of `position - offset` over the chosen
+ * occurrences is at most `slop`, and no two phrase terms use the same position).
+ */
+export function holdsPhrase(column: TermColumn, termIds: readonly number[], offsets: readonly number[], slop: number): Predicate {
+  if (termIds.some((id) => id < 0)) return MATCH_NONE;
+  if (termIds.length === 1) return hasTerm(column, termIds[0] ?? -1);
+  const { single, pool } = column;
+  const first = termIds[0] ?? -1;
+  return (doc) => {
+    const s = single[doc] as number;
+    if (s > -2) return false; // absent, or one token: a phrase of several cannot fit
+    const positions = column.positions;
+    if (!positions) return false;
+    const offset = -2 - s;
+    const end = offset + (pool[offset] as number);
+    if (slop === 0) {
+      for (let i = offset + 1; i <= end; i++) {
+        if (pool[i] !== first) continue;
+        const start = (positions[i] as number) - (offsets[0] as number);
+        if (phraseAt(pool, positions, offset + 1, end, termIds, offsets, start)) return true;
+      }
+      return false;
+    }
+    return sloppyPhrase(pool, positions, offset + 1, end, termIds, offsets, slop);
+  };
+}
+
+function phraseAt(pool: Int32Array, positions: Int32Array, from: number, to: number, termIds: readonly number[], offsets: readonly number[], start: number): boolean {
+  for (let t = 1; t < termIds.length; t++) {
+    const want = start + (offsets[t] as number);
+    const id = termIds[t];
+    let found = false;
+    for (let i = from; i <= to; i++) {
+      if (pool[i] === id && positions[i] === want) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+function sloppyPhrase(pool: Int32Array, positions: Int32Array, from: number, to: number, termIds: readonly number[], offsets: readonly number[], slop: number): boolean {
+  const candidates = termIds.map((id) => {
+    const found: number[] = [];
+    for (let i = from; i <= to; i++) if (pool[i] === id) found.push(positions[i] as number);
+    return found;
+  });
+  if (candidates.some((list) => list.length === 0)) return false;
+  const used: number[] = [];
+  const search = (t: number, min: number, max: number): boolean => {
+    if (t === termIds.length) return true;
+    for (const position of candidates[t] ?? []) {
+      if (used.includes(position)) continue;
+      const relative = position - (offsets[t] as number);
+      const lo = Math.min(min, relative);
+      const hi = Math.max(max, relative);
+      if (hi - lo > slop) continue;
+      used.push(position);
+      if (search(t + 1, lo, hi)) return true;
+      used.pop();
+    }
+    return false;
+  };
+  return search(0, Infinity, -Infinity);
+}
