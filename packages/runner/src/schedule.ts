@@ -15,7 +15,7 @@ export interface Ticker {
 
 /** A ticker for a schedule; a bad interval or cron expression is a clear error. */
 export function createTicker(schedule: Schedule): Ticker {
-  if ('every' in schedule) {
+  if (schedule.every !== undefined) {
     let ms: number;
     try {
       ms = parseDuration(schedule.every);
@@ -25,17 +25,18 @@ export function createTicker(schedule: Schedule): Ticker {
     if (ms < 1000) throw new AlertkitError('ALERT_INVALID', `schedule: every must be at least 1s, got "${schedule.every}"`);
     return { text: `every ${schedule.every}`, next: (after) => new Date((Math.floor(after.getTime() / ms) + 1) * ms) };
   }
+  const expression = schedule.cron;
   let cron: Cron;
   try {
-    cron = new Cron(schedule.cron, { timezone: 'UTC', paused: true });
+    cron = new Cron(expression, { timezone: 'UTC', paused: true });
   } catch (cause) {
-    throw new AlertkitError('ALERT_INVALID', `schedule: bad cron expression "${schedule.cron}": ${(cause as Error).message}`, { cause });
+    throw new AlertkitError('ALERT_INVALID', `schedule: bad cron expression "${expression}": ${(cause as Error).message}`, { cause });
   }
   return {
-    text: `cron ${schedule.cron}`,
+    text: `cron ${expression}`,
     next: (after) => {
       const next = cron.nextRun(after);
-      if (!next) throw new AlertkitError('ALERT_INVALID', `schedule: cron "${schedule.cron}" never fires after ${after.toISOString()}`);
+      if (!next) throw new AlertkitError('ALERT_INVALID', `schedule: cron "${expression}" never fires after ${after.toISOString()}`);
       return next;
     },
   };
