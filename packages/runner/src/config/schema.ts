@@ -1,0 +1,187 @@
+import { z } from 'zod';
+
+/*
+ * The installation file (`alertkit.config.json` / `.yaml`): which alerts run, against which
+ * store, delivering to which sinks. Every field carries a description: it is the reference
+ * documentation and ends up in the emitted JSON schema (editor completion for YAML/JSON).
+ * Paths are relative to the directory of the installation file.
+ */
+
+const duration = z
+  .string()
+  .regex(/^(\d+(\.\d+)?(ms|w|d|h|m|s)\s*)+$/, 'expected a duration such as "30s", "5m", "1h30m"');
+
+const schedule = z
+  .union([
+    z.strictObject({ every: duration.describe('Run every so often, e.g. "1m", "15m", "1h".') }),
+    z.strictObject({ cron: z.string().min(1).describe('A 5- or 6-field cron expression (croner), in UTC.') }),
+  ])
+  .describe('When the alert runs; overrides the schedule the alert package declares.');
+
+const enabledAlert = z
+  .strictObject({
+    path: z.string().min(1).optional().describe('An alert package directory, e.g. "alerts/bruteforce-ssh".'),
+    package: z.string().min(1).optional().describe('An installed npm package name, e.g. "alert-bruteforce-ssh".'),
+    version: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Semver range the installed package must satisfy, e.g. "^1.2.0" (with `package`).'),
+    enabled: z.boolean().default(true).describe('Set to false to keep the entry but not run the alert.'),
+    schedule: schedule.optional(),
+    config: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("Overrides of the alert's own config (validated by the alert's config schema)."),
+  })
+  .refine((alert) => (alert.path === undefined) !== (alert.package === undefined), {
+    message: 'give exactly one of `path` (a directory) or `package` (an npm package name)',
+  })
+  .refine((alert) => alert.version === undefined || alert.package !== undefined, {
+    message: '`version` applies to `package` entries only',
+    path: ['version'],
+  })
+  .describe('An enabled alert.');
+
+const memoryStore = z
+  .strictObject({
+    type: z.literal('memory'),
+    events: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('NDJSON/JSON event files or directories loaded at start.'),
+    stateFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Where alerts and event tags persist across restarts; default `<stateDir>/store.json`.'),
+  })
+  .describe('The embedded engine (default): events in memory, alerts persisted to a local file.');
+
+const basicAuth = z.strictObject({
+  username: z.string().min(1),
+  password: z.string().min(1).describe('Use "${ENV_VAR}" to read it from the environment.'),
+});
+const apiKeyAuth = z.strictObject({
+  apiKey: z.string().min(1).describe('Use "${ENV_VAR}" to read it from the environment.'),
+});
+const bearerAuth = z.strictObject({
+  bearer: z.string().min(1).describe('Use "${ENV_VAR}" to read it from the environment.'),
+});
+
+const searchStore = z
+  .strictObject({
+    type: z.enum(['elasticsearch', 'opensearch']),
+    node: z
+      .union([z.url(), z.array(z.url()).min(1)])
+      .describe('Cluster URL(s), e.g. "http://localhost:9200".'),
+    indices: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(['events', 'events-previous'])
+      .describe('Indices (or aliases) searched for events.'),
+    alertIndex: z.string().min(1).default('alerts').describe('Index alerts are written to.'),
+    auth: z.union([basicAuth, apiKeyAuth, bearerAuth]).optional().describe('Credentials (from the environment).'),
+    requestTimeoutMs: z.number().int().positive().default(30_000).describe('Per-request timeout.'),
+  })
+  .describe('An Elasticsearch 7.14+/8.x or OpenSearch 1-3 cluster.');
+
+const sinkName = z
+  .string()
+  .regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only')
+  .optional()
+  .describe('Stable name of this sink in the delivery outbox; default its type (then type#2, ...).');
+
+const rabbitmqSink = z
+  .strictObject({
+    type: z.literal('rabbitmq'),
+    name: sinkName,
+    url: z.string().regex(/^amqps?:\/\//, 'expected an amqp:// or amqps:// URL').describe('Broker URL.'),
+    exchange: z.string().min(1).default('alerts').describe("Topic exchange (MozDef's `alerts`), declared durable."),
+    routingKey: z.string().min(1).default('mozdef.alert').describe("Routing key (MozDef's `mozdef.alert`)."),
+    timeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .default(10_000)
+      .describe('Connect and publisher-confirm timeout: a dead broker fails fast.'),
+  })
+  .describe("Publishes each alert as MozDef does: {_id, _index, _source}, persistent, confirmed.");
+
+const webhookSink = z
+  .strictObject({
+    type: z.literal('webhook'),
+    name: sinkName,
+    url: z.url().describe('Endpoint receiving a JSON POST of {_id, _index, _source}.'),
+    headers: z.record(z.string(), z.string()).default({}).describe('Extra request headers (e.g. Authorization).'),
+    retries: z.number().int().min(0).default(3).describe('Retries after the first attempt.'),
+    backoffMs: z.number().int().min(0).default(500).describe('First retry delay; doubles on each retry.'),
+    timeoutMs: z.number().int().positive().default(10_000).describe('Per-request timeout.'),
+  })
+  .describe('HTTP POST with retries and an Idempotency-Key header (the alert _id).');
+
+const stdoutSink = z
+  .strictObject({
+    type: z.literal('stdout'),
+    name: sinkName,
+    format: z.enum(['ndjson', 'table']).default('ndjson').describe('One JSON object per line, or a readable line.'),
+  })
+  .describe('Writes alerts to standard output.');
+
+const fileSink = z
+  .strictObject({
+    type: z.literal('file'),
+    name: sinkName,
+    path: z.string().min(1).describe('NDJSON file alerts are appended to.'),
+  })
+  .describe('Appends alerts to an NDJSON file.');
+
+/** Any sink entry of the installation file. */
+export const sinkConfigSchema = z.discriminatedUnion('type', [rabbitmqSink, webhookSink, stdoutSink, fileSink]);
+
+/** The installation file's schema (input: what users write; output: with defaults filled in). */
+export const installationConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Path or URL of this JSON schema, for editors.'),
+    alerts: z.array(enabledAlert).default([]).describe('The alerts this installation runs.'),
+    store: z
+      .discriminatedUnion('type', [memoryStore, searchStore])
+      .default({ type: 'memory', events: [] })
+      .describe('Where events are searched and alerts are saved.'),
+    sinks: z.array(sinkConfigSchema).default([]).describe('Where alerts are delivered, after they are saved.'),
+    stateDir: z
+      .string()
+      .min(1)
+      .default('.alertkit')
+      .describe('Directory for local state: the delivery outbox, checkpoints, the memory store file.'),
+    catchUp: z
+      .number()
+      .int()
+      .min(0)
+      .default(60)
+      .describe('Most missed schedule ticks an alert evaluates after downtime (oldest first).'),
+    timeoutMs: z.number().int().positive().default(60_000).describe('Longest a single alert run may take.'),
+    log: z
+      .strictObject({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .default({ level: 'info' })
+      .describe('Logging (JSON lines on stderr; secrets are redacted).'),
+  })
+  .describe('alertkit installation file: enabled alerts, store, sinks.');
+
+/** What users write in the installation file. */
+export type InstallationConfigInput = z.input<typeof installationConfigSchema>;
+/** A validated installation config with defaults filled in (paths still as written). */
+export type ParsedInstallationConfig = z.output<typeof installationConfigSchema>;
+/** One sink entry, validated. */
+export type SinkConfig = z.output<typeof sinkConfigSchema>;
+/** One `alerts` entry, validated. */
+export type EnabledAlertConfig = ParsedInstallationConfig['alerts'][number];
+/** The `store` entry, validated. */
+export type StoreConfig = ParsedInstallationConfig['store'];
+
+/** The JSON schema of the installation file (for editors: `"$schema"` in JSON, a modeline in YAML). */
+export function installationConfigJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(installationConfigSchema, { io: 'input', unrepresentable: 'any' });
+}
