@@ -50,7 +50,7 @@ describe('describeCriteria', () => {
 describe('clausesEqual and criteriaEqual', () => {
   it('ignore key order and absent vs empty lists, not meaning', () => {
     const a: Clause = { type: 'bool', must: [{ type: 'exists', field: 'x' }], mustNot: [] };
-    const b: Clause = { mustNot: undefined, must: [{ field: 'x', type: 'exists' }], type: 'bool' } as Clause;
+    const b: Clause = { mustNot: undefined, must: [{ field: 'x', type: 'exists' }], type: 'bool' };
     expect(clausesEqual(a, b)).toBe(true);
     expect(clausesEqual(a, { type: 'bool', must: [{ type: 'exists', field: 'y' }] })).toBe(false);
     expect(clausesEqual({ type: 'bool', should: [a] }, { type: 'bool', should: [a], minimumShouldMatch: 1 })).toBe(false);
