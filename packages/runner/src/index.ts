@@ -7,3 +7,31 @@ export { readEvents, readEventsFile } from './readEvents.js';
 export type { EventProblem, ReadEventsOptions } from './readEvents.js';
 export { createTicker, ticksBetween } from './schedule.js';
 export type { Ticker } from './schedule.js';
+
+export {
+  CONFIG_FILE_NAMES,
+  defineInstallationConfig,
+  findInstallationConfig,
+  loadInstallationConfig,
+  parseInstallationConfig,
+} from './config/loadInstallationConfig.js';
+export type {
+  InstallationConfig,
+  LoadedInstallationConfig,
+  LoadInstallationConfigOptions,
+  MemoryStoreConfig,
+  SearchStoreConfig,
+} from './config/loadInstallationConfig.js';
+export { installationConfigJsonSchema, installationConfigSchema, sinkConfigSchema } from './config/schema.js';
+export type { EnabledAlertConfig, InstallationConfigInput, ParsedInstallationConfig, SinkConfig, StoreConfig } from './config/schema.js';
+export { collectSecrets, isSecretKey, REDACTED, Redactor, redactUrlCredentials } from './config/redact.js';
+export { createLogger, silentLogger } from './logger.js';
+export type { CreateLoggerOptions, Logger } from './logger.js';
+export { alertMessage, type Sink } from './sinks/sink.js';
+export { createSinks, type CreateSinksOptions } from './sinks/createSinks.js';
+export { createRabbitmqSink, type RabbitmqSinkOptions } from './sinks/rabbitmqSink.js';
+export { createWebhookSink, type WebhookSinkOptions } from './sinks/webhookSink.js';
+export { alertTableLine, createFileSink, createStdoutSink } from './sinks/streamSinks.js';
+export type { FileSinkOptions, StdoutFormat, StdoutSinkOptions } from './sinks/streamSinks.js';
+export { Outbox } from './delivery/outbox.js';
+export type { DeliveryRecord, DeliveryReport, DeliveryStatus, OutboxEntry, OutboxOptions } from './delivery/outbox.js';

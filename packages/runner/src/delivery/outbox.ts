@@ -1,0 +1,262 @@
+import { AlertkitError, isAlertkitError, type StoredAlert } from '@alertkit/core';
+import { silentLogger, type Logger } from '../logger.js';
+import type { Sink } from '../sinks/sink.js';
+import { readOutboxFile, writeOutboxFile } from './outboxFile.js';
+
+/** Where one alert stands with one sink. `failed` = given up after `maxAttempts` or a permanent rejection. */
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** The delivery of one alert to one sink. */
+export interface DeliveryRecord {
+  status: DeliveryStatus;
+  attempts: number;
+  /** ISO-8601. */
+  lastAttemptAt?: string;
+  /** The last failure's message (already free of URL credentials: sinks never put them there). */
+  lastError?: string;
+  /** ISO-8601. */
+  deliveredAt?: string;
+}
+
+/** An alert in the outbox, with its delivery to each sink. */
+export interface OutboxEntry {
+  alert: StoredAlert;
+  /** ISO-8601: when it entered the outbox (entries are kept in this order, oldest first). */
+  addedAt: string;
+  /** By sink name. Sinks configured after the alert was added have no record: not owed. */
+  deliveries: Record<string, DeliveryRecord>;
+}
+
+/** Counts after a delivery round. */
+export interface DeliveryReport {
+  /** Deliveries that succeeded in this round. */
+  delivered: number;
+  /** Attempts that failed in this round (they stay pending unless given up). */
+  failed: number;
+  /** Deliveries still owed after the round. */
+  pending: number;
+  bySink: Record<string, { delivered: number; failed: number; pending: number }>;
+}
+
+/** Options of {@link Outbox.open}. */
+export interface OutboxOptions {
+  /** The state file (JSON, replaced atomically); absent = in memory only (replays, tests). */
+  file?: string;
+  /** The sinks every added alert is owed to. Names must be unique. */
+  sinks: readonly Sink[];
+  logger?: Logger;
+  /** After this many failed attempts a delivery is `failed` and no longer retried; default unlimited. */
+  maxAttempts?: number;
+  /**
+   * Fully delivered entries kept (newest) so that re-adding the same `_id` is recognised and not
+   * delivered twice; default 1000. Older ones are dropped, which bounds the file.
+   */
+  retainDelivered?: number;
+  /** Default `() => new Date()`. */
+  clock?: () => Date;
+}
+
+/** During a long round the state file is rewritten at most this often. */
+const PERSIST_INTERVAL_MS = 1000;
+
+/**
+ * The delivery outbox: nothing raised is lost to a sink that is down. An alert is recorded
+ * (and persisted) before any delivery is attempted; each sink's delivery is tracked on its own
+ * (pending/delivered/failed, attempts, last error); {@link Outbox.deliverPending} retries what is
+ * pending, oldest first, every sink independently, so a dead broker delays only its own queue.
+ * Delivery is at-least-once (a crash between a delivery and the next state write repeats it);
+ * consumers drop duplicates by `_id` (AMQP `messageId`, the webhook's `Idempotency-Key`).
+ */
+export class Outbox {
+  readonly #options: OutboxOptions;
+  readonly #sinks: ReadonlyMap<string, Sink>;
+  readonly #logger: Logger;
+  readonly #clock: () => Date;
+  /** Insertion order = oldest first. */
+  readonly #entries = new Map<string, OutboxEntry>();
+  #round: Promise<DeliveryReport> | undefined;
+  #roundAgain = false;
+  #persisting: Promise<void> = Promise.resolve();
+  #lastPersist = 0;
+
+  private constructor(options: OutboxOptions) {
+    this.#options = options;
+    this.#logger = options.logger ?? silentLogger();
+    this.#clock = options.clock ?? (() => new Date());
+    const sinks = new Map<string, Sink>();
+    for (const sink of options.sinks) {
+      if (sinks.has(sink.name)) {
+        throw new AlertkitError('CONFIG_INVALID', `sinks: two sinks are named "${sink.name}"; give each a unique \`name\``, {
+          details: { path: 'sinks', reason: 'duplicate sink name', sink: sink.name },
+        });
+      }
+      sinks.set(sink.name, sink);
+    }
+    this.#sinks = sinks;
+  }
+
+  /** Opens the outbox, loading the entries of an earlier run from `options.file`. */
+  static async open(options: OutboxOptions): Promise<Outbox> {
+    const outbox = new Outbox(options);
+    if (options.file !== undefined) {
+      for (const entry of await readOutboxFile(options.file)) outbox.#restore(entry);
+    }
+    return outbox;
+  }
+
+  #restore(entry: OutboxEntry): void {
+    // A sink removed from the configuration is no longer owed anything.
+    for (const sink of Object.keys(entry.deliveries)) {
+      if (this.#sinks.has(sink)) continue;
+      if (entry.deliveries[sink]?.status === 'pending') {
+        this.#logger.warn({ sink, alertId: entry.alert._id }, 'dropping a pending delivery to a sink that is no longer configured');
+      }
+      delete entry.deliveries[sink];
+    }
+    this.#entries.set(entry.alert._id, entry);
+  }
+
+  /**
+   * Records alerts as owed to every sink and persists them before returning. An `_id` already in
+   * the outbox is ignored (a re-run tick raises the same ids). Returns how many were new.
+   */
+  async add(alerts: readonly StoredAlert[]): Promise<number> {
+    const addedAt = this.#clock().toISOString();
+    let added = 0;
+    for (const alert of alerts) {
+      if (this.#entries.has(alert._id)) continue;
+      const deliveries: Record<string, DeliveryRecord> = {};
+      for (const name of this.#sinks.keys()) deliveries[name] = { status: 'pending', attempts: 0 };
+      this.#entries.set(alert._id, { alert, addedAt, deliveries });
+      added++;
+    }
+    if (added > 0) await this.#persist();
+    return added;
+  }
+
+  /** {@link Outbox.add} then {@link Outbox.deliverPending}. */
+  async deliver(alerts: readonly StoredAlert[]): Promise<DeliveryReport> {
+    await this.add(alerts);
+    return this.deliverPending();
+  }
+
+  /**
+   * Attempts every pending delivery, oldest first, all sinks concurrently. A sink's first
+   * failure ends its round (it is presumably down: the rest waits for the next round instead of
+   * each paying a timeout), except for a permanent rejection of one alert, which moves on.
+   * Concurrent calls share one round; alerts added meanwhile get a second pass.
+   */
+  deliverPending(): Promise<DeliveryReport> {
+    if (this.#round !== undefined) {
+      this.#roundAgain = true;
+      return this.#round;
+    }
+    const round = (async (): Promise<DeliveryReport> => {
+      const totals = new Map<string, { delivered: number; failed: number }>();
+      try {
+        do {
+          this.#roundAgain = false;
+          await Promise.all(
+            [...this.#sinks.values()].map(async (sink) => {
+              const counts = await this.#deliverTo(sink);
+              const total = totals.get(sink.name) ?? { delivered: 0, failed: 0 };
+              totals.set(sink.name, { delivered: total.delivered + counts.delivered, failed: total.failed + counts.failed });
+            }),
+          );
+        } while (this.#roundAgain);
+        this.#prune();
+        await this.#persist();
+      } finally {
+        this.#round = undefined;
+      }
+      return this.#report(totals);
+    })();
+    this.#round = round;
+    return round;
+  }
+
+  async #deliverTo(sink: Sink): Promise<{ delivered: number; failed: number }> {
+    let delivered = 0;
+    let failed = 0;
+    // A snapshot: entries added during the round are picked up by the second pass.
+    for (const entry of [...this.#entries.values()]) {
+      const record = entry.deliveries[sink.name];
+      if (record?.status !== 'pending') continue;
+      record.attempts++;
+      record.lastAttemptAt = this.#clock().toISOString();
+      try {
+        await sink.deliver(entry.alert);
+        record.status = 'delivered';
+        record.deliveredAt = this.#clock().toISOString();
+        delete record.lastError;
+        delivered++;
+      } catch (error) {
+        failed++;
+        record.lastError = error instanceof Error ? error.message : String(error);
+        const permanent = isAlertkitError(error) && error.details?.['permanent'] === true;
+        const exhausted = record.attempts >= (this.#options.maxAttempts ?? Infinity);
+        if (permanent || exhausted) record.status = 'failed';
+        this.#logger.warn(
+          { sink: sink.name, alertId: entry.alert._id, attempts: record.attempts, status: record.status, err: error },
+          permanent || exhausted ? 'delivery given up' : 'delivery failed; will retry',
+        );
+        if (!permanent) break;
+      }
+      if (this.#clock().getTime() - this.#lastPersist >= PERSIST_INTERVAL_MS) await this.#persist();
+    }
+    return { delivered, failed };
+  }
+
+  /** Drops the oldest fully settled entries beyond `retainDelivered`. */
+  #prune(): void {
+    const retain = this.#options.retainDelivered ?? 1000;
+    const settled = [...this.#entries.values()].filter((entry) => !isOwed(entry));
+    for (const entry of settled.slice(0, Math.max(0, settled.length - retain))) this.#entries.delete(entry.alert._id);
+  }
+
+  #report(totals: ReadonlyMap<string, { delivered: number; failed: number }>): DeliveryReport {
+    const report: DeliveryReport = { delivered: 0, failed: 0, pending: 0, bySink: {} };
+    for (const name of this.#sinks.keys()) {
+      const counts = totals.get(name) ?? { delivered: 0, failed: 0 };
+      const pending = this.pending(name).length;
+      report.bySink[name] = { ...counts, pending };
+      report.delivered += counts.delivered;
+      report.failed += counts.failed;
+      report.pending += pending;
+    }
+    return report;
+  }
+
+  /** Entries with a delivery still pending (to `sink`, or to any sink), oldest first. */
+  pending(sink?: string): OutboxEntry[] {
+    return [...this.#entries.values()].filter((entry) =>
+      sink === undefined ? isOwed(entry) : entry.deliveries[sink]?.status === 'pending',
+    );
+  }
+
+  /** Every entry held (pending and recently settled), oldest first. */
+  entries(): OutboxEntry[] {
+    return [...this.#entries.values()];
+  }
+
+  /** Writes the state file (serialised: concurrent calls never interleave). */
+  #persist(): Promise<void> {
+    const file = this.#options.file;
+    if (file === undefined) return Promise.resolve();
+    this.#lastPersist = this.#clock().getTime();
+    const snapshot = JSON.stringify({ version: 1, entries: [...this.#entries.values()] });
+    this.#persisting = this.#persisting.catch(() => undefined).then(() => writeOutboxFile(file, snapshot));
+    return this.#persisting;
+  }
+
+  /** Waits for a running round and the last state write. Sinks stay open: their owner closes them. */
+  async close(): Promise<void> {
+    await this.#round?.catch(() => undefined);
+    await this.#persisting;
+  }
+}
+
+/** True while some sink is still owed the alert. */
+function isOwed(entry: OutboxEntry): boolean {
+  return Object.values(entry.deliveries).some((record) => record.status === 'pending');
+}
