@@ -38,3 +38,29 @@ export { luceneEscape, luceneQuote, luceneRangeBound } from './luceneEscape.js';
 export { cidrContains, cidrFromRange, parseCidr } from './cidr.js';
 export type { CidrBlock } from './cidr.js';
 export { pythonIsoformat } from './isoformat.js';
+export {
+  EmbeddedStore,
+  EventIndex,
+  IndexMapping,
+  MOZDEF_EVENTS_MAPPING,
+  compileClause,
+  createEmbeddedStore,
+  evaluate,
+  explain,
+  explainMatch,
+  formatExplanation,
+  loadMapping,
+  luceneRegexpToRegExp,
+  parseMapping,
+  wildcardToRegExp,
+  type DynamicSetting,
+  type EmbeddedStoreOptions,
+  type EmbeddedStoreSnapshot,
+  type EvaluateOptions,
+  type EventTagRecord,
+  type Explanation,
+  type FieldMapping,
+  type FieldType,
+  type IngestReport,
+  type Predicate,
+} from './engine/index.js';

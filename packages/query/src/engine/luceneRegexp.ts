@@ -74,7 +74,7 @@ class LuceneRegexpTranslator {
         this.#pos++;
       } else if (c === '{') {
         const close = this.#chars.indexOf('}'.charCodeAt(0), this.#pos);
-        const body = close < 0 ? '' : this.#pattern.slice(0, 0) + this.#chars.slice(this.#pos + 1, close).map((x) => String.fromCodePoint(x)).join('');
+        const body = close < 0 ? '' : String.fromCodePoint(...this.#chars.slice(this.#pos + 1, close));
         if (!/^\d+(,\d*)?$/.test(body)) throw fail(this.#pattern, this.#pos, 'a repeat must be {n}, {n,} or {n,m}');
         atom = `(?:${atom}){${body}}`;
         this.#pos = close + 1;
@@ -169,7 +169,7 @@ class LuceneRegexpTranslator {
 
   #interval(start: number): string {
     const close = this.#chars.indexOf('>'.charCodeAt(0), this.#pos);
-    const body = close < 0 ? '' : this.#chars.slice(this.#pos, close).map((x) => String.fromCodePoint(x)).join('');
+    const body = close < 0 ? '' : String.fromCodePoint(...this.#chars.slice(this.#pos, close));
     const m = /^(\d+)-(\d+)$/.exec(body);
     if (!m?.[1] || !m[2]) throw fail(this.#pattern, start, 'a numeric interval is <n-m>');
     let from = Number(m[1]);

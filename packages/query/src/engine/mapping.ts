@@ -93,8 +93,10 @@ export class IndexMapping {
   readonly dateDetection: boolean;
   readonly dynamic: DynamicSetting;
   #leafCache: string[] | undefined;
+  readonly #body: Record<string, unknown>;
 
   constructor(body: Record<string, unknown>) {
+    this.#body = body;
     this.dateDetection = body.date_detection === undefined ? true : body.date_detection === true;
     this.dynamic = parseDynamic(body.dynamic, 'mapping') ?? 'true';
     this.#templates = IndexMapping.#readTemplates(body.dynamic_templates);
@@ -221,21 +223,11 @@ export class IndexMapping {
     this.#leafCache = undefined;
   }
 
-  /** The mapping as Elasticsearch's typeless `properties` tree (for inspection and tests). */
-  toProperties(): Record<string, unknown> {
-    const root: Record<string, Record<string, unknown>> = {};
-    for (const [path, field] of this.#fields) {
-      const parts = path.split('.');
-      let level = root;
-      for (const part of parts.slice(0, -1)) {
-        const parent = level[part] as { properties?: Record<string, Record<string, unknown>> } | undefined;
-        if (!parent) break;
-        parent.properties ??= {};
-        level = parent.properties;
-      }
-      level[parts[parts.length - 1] ?? path] = { type: field.type };
-    }
-    return root;
+  /** An independent copy (dynamic fields included) that can grow without changing this one. */
+  clone(): IndexMapping {
+    const copy = new IndexMapping(this.#body);
+    copy.add([...this.#fields].map(([path, field]) => [path, structuredClone(field)]));
+    return copy;
   }
 }
 
