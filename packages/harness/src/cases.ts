@@ -1,0 +1,59 @@
+import type { JsonValue } from '@alertkit/core';
+import { copyEventInput, type EventInput } from './events.js';
+
+/**
+ * Alert fields a positive case expects, compared exactly with the saved alert document
+ * (typically `category`, `severity`, `summary`, `tags`; sometimes `url`, `channel`, `details`).
+ */
+export type ExpectedAlert = { [field: string]: JsonValue | undefined };
+
+/** A case's events: a flat list; a nested list (e.g. from `events(base, n)`) is spread in place. */
+export type CaseEvents = readonly (EventInput | readonly EventInput[])[];
+
+/** MozDef's `PositiveAlertTestCase`: these events must raise the alert. */
+export interface PositiveCase {
+  kind: 'positive';
+  description: string;
+  events: EventInput[];
+  /** Fields over the suite's `defaultAlert` (a shallow merge: a key given here replaces it). */
+  expectedAlert?: ExpectedAlert;
+}
+
+/** MozDef's `NegativeAlertTestCase`: these events must raise nothing. */
+export interface NegativeCase {
+  kind: 'negative';
+  description: string;
+  events: EventInput[];
+}
+
+/** One case of an alert suite. */
+export type AlertCase = PositiveCase | NegativeCase;
+
+function flatten(events: CaseEvents, description: string): EventInput[] {
+  if (!Array.isArray(events)) throw new TypeError(`case "${description}": events must be a list of events`);
+  // Copied at construction, as MozDef's cases deep-copy their events.
+  return copyEventInput(events.flat() as EventInput[]);
+}
+
+/**
+ * A case in which the alert must fire. Every alert it raises must have the suite's
+ * `defaultAlert` fields with `expectedAlert` over them.
+ *
+ * @example
+ * positive('alerts on 10 failed logins', events(failedLogin, 10), { summary: '10 failed logins for bob' })
+ */
+export function positive(description: string, events: CaseEvents, expectedAlert?: ExpectedAlert): PositiveCase {
+  const out: PositiveCase = { kind: 'positive', description, events: flatten(events, description) };
+  if (expectedAlert !== undefined) out.expectedAlert = structuredClone(expectedAlert);
+  return out;
+}
+
+/**
+ * A case in which the alert must not fire.
+ *
+ * @example
+ * negative('ignores 9 failed logins', events(failedLogin, 9))
+ */
+export function negative(description: string, events: CaseEvents): NegativeCase {
+  return { kind: 'negative', description, events: flatten(events, description) };
+}

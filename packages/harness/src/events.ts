@@ -1,0 +1,180 @@
+/**
+ * Building a case's events the way MozDef's test suite does (semantics §7.2, §7.3): the generic
+ * default event, deep-merged with the suite's default event, deep-merged with the case's event;
+ * timestamps evaluated at the frozen now; MozDef's required-field defaults filled in.
+ */
+import { hostname } from 'node:os';
+import { isoformat, type JsonObject, type JsonValue, type StoredEvent } from '@alertkit/core';
+import { isTimestamp, now, type Timestamp } from './clock.js';
+
+/** A value in an event written for a case: JSON, or a {@link Timestamp} anywhere. */
+export type EventValue = string | number | boolean | null | Timestamp | EventValue[] | { [key: string]: EventValue };
+
+/** An event's source as a case writes it. */
+export type EventSourceInput = { [key: string]: EventValue };
+
+/**
+ * An event as a case writes it: MozDef's shape `{ _source: {...} }` (other top-level keys such
+ * as `_index` are ignored, as MozDef ignores them), or just the source `{ category: ..., ... }`.
+ */
+export type EventInput = EventSourceInput | { _source: EventSourceInput; _index?: string; _type?: string; _id?: string };
+
+const WRAPPER_KEYS = new Set(['_source', '_index', '_type', '_id']);
+
+/** The source of an event input, whichever of the two shapes it has. */
+export function sourceOf(input: EventInput): EventSourceInput {
+  const keys = Object.keys(input);
+  if ('_source' in input && keys.every((k) => WRAPPER_KEYS.has(k))) {
+    const source = input._source;
+    if (!isObject(source)) throw new TypeError(`an event's _source must be an object, got ${JSON.stringify(source)}`);
+    return source;
+  }
+  return input;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !isTimestamp(value);
+}
+
+/** A deep copy of event inputs; {@link Timestamp}s are shared (they are immutable). */
+export function copyEventInput<T>(value: T): T {
+  return copy(value);
+}
+
+function copy<T>(value: T): T {
+  if (isTimestamp(value)) return value;
+  if (Array.isArray(value)) return value.map(copy) as T;
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)])) as T;
+  return value;
+}
+
+/**
+ * MozDef's `dict_merge(target, src)` without mutating: for each key of `src`, when `target` has
+ * the key and its value is an object (and so is `src`'s), merge recursively; otherwise `src`'s
+ * value replaces it (lists are replaced, not concatenated; `null` overwrites).
+ */
+export function deepMerge<T extends Record<string, unknown>>(target: T, src: Record<string, unknown>): T {
+  const out: Record<string, unknown> = copy(target);
+  for (const [key, value] of Object.entries(src)) {
+    const current = out[key];
+    out[key] = isObject(current) && isObject(value) ? deepMerge(current, value) : copy(value);
+  }
+  return out as T;
+}
+
+/** One event: a deep copy of `base` with `overrides` deep-merged on top (MozDef's `create_event`). */
+export function event(base: EventInput, overrides: EventInput = {}): EventSourceInput {
+  return deepMerge(sourceOf(base), sourceOf(overrides));
+}
+
+/**
+ * `count` copies of an event (MozDef's `create_events(ev, n)`), or one per timestamp, with
+ * `utctimestamp` and `receivedtimestamp` set to it: `events(base, every('10s', 12))`.
+ */
+export function events(base: EventInput, count: number | readonly Timestamp[]): EventSourceInput[] {
+  if (typeof count === 'number') {
+    if (!Number.isInteger(count) || count < 0) throw new RangeError(`events: count must be a whole number, got ${count}`);
+    return Array.from({ length: count }, () => event(base));
+  }
+  return count.map((time) => event(base, { utctimestamp: time, receivedtimestamp: time }));
+}
+
+/** A small seeded generator (mulberry32), so "random" default values are the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A 32-bit hash of a text (FNV-1a), to seed {@link seededRandom} from a case's name. */
+export function hashSeed(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/**
+ * MozDef's generic default event (`UnitTestSuite.generate_default_event`): timestamps at now
+ * and a random source IP (each octet 1..255): tests that group by `details.sourceipaddress`
+ * must set it, as in MozDef.
+ */
+export function mozdefDefaultEvent(random: () => number): EventSourceInput {
+  const octet = () => String(1 + Math.floor(random() * 255));
+  return {
+    category: 'excategory',
+    utctimestamp: now(),
+    receivedtimestamp: now(),
+    mozdefhostname: 'mozdefhost',
+    hostname: 'exhostname',
+    severity: 'NOTICE',
+    source: 'exsource',
+    summary: 'Example summary',
+    tags: ['tag1', 'tag2'],
+    details: { sourceipaddress: [octet(), octet(), octet(), octet()].join('.'), hostname: 'exhostname' },
+  };
+}
+
+/**
+ * MozDef's "required fields" defaults for a saved event (semantics §3.8), filled into any missing
+ * top-level key: timestamps = now, `mozdefhostname` = this host, `type` = `event`, `tags` = [],
+ * `UNKNOWN` for the descriptive fields, `mozdef` = `{plugins: []}`, `details` = {}.
+ */
+export function withRequiredFields(source: JsonObject, at: Date): JsonObject {
+  const nowIso = isoformat(at);
+  const defaults: JsonObject = {
+    receivedtimestamp: nowIso,
+    utctimestamp: nowIso,
+    timestamp: nowIso,
+    mozdefhostname: hostname(),
+    type: 'event',
+    tags: [],
+    category: 'UNKNOWN',
+    hostname: 'UNKNOWN',
+    processid: 'UNKNOWN',
+    processname: 'UNKNOWN',
+    severity: 'UNKNOWN',
+    source: 'UNKNOWN',
+    summary: 'UNKNOWN',
+    mozdef: { plugins: [] },
+    details: {},
+  };
+  const out: JsonObject = { ...source };
+  for (const [key, value] of Object.entries(defaults)) if (!(key in out)) out[key] = value;
+  return out;
+}
+
+/** Replaces every {@link Timestamp} in a value by its ISO text at `at`. */
+export function resolveTimes(value: EventValue, at: Date): JsonValue {
+  if (isTimestamp(value)) return value.at(at);
+  if (Array.isArray(value)) return value.map((v) => resolveTimes(v, at));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveTimes(v, at)]));
+  return value;
+}
+
+/** Options of {@link buildCaseEvents}. */
+export interface BuildEventsOptions {
+  /** The suite's default event, merged over MozDef's generic one. */
+  defaultEvent?: EventInput;
+  now: Date;
+  /** Seeds the random source IPs of the generic default event. */
+  seed: number;
+}
+
+/**
+ * The stored events of a case, in order: generic default + suite default + case event, times
+ * resolved, required fields filled, `_index` `events`, `_id` `event-1`, `event-2`, ...
+ */
+export function buildCaseEvents(inputs: readonly EventInput[], options: BuildEventsOptions): StoredEvent[] {
+  const random = seededRandom(options.seed);
+  const suiteDefault = options.defaultEvent ? sourceOf(options.defaultEvent) : {};
+  return inputs.map((input, i) => {
+    const merged = deepMerge(deepMerge(mozdefDefaultEvent(random), suiteDefault), sourceOf(input));
+    const source = withRequiredFields(resolveTimes(merged, options.now) as JsonObject, options.now);
+    return { _index: 'events', _id: `event-${i + 1}`, _source: source };
+  });
+}
