@@ -35,3 +35,6 @@ export { alertTableLine, createFileSink, createStdoutSink } from './sinks/stream
 export type { FileSinkOptions, StdoutFormat, StdoutSinkOptions } from './sinks/streamSinks.js';
 export { Outbox } from './delivery/outbox.js';
 export type { DeliveryRecord, DeliveryReport, DeliveryStatus, OutboxEntry, OutboxOptions } from './delivery/outbox.js';
+export { Checkpoints } from './checkpoints.js';
+export { createRunner, Runner } from './runner.js';
+export type { AlertCycleResult, CycleSummary, RunnerOptions, ScheduledAlert } from './runner.js';
