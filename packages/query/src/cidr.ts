@@ -16,22 +16,36 @@ export interface CidrBlock {
 const DIGITS = /^\d{1,3}$/;
 
 function invalid(context: string, cidr: string, reason: string): AlertkitError {
-  return new AlertkitError('QUERY_INVALID', `${context}: ${JSON.stringify(cidr)} is not a valid CIDR: ${reason}`, {
-    details: { cidr, reason },
-  });
+  return new AlertkitError(
+    'QUERY_INVALID',
+    `${context}: ${JSON.stringify(cidr)} is not a valid CIDR: ${reason}`,
+    {
+      details: { cidr, reason },
+    },
+  );
 }
 
 /** IPv4 in the strict dotted-quad form Python's `ipaddress` accepts (no octal, hex, short forms or leading zeros). */
 function isStrictIPv4(text: string): boolean {
   const parts = text.split('.');
-  return parts.length === 4 && parts.every((p) => DIGITS.test(p) && Number(p) <= 255 && (p === '0' || !p.startsWith('0')));
+  return (
+    parts.length === 4 &&
+    parts.every((p) => DIGITS.test(p) && Number(p) <= 255 && (p === '0' || !p.startsWith('0')))
+  );
 }
 
 function canonical(address: ipaddr.IPv4 | ipaddr.IPv6): string {
-  return address.kind() === 'ipv6' ? (address as ipaddr.IPv6).toRFC5952String() : address.toString();
+  return address.kind() === 'ipv6'
+    ? (address as ipaddr.IPv6).toRFC5952String()
+    : address.toString();
 }
 
-function parsePrefix(context: string, cidr: string, version: 4 | 6, text: string | undefined): number {
+function parsePrefix(
+  context: string,
+  cidr: string,
+  version: 4 | 6,
+  text: string | undefined,
+): number {
   const max = version === 4 ? 32 : 128;
   if (text === undefined) return max;
   if (/^\d{1,3}$/.test(text) && Number(text) <= max) return Number(text);
@@ -60,7 +74,11 @@ export function parseCidr(cidr: string, context = 'subnet'): CidrBlock {
   let address: ipaddr.IPv4 | ipaddr.IPv6;
   if (isStrictIPv4(addressText)) {
     address = ipaddr.IPv4.parse(addressText);
-  } else if (addressText.includes(':') && !addressText.includes('%') && ipaddr.IPv6.isValid(addressText)) {
+  } else if (
+    addressText.includes(':') &&
+    !addressText.includes('%') &&
+    ipaddr.IPv6.isValid(addressText)
+  ) {
     address = ipaddr.IPv6.parse(addressText);
   } else {
     throw invalid(context, cidr, `${JSON.stringify(addressText)} is not an IPv4 or IPv6 address`);
@@ -72,9 +90,19 @@ export function parseCidr(cidr: string, context = 'subnet'): CidrBlock {
   const first = family.networkAddressFromCIDR(normalised);
   const last = family.broadcastAddressFromCIDR(normalised);
   if (canonical(first) !== canonical(address)) {
-    throw invalid(context, cidr, `host bits are set (the network is ${canonical(first)}/${String(prefixLength)})`);
+    throw invalid(
+      context,
+      cidr,
+      `host bits are set (the network is ${canonical(first)}/${String(prefixLength)})`,
+    );
   }
-  return { version, network: canonical(first), prefixLength, first: canonical(first), last: canonical(last) };
+  return {
+    version,
+    network: canonical(first),
+    prefixLength,
+    first: canonical(first),
+    last: canonical(last),
+  };
 }
 
 /**
@@ -90,14 +118,16 @@ export function cidrFromRange(first: string, last: string): CidrBlock | undefine
     const block = `${canonical(lower)}/${String(prefix)}`;
     const family = lower.kind() === 'ipv4' ? ipaddr.IPv4 : ipaddr.IPv6;
     if (canonical(family.networkAddressFromCIDR(block)) !== canonical(lower)) continue;
-    if (canonical(family.broadcastAddressFromCIDR(block)) === canonical(upper)) return parseCidr(block);
+    if (canonical(family.broadcastAddressFromCIDR(block)) === canonical(upper))
+      return parseCidr(block);
   }
   return undefined;
 }
 
 function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
   if (isStrictIPv4(text)) return ipaddr.IPv4.parse(text);
-  if (text.includes(':') && !text.includes('%') && ipaddr.IPv6.isValid(text)) return ipaddr.IPv6.parse(text);
+  if (text.includes(':') && !text.includes('%') && ipaddr.IPv6.isValid(text))
+    return ipaddr.IPv6.parse(text);
   return undefined;
 }
 
@@ -108,9 +138,11 @@ function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
 export function cidrContains(block: CidrBlock, ip: string): boolean {
   let address = parseAddress(ip);
   if (address === undefined) return false;
-  let network: ipaddr.IPv4 | ipaddr.IPv6 = block.version === 4 ? ipaddr.IPv4.parse(block.network) : ipaddr.IPv6.parse(block.network);
+  let network: ipaddr.IPv4 | ipaddr.IPv6 =
+    block.version === 4 ? ipaddr.IPv4.parse(block.network) : ipaddr.IPv6.parse(block.network);
   let prefix = block.prefixLength;
-  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) address = (address as ipaddr.IPv6).toIPv4Address();
+  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress())
+    address = (address as ipaddr.IPv6).toIPv4Address();
   if (network.kind() === 'ipv6' && (network as ipaddr.IPv6).isIPv4MappedAddress() && prefix >= 96) {
     network = (network as ipaddr.IPv6).toIPv4Address();
     prefix -= 96;

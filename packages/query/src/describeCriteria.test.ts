@@ -1,7 +1,29 @@
 import type { Clause } from '@alertkit/core';
 import { describe, expect, it } from 'vitest';
-import { allOf, anyOf, bool, exists, lessThan, match, not, phrase, prefix, queryString, range, regexp, search, subnet, terms, wildcard } from './builder.js';
-import { clausesEqual, criteriaEqual, describeClause, describeCriteria } from './describeCriteria.js';
+import {
+  allOf,
+  anyOf,
+  bool,
+  exists,
+  lessThan,
+  match,
+  not,
+  phrase,
+  prefix,
+  queryString,
+  range,
+  regexp,
+  search,
+  subnet,
+  terms,
+  wildcard,
+} from './builder.js';
+import {
+  clausesEqual,
+  criteriaEqual,
+  describeClause,
+  describeCriteria,
+} from './describeCriteria.js';
 
 describe('describeCriteria', () => {
   it('renders criteria on one line: query, window, aggregation', () => {
@@ -9,7 +31,8 @@ describe('describeCriteria', () => {
       .must(match('category', 'syslog'), phrase('summary', 'failed password'))
       .mustNot(subnet('details.sourceipaddress', '10.0.0.0/8'))
       .aggregate('details.sourceipaddress', { threshold: 10, samples: 10 });
-    const text = 'category:syslog AND summary:"failed password" AND NOT details.sourceipaddress:"10.0.0.0/8" within last 2m, by details.sourceipaddress >= 10 (10 samples)';
+    const text =
+      'category:syslog AND summary:"failed password" AND NOT details.sourceipaddress:"10.0.0.0/8" within last 2m, by details.sourceipaddress >= 10 (10 samples)';
     expect(describeCriteria(criteria.build())).toBe(text);
     expect(String(criteria)).toBe(text);
   });
@@ -25,7 +48,10 @@ describe('describeCriteria', () => {
       [prefix('hostname', 'web-'), 'hostname:web\\-*'],
       [regexp('hostname', 'a/b.*'), 'hostname:/a\\/b.*/'],
       [exists('details.x'), '_exists_:details.x'],
-      [range('utctimestamp', '2017-01-01T00:00:00+00:00', '2017-01-02T00:00:00+00:00'), 'utctimestamp:[2017-01-01T00:00:00+00:00 TO 2017-01-02T00:00:00+00:00]'],
+      [
+        range('utctimestamp', '2017-01-01T00:00:00+00:00', '2017-01-02T00:00:00+00:00'),
+        'utctimestamp:[2017-01-01T00:00:00+00:00 TO 2017-01-02T00:00:00+00:00]',
+      ],
       [lessThan('n', 5), 'n:{* TO 5}'],
       [range('n', { gt: 1 }), 'n:{1 TO *}'],
       [queryString('summary: veth*'), '(summary: veth*)'],
@@ -41,8 +67,12 @@ describe('describeCriteria', () => {
     expect(describeClause(allOf(anyOf(A, B), C))).toBe('c:3 AND (a:1 OR b:2)');
     expect(describeClause(allOf(A, anyOf(B, C)))).toBe('a:1 AND (b:2 OR c:3)');
     expect(describeClause(anyOf(allOf(A, B), not(C)))).toBe('(a:1 AND b:2) OR NOT c:3');
-    expect(describeClause(bool({ should: [A, B, C], minimumShouldMatch: 2 }))).toBe('at least 2 of (a:1, b:2, c:3)');
-    expect(describeClause({ type: 'bool', must: [A], should: [B] })).toBe('a:1 AND optionally (b:2)');
+    expect(describeClause(bool({ should: [A, B, C], minimumShouldMatch: 2 }))).toBe(
+      'at least 2 of (a:1, b:2, c:3)',
+    );
+    expect(describeClause({ type: 'bool', must: [A], should: [B] })).toBe(
+      'a:1 AND optionally (b:2)',
+    );
     expect(describeClause({ type: 'bool' })).toBe('*:*');
   });
 });
@@ -53,7 +83,12 @@ describe('clausesEqual and criteriaEqual', () => {
     const b: Clause = { mustNot: undefined, must: [{ field: 'x', type: 'exists' }], type: 'bool' };
     expect(clausesEqual(a, b)).toBe(true);
     expect(clausesEqual(a, { type: 'bool', must: [{ type: 'exists', field: 'y' }] })).toBe(false);
-    expect(clausesEqual({ type: 'bool', should: [a] }, { type: 'bool', should: [a], minimumShouldMatch: 1 })).toBe(false);
+    expect(
+      clausesEqual(
+        { type: 'bool', should: [a] },
+        { type: 'bool', should: [a], minimumShouldMatch: 1 },
+      ),
+    ).toBe(false);
     const c1 = search({ minutes: 2 }).must(exists('x')).build();
     expect(criteriaEqual(c1, search({ minutes: 2 }).must(exists('x')).build())).toBe(true);
     expect(criteriaEqual(c1, search({ minutes: 3 }).must(exists('x')).build())).toBe(false);

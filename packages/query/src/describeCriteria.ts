@@ -17,13 +17,19 @@ function wildcardText(pattern: string): string {
 function rangeText(clause: Extract<Clause, { type: 'range' }>): string {
   const lower = clause.gte ?? clause.gt;
   const upper = clause.lte ?? clause.lt;
-  const bound = (v: Scalar | undefined): string => (v === undefined ? '*' : luceneRangeBound(String(v)));
+  const bound = (v: Scalar | undefined): string =>
+    v === undefined ? '*' : luceneRangeBound(String(v));
   return `${clause.gte !== undefined ? '[' : '{'}${bound(lower)} TO ${bound(upper)}${clause.lte !== undefined ? ']' : '}'}`;
 }
 
 function describeBool(clause: BoolClause, nested: boolean): string {
-  const required = [...(clause.must ?? []), ...(clause.filter ?? [])].map((c) => describeClause(c, true));
-  const parts = [...required, ...(clause.mustNot ?? []).map((c) => `NOT ${describeClause(c, true)}`)];
+  const required = [...(clause.must ?? []), ...(clause.filter ?? [])].map((c) =>
+    describeClause(c, true),
+  );
+  const parts = [
+    ...required,
+    ...(clause.mustNot ?? []).map((c) => `NOT ${describeClause(c, true)}`),
+  ];
   const should = (clause.should ?? []).map((c) => describeClause(c, true));
   let bareOr = false;
   if (should.length > 0) {
@@ -85,8 +91,18 @@ export function describeClause(clause: Clause, nested = false): string {
 }
 
 function describeDuration(window: Duration): string {
-  const suffix: [keyof Duration, string][] = [['weeks', 'w'], ['days', 'd'], ['hours', 'h'], ['minutes', 'm'], ['seconds', 's'], ['milliseconds', 'ms']];
-  return suffix.flatMap(([unit, s]) => (window[unit] ? [`${String(window[unit])}${s}`] : [])).join('') || '0s';
+  const suffix: [keyof Duration, string][] = [
+    ['weeks', 'w'],
+    ['days', 'd'],
+    ['hours', 'h'],
+    ['minutes', 'm'],
+    ['seconds', 's'],
+    ['milliseconds', 'ms'],
+  ];
+  return (
+    suffix.flatMap(([unit, s]) => (window[unit] ? [`${String(window[unit])}${s}`] : [])).join('') ||
+    '0s'
+  );
 }
 
 /**

@@ -1,84 +1,29 @@
-import { AlertkitError, type AggregationSpec, type BoolClause, type Clause, type Criteria, type Duration, type MatchClause, type QueryStringClause, type RangeClause, type Scalar } from '@alertkit/core';
+import type {
+  BoolClause,
+  Clause,
+  MatchClause,
+  QueryStringClause,
+  RangeClause,
+  Scalar,
+} from '@alertkit/core';
 import { cidrFromRange } from './cidr.js';
+import {
+  IGNORED,
+  boolean,
+  dslError,
+  fieldLevel,
+  isRecord,
+  noOptions,
+  oneOf,
+  onlyDefault,
+  scalar,
+  show,
+  string,
+  type JsonRecord,
+} from './dslReading.js';
 import { luceneEscape } from './luceneEscape.js';
 
-type JsonRecord = Record<string, unknown>;
-
-function isRecord(value: unknown): value is JsonRecord {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function show(value: unknown): string {
-  return value === undefined ? 'nothing' : (JSON.stringify(value) ?? typeof value);
-}
-
-/** Every reading error names the JSON path of what is wrong (`query.bool.must[1].multi_match`). */
-export function dslError(path: string, message: string): AlertkitError {
-  return new AlertkitError('QUERY_INVALID', `${path}: ${message}`, { details: { path } });
-}
-
-/** Options every clause accepts and alertkit ignores (no scoring, no named queries). */
-const IGNORED = new Set(['boost', '_name']);
-
-function scalar(value: unknown, path: string): Scalar {
-  if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  throw dslError(path, `expected a string, number or boolean, got ${show(value)}`);
-}
-
-function string(value: unknown, path: string): string {
-  if (typeof value !== 'string') throw dslError(path, `expected a string, got ${show(value)}`);
-  return value;
-}
-
-function boolean(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') throw dslError(path, `expected true or false, got ${show(value)}`);
-  return value;
-}
-
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], path: string): T {
-  const lower = typeof value === 'string' ? value.toLowerCase() : value;
-  const found = allowed.find((a) => a.toLowerCase() === lower);
-  if (found === undefined) throw dslError(path, `expected one of ${allowed.join(', ')}, got ${show(value)}`);
-  return found;
-}
-
-/** Options that are accepted only at their default value (anything else would change the answer). */
-function onlyDefault(value: unknown, expected: unknown, path: string): void {
-  const same = typeof expected === 'string' && typeof value === 'string' ? value.toLowerCase() === expected.toLowerCase() : value === expected;
-  if (!same) throw dslError(path, `only ${show(expected)} is supported, got ${show(value)}`);
-}
-
-/**
- * A field-level clause in its short form (`{"term": {"f": "v"}}`) or object form
- * (`{"term": {"f": {"value": "v", ...options}}}`). Returns the field, the value and the options.
- */
-function fieldLevel(body: unknown, path: string, valueKeys: readonly string[], options: readonly string[]): { field: string; value: unknown; options: JsonRecord; at: string } {
-  if (!isRecord(body)) throw dslError(path, `expected {"<field>": ...}, got ${show(body)}`);
-  const fields = Object.keys(body).filter((k) => !IGNORED.has(k));
-  if (fields.length !== 1) throw dslError(path, fields.length === 0 ? 'names no field' : `names ${String(fields.length)} fields (${fields.join(', ')}); one clause takes one field`);
-  const field = fields[0] as string;
-  const at = `${path}.${field}`;
-  const inner = body[field];
-  if (!isRecord(inner)) return { field, value: inner, options: {}, at };
-  const found: JsonRecord = {};
-  let value: unknown;
-  for (const [key, v] of Object.entries(inner)) {
-    if (valueKeys.includes(key)) value = v;
-    else if (options.includes(key)) found[key] = v;
-    else if (!IGNORED.has(key)) throw dslError(`${at}.${key}`, `unsupported option "${key}"`);
-  }
-  if (value === undefined) throw dslError(at, `needs "${valueKeys[0] ?? 'value'}"`);
-  return { field, value, options: found, at };
-}
-
-function noOptions(body: unknown, path: string, allowed: readonly string[] = []): JsonRecord {
-  if (!isRecord(body)) throw dslError(path, `expected an object, got ${show(body)}`);
-  for (const key of Object.keys(body)) {
-    if (!IGNORED.has(key) && !allowed.includes(key)) throw dslError(`${path}.${key}`, `unsupported option "${key}"`);
-  }
-  return body;
-}
+export { dslError } from './dslReading.js';
 
 const MSM = /^-?\d+%?$/;
 
@@ -88,8 +33,14 @@ const MSM = /^-?\d+%?$/;
  * of should clauses it matches nothing, as in Elasticsearch 7+.
  */
 function resolveMinimumShouldMatch(spec: unknown, optional: number, path: string): number {
-  const text = typeof spec === 'number' && Number.isInteger(spec) ? String(spec) : typeof spec === 'string' ? spec.trim() : undefined;
-  if (text === undefined || !MSM.test(text)) throw dslError(path, `expected an integer or a percentage such as "75%", got ${show(spec)}`);
+  const text =
+    typeof spec === 'number' && Number.isInteger(spec)
+      ? String(spec)
+      : typeof spec === 'string'
+        ? spec.trim()
+        : undefined;
+  if (text === undefined || !MSM.test(text))
+    throw dslError(path, `expected an integer or a percentage such as "75%", got ${show(spec)}`);
   let result: number;
   if (text.endsWith('%')) {
     const calc = Math.trunc((optional * Number(text.slice(0, -1))) / 100);
@@ -102,22 +53,40 @@ function resolveMinimumShouldMatch(spec: unknown, optional: number, path: string
 }
 
 function clauseList(value: unknown, path: string): Clause[] {
-  if (Array.isArray(value)) return value.map((item, i) => fromElasticsearch(item, `${path}[${String(i)}]`));
+  if (Array.isArray(value))
+    return value.map((item, i) => fromElasticsearch(item, `${path}[${String(i)}]`));
   return [fromElasticsearch(value, path)];
 }
 
 function readBool(body: unknown, path: string): BoolClause {
-  const b = noOptions(body, path, ['must', 'filter', 'should', 'must_not', 'minimum_should_match', 'adjust_pure_negative']);
+  const b = noOptions(body, path, [
+    'must',
+    'filter',
+    'should',
+    'must_not',
+    'minimum_should_match',
+    'adjust_pure_negative',
+  ]);
   const out: BoolClause = { type: 'bool' };
-  const lists = [['must', 'must'], ['filter', 'filter'], ['must_not', 'mustNot'], ['should', 'should']] as const;
+  const lists = [
+    ['must', 'must'],
+    ['filter', 'filter'],
+    ['must_not', 'mustNot'],
+    ['should', 'should'],
+  ] as const;
   for (const [key, name] of lists) {
     if (b[key] === undefined) continue;
     const clauses = clauseList(b[key], `${path}.${key}`);
     if (clauses.length > 0) out[name] = clauses;
   }
-  if (b['adjust_pure_negative'] !== undefined) onlyDefault(b['adjust_pure_negative'], true, `${path}.adjust_pure_negative`);
+  if (b['adjust_pure_negative'] !== undefined)
+    onlyDefault(b['adjust_pure_negative'], true, `${path}.adjust_pure_negative`);
   if (b['minimum_should_match'] !== undefined) {
-    const msm = resolveMinimumShouldMatch(b['minimum_should_match'], out.should?.length ?? 0, `${path}.minimum_should_match`);
+    const msm = resolveMinimumShouldMatch(
+      b['minimum_should_match'],
+      out.should?.length ?? 0,
+      `${path}.minimum_should_match`,
+    );
     // 0 is what Elasticsearch 7 does anyway (a bool without must/filter still needs one should),
     // so it is left out: a BoolClause without minimumShouldMatch means "Elasticsearch 7 default".
     if (msm > 0) out.minimumShouldMatch = msm;
@@ -126,25 +95,50 @@ function readBool(body: unknown, path: string): BoolClause {
 }
 
 function readMatch(body: unknown, path: string): MatchClause {
-  const { field, value, options, at } = fieldLevel(body, path, ['query'], ['operator', 'minimum_should_match', 'zero_terms_query', 'lenient']);
-  const clause: MatchClause = { type: 'match', field, value: scalar(value, isRecord((body as JsonRecord)[field]) ? `${at}.query` : at) };
-  if (options['operator'] !== undefined) clause.operator = oneOf(options['operator'], ['or', 'and'] as const, `${at}.operator`);
+  const { field, value, options, at } = fieldLevel(
+    body,
+    path,
+    ['query'],
+    ['operator', 'minimum_should_match', 'zero_terms_query', 'lenient'],
+  );
+  const clause: MatchClause = {
+    type: 'match',
+    field,
+    value: scalar(value, isRecord((body as JsonRecord)[field]) ? `${at}.query` : at),
+  };
+  if (options['operator'] !== undefined)
+    clause.operator = oneOf(options['operator'], ['or', 'and'] as const, `${at}.operator`);
   const msm = options['minimum_should_match'];
   if (msm !== undefined) {
-    if (!((typeof msm === 'number' && Number.isInteger(msm)) || (typeof msm === 'string' && MSM.test(msm.trim())))) {
-      throw dslError(`${at}.minimum_should_match`, `expected an integer or a percentage such as "75%", got ${show(msm)}`);
+    if (!(
+      (typeof msm === 'number' && Number.isInteger(msm)) ||
+      (typeof msm === 'string' && MSM.test(msm.trim()))
+    )) {
+      throw dslError(
+        `${at}.minimum_should_match`,
+        `expected an integer or a percentage such as "75%", got ${show(msm)}`,
+      );
     }
     clause.minimumShouldMatch = typeof msm === 'string' ? msm.trim() : msm;
   }
-  if (options['zero_terms_query'] !== undefined) clause.zeroTermsQuery = oneOf(options['zero_terms_query'], ['none', 'all'] as const, `${at}.zero_terms_query`);
-  if (options['lenient'] !== undefined) clause.lenient = boolean(options['lenient'], `${at}.lenient`);
+  if (options['zero_terms_query'] !== undefined)
+    clause.zeroTermsQuery = oneOf(
+      options['zero_terms_query'],
+      ['none', 'all'] as const,
+      `${at}.zero_terms_query`,
+    );
+  if (options['lenient'] !== undefined)
+    clause.lenient = boolean(options['lenient'], `${at}.lenient`);
   return clause;
 }
 
 /** Date math (`now-5m`, `2020-01-01||+1d`, `now/d`) depends on the server's clock: not supported. */
 function rangeBound(value: unknown, path: string): Scalar {
   const bound = scalar(value, path);
-  if (typeof bound === 'string' && (/^now(?![a-z0-9])/i.test(bound.trim()) || bound.includes('||'))) {
+  if (
+    typeof bound === 'string' &&
+    (/^now(?![a-z0-9])/i.test(bound.trim()) || bound.includes('||'))
+  ) {
     throw dslError(path, `date math ${show(bound)} is not supported; use an ISO-8601 date`);
   }
   return bound;
@@ -152,29 +146,52 @@ function rangeBound(value: unknown, path: string): Scalar {
 
 /** `format` values whose dates are ISO-8601 (Elasticsearch's default `strict_date_optional_time||epoch_millis`). */
 const ISO_FORMATS = new Set([
-  'strict_date_optional_time', 'date_optional_time', 'strict_date_optional_time_nanos', 'strict_date_time', 'date_time',
-  'strict_date_time_no_millis', 'date_time_no_millis', 'strict_date', 'date', 'epoch_millis',
+  'strict_date_optional_time',
+  'date_optional_time',
+  'strict_date_optional_time_nanos',
+  'strict_date_time',
+  'date_time',
+  'strict_date_time_no_millis',
+  'date_time_no_millis',
+  'strict_date',
+  'date',
+  'epoch_millis',
 ]);
 
 function readRange(body: unknown, path: string): RangeClause {
-  if (!isRecord(body)) throw dslError(path, `expected {"<field>": {"gte": ...}}, got ${show(body)}`);
+  if (!isRecord(body))
+    throw dslError(path, `expected {"<field>": {"gte": ...}}, got ${show(body)}`);
   const fields = Object.keys(body).filter((k) => !IGNORED.has(k));
-  if (fields.length !== 1) throw dslError(path, fields.length === 0 ? 'names no field' : `names ${String(fields.length)} fields (${fields.join(', ')}); one clause takes one field`);
+  if (fields.length !== 1)
+    throw dslError(
+      path,
+      fields.length === 0
+        ? 'names no field'
+        : `names ${String(fields.length)} fields (${fields.join(', ')}); one clause takes one field`,
+    );
   const field = fields[0] as string;
   const at = `${path}.${field}`;
   const bounds = noOptions(body[field], at, ['gte', 'gt', 'lte', 'lt', 'format']);
   const clause: RangeClause = { type: 'range', field };
   for (const key of ['gte', 'gt', 'lte', 'lt'] as const) {
     // A null bound is an open end, as in Elasticsearch.
-    if (bounds[key] !== undefined && bounds[key] !== null) clause[key] = rangeBound(bounds[key], `${at}.${key}`);
+    if (bounds[key] !== undefined && bounds[key] !== null)
+      clause[key] = rangeBound(bounds[key], `${at}.${key}`);
   }
-  if (clause.gte !== undefined && clause.gt !== undefined) throw dslError(at, 'has both gte and gt');
-  if (clause.lte !== undefined && clause.lt !== undefined) throw dslError(at, 'has both lte and lt');
-  if (Object.keys(clause).length === 2) throw dslError(at, 'needs at least one of gte, gt, lte, lt');
+  if (clause.gte !== undefined && clause.gt !== undefined)
+    throw dslError(at, 'has both gte and gt');
+  if (clause.lte !== undefined && clause.lt !== undefined)
+    throw dslError(at, 'has both lte and lt');
+  if (Object.keys(clause).length === 2)
+    throw dslError(at, 'needs at least one of gte, gt, lte, lt');
   if (bounds['format'] !== undefined) {
     const format = string(bounds['format'], `${at}.format`);
     const nonIso = format.split('||').find((f) => !ISO_FORMATS.has(f));
-    if (nonIso !== undefined) throw dslError(`${at}.format`, `format "${nonIso}" is not supported; dates must be ISO-8601 (strict_date_optional_time)`);
+    if (nonIso !== undefined)
+      throw dslError(
+        `${at}.format`,
+        `format "${nonIso}" is not supported; dates must be ISO-8601 (strict_date_optional_time)`,
+      );
   }
   return clause;
 }
@@ -190,28 +207,53 @@ function subnetFromQueryString(clause: QueryStringClause): Clause {
 }
 
 function readQueryString(body: unknown, path: string): Clause {
-  const b = noOptions(body, path, ['query', 'default_field', 'default_operator', 'analyze_wildcard']);
-  const clause: QueryStringClause = { type: 'queryString', query: string(b['query'], `${path}.query`) };
+  const b = noOptions(body, path, [
+    'query',
+    'default_field',
+    'default_operator',
+    'analyze_wildcard',
+  ]);
+  const clause: QueryStringClause = {
+    type: 'queryString',
+    query: string(b['query'], `${path}.query`),
+  };
   if (clause.query.trim() === '') throw dslError(`${path}.query`, 'the query is empty');
-  if (b['default_field'] !== undefined) clause.defaultField = string(b['default_field'], `${path}.default_field`);
-  if (b['default_operator'] !== undefined) clause.defaultOperator = oneOf(b['default_operator'], ['OR', 'AND'] as const, `${path}.default_operator`);
-  if (b['analyze_wildcard'] !== undefined) clause.analyzeWildcard = boolean(b['analyze_wildcard'], `${path}.analyze_wildcard`);
+  if (b['default_field'] !== undefined)
+    clause.defaultField = string(b['default_field'], `${path}.default_field`);
+  if (b['default_operator'] !== undefined)
+    clause.defaultOperator = oneOf(
+      b['default_operator'],
+      ['OR', 'AND'] as const,
+      `${path}.default_operator`,
+    );
+  if (b['analyze_wildcard'] !== undefined)
+    clause.analyzeWildcard = boolean(b['analyze_wildcard'], `${path}.analyze_wildcard`);
   return subnetFromQueryString(clause);
 }
 
 /** `term`, `wildcard`, `prefix`, `regexp`: one pattern or value, options only at their defaults. */
-function readTermLevel(kind: 'term' | 'wildcard' | 'prefix' | 'regexp', body: unknown, path: string): Clause {
+function readTermLevel(
+  kind: 'term' | 'wildcard' | 'prefix' | 'regexp',
+  body: unknown,
+  path: string,
+): Clause {
   const valueKeys = kind === 'wildcard' ? ['value', 'wildcard'] : ['value'];
-  const extra = kind === 'regexp' ? ['case_insensitive', 'flags', 'max_determinized_states'] : ['case_insensitive'];
+  const extra =
+    kind === 'regexp'
+      ? ['case_insensitive', 'flags', 'max_determinized_states']
+      : ['case_insensitive'];
   const { field, value, options, at } = fieldLevel(body, path, valueKeys, extra);
-  if (options['case_insensitive'] !== undefined) onlyDefault(options['case_insensitive'], false, `${at}.case_insensitive`);
+  if (options['case_insensitive'] !== undefined)
+    onlyDefault(options['case_insensitive'], false, `${at}.case_insensitive`);
   if (options['flags'] !== undefined) onlyDefault(options['flags'], 'ALL', `${at}.flags`);
   // max_determinized_states only bounds the regex compiler's work; it never changes an answer.
   const where = isRecord((body as JsonRecord)[field]) ? `${at}.value` : at;
   if (kind === 'term') return { type: 'term', field, value: scalar(value, where) };
   const text = string(value, where);
   if (kind === 'prefix') return { type: 'prefix', field, value: text };
-  return kind === 'wildcard' ? { type: 'wildcard', field, pattern: text } : { type: 'regexp', field, pattern: text };
+  return kind === 'wildcard'
+    ? { type: 'wildcard', field, pattern: text }
+    : { type: 'regexp', field, pattern: text };
 }
 
 /**
@@ -233,10 +275,16 @@ function readTermLevel(kind: 'term' | 'wildcard' | 'prefix' | 'regexp', body: un
  *   (`query.bool.must[1].multi_match`), date math, a non-ISO `format` or a malformed value.
  */
 export function fromElasticsearch(dsl: unknown, path = 'query'): Clause {
-  if (!isRecord(dsl)) throw dslError(path, `expected a query clause such as {"match": {...}}, got ${show(dsl)}`);
+  if (!isRecord(dsl))
+    throw dslError(path, `expected a query clause such as {"match": {...}}, got ${show(dsl)}`);
   const kinds = Object.keys(dsl);
   if (kinds.length !== 1) {
-    throw dslError(path, kinds.length === 0 ? 'empty query clause' : `a query clause has exactly one type, got ${kinds.join(', ')}`);
+    throw dslError(
+      path,
+      kinds.length === 0
+        ? 'empty query clause'
+        : `a query clause has exactly one type, got ${kinds.join(', ')}`,
+    );
   }
   const kind = kinds[0] as string;
   const body = dsl[kind];
@@ -247,15 +295,29 @@ export function fromElasticsearch(dsl: unknown, path = 'query'): Clause {
     case 'match':
       return readMatch(body, at);
     case 'match_phrase': {
-      const { field, value, options, at: fieldAt } = fieldLevel(body, at, ['query'], ['slop', 'zero_terms_query']);
+      const {
+        field,
+        value,
+        options,
+        at: fieldAt,
+      } = fieldLevel(body, at, ['query'], ['slop', 'zero_terms_query']);
       const where = isRecord((body as JsonRecord)[field]) ? `${fieldAt}.query` : fieldAt;
-      if (options['zero_terms_query'] !== undefined) onlyDefault(options['zero_terms_query'], 'none', `${fieldAt}.zero_terms_query`);
+      if (options['zero_terms_query'] !== undefined)
+        onlyDefault(options['zero_terms_query'], 'none', `${fieldAt}.zero_terms_query`);
       const slop = options['slop'];
-      if (slop !== undefined && !(typeof slop === 'number' && Number.isInteger(slop) && slop >= 0)) {
+      if (
+        slop !== undefined &&
+        !(typeof slop === 'number' && Number.isInteger(slop) && slop >= 0)
+      ) {
         throw dslError(`${fieldAt}.slop`, `expected a non-negative integer, got ${show(slop)}`);
       }
       const phraseValue = scalar(value, where);
-      return { type: 'phrase', field, value: String(phraseValue), ...(slop !== undefined ? { slop } : {}) };
+      return {
+        type: 'phrase',
+        field,
+        value: String(phraseValue),
+        ...(slop !== undefined ? { slop } : {}),
+      };
     }
     case 'term':
     case 'wildcard':
@@ -264,13 +326,19 @@ export function fromElasticsearch(dsl: unknown, path = 'query'): Clause {
       return readTermLevel(kind, body, at);
     case 'terms': {
       for (const [key, v] of Object.entries(isRecord(body) ? body : {})) {
-        if (!IGNORED.has(key) && isRecord(v)) throw dslError(`${at}.${key}`, 'a terms lookup is not supported; list the values');
+        if (!IGNORED.has(key) && isRecord(v))
+          throw dslError(`${at}.${key}`, 'a terms lookup is not supported; list the values');
       }
       const { field, value, at: fieldAt } = fieldLevel(body, at, [], []);
-      if (!Array.isArray(value)) throw dslError(fieldAt, `expected a list of values, got ${show(value)}`);
+      if (!Array.isArray(value))
+        throw dslError(fieldAt, `expected a list of values, got ${show(value)}`);
       // An empty terms list is valid in Elasticsearch and matches nothing.
       if (value.length === 0) return { type: 'matchNone' };
-      return { type: 'terms', field, values: value.map((v, i) => scalar(v, `${fieldAt}[${String(i)}]`)) };
+      return {
+        type: 'terms',
+        field,
+        values: value.map((v, i) => scalar(v, `${fieldAt}[${String(i)}]`)),
+      };
     }
     case 'exists': {
       const b = noOptions(body, at, ['field']);
@@ -289,108 +357,4 @@ export function fromElasticsearch(dsl: unknown, path = 'query'): Clause {
     default:
       throw dslError(at, `unsupported query clause "${kind}"`);
   }
-}
-
-/** What {@link criteriaFromElasticsearch} reads from a `_search` body. */
-export interface SearchBodyCriteria {
-  criteria: Criteria;
-  /** The window's end, when the body carries MozDef's window clause. */
-  now?: Date;
-  /** The body's `size` (hit limit), if any. */
-  size?: number;
-  /** The terms aggregation's `size` (bucket limit), if any. */
-  maxBuckets?: number;
-}
-
-/** Microseconds since the epoch of an ISO timestamp (Python's `isoformat()` keeps six fraction digits). */
-function isoMicros(value: Scalar | undefined): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?(Z|[+-]\d\d:\d\d)$/.exec(value);
-  if (!m) return undefined;
-  const ms = Date.parse(`${m[1] as string}${m[3] as string}`);
-  return Number.isNaN(ms) ? undefined : ms * 1000 + Number((m[2] ?? '').padEnd(6, '0'));
-}
-
-/** Recognises MozDef's window clause; returns its bounds in microseconds. */
-function windowBounds(clause: Clause | undefined): { begin: number; end: number } | undefined {
-  if (clause?.type !== 'bool' || clause.must || clause.filter || clause.mustNot || clause.minimumShouldMatch !== undefined) return undefined;
-  const [utc, received] = clause.should ?? [];
-  if (clause.should?.length !== 2 || utc?.type !== 'range' || received?.type !== 'range') return undefined;
-  if (utc.field !== 'utctimestamp' || received.field !== 'receivedtimestamp') return undefined;
-  const same = (a: RangeClause, b: RangeClause): boolean => a.gte === b.gte && a.lte === b.lte && a.gt === undefined && a.lt === undefined && b.gt === undefined && b.lt === undefined;
-  const begin = isoMicros(utc.gte);
-  const end = isoMicros(utc.lte);
-  return same(utc, received) && begin !== undefined && end !== undefined && begin <= end ? { begin, end } : undefined;
-}
-
-/** A window length as the largest unit that divides it (`{ minutes: 2 }` rather than 120000 ms). */
-function durationOf(micros: number): Duration {
-  const ms = micros / 1000;
-  const units: [keyof Duration, number][] = [['days', 86_400_000], ['hours', 3_600_000], ['minutes', 60_000], ['seconds', 1000]];
-  for (const [unit, size] of units) if (ms > 0 && ms % size === 0) return { [unit]: ms / size };
-  return { milliseconds: ms };
-}
-
-function readAggregation(aggs: unknown, path: string): { spec: AggregationSpec; maxBuckets?: number } {
-  if (!isRecord(aggs) || Object.keys(aggs).length !== 1) throw dslError(path, 'expected one terms aggregation');
-  const [name, agg] = Object.entries(aggs)[0] as [string, unknown];
-  const at = `${path}.${name}`;
-  const a = noOptions(agg, at, ['terms', 'aggs', 'aggregations']);
-  const terms = noOptions(a['terms'], `${at}.terms`, ['field', 'size', 'min_doc_count', 'order']);
-  const field = string(terms['field'], `${at}.terms.field`);
-  const threshold = terms['min_doc_count'] ?? 1;
-  if (!(typeof threshold === 'number' && Number.isInteger(threshold) && threshold >= 1)) throw dslError(`${at}.terms.min_doc_count`, `expected a positive integer, got ${show(threshold)}`);
-  let samples = 0;
-  const sub = a['aggs'] ?? a['aggregations'];
-  if (sub !== undefined) {
-    const subAt = `${at}.${a['aggs'] !== undefined ? 'aggs' : 'aggregations'}`;
-    if (!isRecord(sub) || Object.keys(sub).length !== 1) throw dslError(subAt, 'expected one top_hits aggregation (the samples)');
-    const [subName, subAgg] = Object.entries(sub)[0] as [string, unknown];
-    const hits = noOptions(noOptions(subAgg, `${subAt}.${subName}`, ['top_hits'])['top_hits'], `${subAt}.${subName}.top_hits`, ['size', 'sort']);
-    // Elasticsearch's top_hits returns 3 hits unless told otherwise.
-    samples = typeof hits['size'] === 'number' ? hits['size'] : 3;
-  }
-  const maxBuckets = typeof terms['size'] === 'number' ? terms['size'] : undefined;
-  return { spec: { field, threshold, samples }, ...(maxBuckets !== undefined ? { maxBuckets } : {}) };
-}
-
-/**
- * Reads a whole `_search` body back into criteria: the inverse of `toElasticsearch`. MozDef's
- * filter wrapper is unwrapped, MozDef's window clause becomes `window` (and `now`), the terms
- * aggregation becomes `aggregation` (dropping the `exists` clause added for it). A body that is
- * not in that shape still reads: its query becomes the criteria's `must`.
- *
- * @throws AlertkitError `QUERY_INVALID` naming the path of anything unsupported (`sort`, ...).
- */
-export function criteriaFromElasticsearch(body: unknown): SearchBodyCriteria {
-  const b = noOptions(body, 'body', ['query', 'size', 'track_total_hits', 'aggs', 'aggregations']);
-  if (b['query'] === undefined) throw dslError('body', 'needs a "query"');
-  const clause = fromElasticsearch(b['query'], 'query');
-  const wrapped = clause.type === 'bool' && clause.filter?.length === 1 && Object.keys(clause).length === 2 ? clause.filter[0] : undefined;
-  const query: BoolClause = wrapped?.type === 'bool' ? { ...wrapped } : clause.type === 'bool' ? { ...clause } : { type: 'bool', must: [clause] };
-  const out: SearchBodyCriteria = { criteria: { query } };
-  const must = [...(query.must ?? [])];
-
-  const window = windowBounds(must.at(-1));
-  if (window) {
-    must.pop();
-    out.criteria.window = durationOf(window.end - window.begin);
-    out.now = new Date(Math.floor(window.end / 1000));
-  }
-  const aggs = b['aggs'] ?? b['aggregations'];
-  if (aggs !== undefined) {
-    const { spec, maxBuckets } = readAggregation(aggs, b['aggs'] !== undefined ? 'aggs' : 'aggregations');
-    out.criteria.aggregation = spec;
-    if (maxBuckets !== undefined) out.maxBuckets = maxBuckets;
-    const last = must.at(-1);
-    if (last?.type === 'exists' && last.field === spec.field) must.pop();
-  }
-  if (must.length > 0) query.must = must;
-  else delete query.must;
-  if (b['size'] !== undefined) {
-    const size = b['size'];
-    if (!(typeof size === 'number' && Number.isInteger(size) && size >= 0)) throw dslError('body.size', `expected a non-negative integer, got ${show(size)}`);
-    out.size = size;
-  }
-  return out;
 }

@@ -8,7 +8,19 @@
  */
 import type { Criteria } from '@alertkit/core';
 import { describe, expect, it } from 'vitest';
-import { anyOf, allOf, exists, lessThan, match, phrase, queryString, search, terms, wildcard, type SearchBuilder } from './builder.js';
+import {
+  anyOf,
+  allOf,
+  exists,
+  lessThan,
+  match,
+  phrase,
+  queryString,
+  search,
+  terms,
+  wildcard,
+  type SearchBuilder,
+} from './builder.js';
 import { toElasticsearch, type ElasticsearchSearchBody } from './toElasticsearch.js';
 
 // MozDef's alert tests freeze time at 2017-01-01 01:00:00 UTC.
@@ -35,7 +47,12 @@ function filtered(inner: unknown): unknown {
 function aggs(field: string, threshold: number, samples: number): unknown {
   return {
     groups: {
-      terms: { field, size: 10000, min_doc_count: threshold, order: [{ _count: 'desc' }, { _key: 'asc' }] },
+      terms: {
+        field,
+        size: 10000,
+        min_doc_count: threshold,
+        order: [{ _count: 'desc' }, { _key: 'asc' }],
+      },
       aggs: { samples: { top_hits: { size: samples, sort: ['_doc'] } } },
     },
   };
@@ -51,11 +68,15 @@ function run(builder: SearchBuilder, classname: string): Criteria {
   return builder.mustNot(match('alert_names', classname)).build();
 }
 
-describe('golden: MozDef alerts produce MozDef\'s DSL', () => {
+describe("golden: MozDef alerts produce MozDef's DSL", () => {
   it('bruteforce_ssh (AlertBruteforceSsh): phrase + terms on summary, must_not per skiphost, aggregation', () => {
     const skiphosts = '11.22.33.44 55.66.77.88'.split(' ');
     const criteria = search({ minutes: 2 })
-      .must(phrase('summary', 'failed'), match('details.program', 'sshd'), terms('summary', ['login', 'invalid', 'ldap_count_entries', 'publickey', 'keyboard']))
+      .must(
+        phrase('summary', 'failed'),
+        match('details.program', 'sshd'),
+        terms('summary', ['login', 'invalid', 'ldap_count_entries', 'publickey', 'keyboard']),
+      )
       .mustNot(skiphosts.map((ip) => phrase('summary', ip)))
       .aggregate('details.sourceipaddress', { threshold: 10, samples: 10 });
     expectBody(toElasticsearch(run(criteria, 'AlertBruteforceSsh'), { now }), {
@@ -63,11 +84,17 @@ describe('golden: MozDef alerts produce MozDef\'s DSL', () => {
         must: [
           { match_phrase: { summary: 'failed' } },
           { match: { 'details.program': 'sshd' } },
-          { terms: { summary: ['login', 'invalid', 'ldap_count_entries', 'publickey', 'keyboard'] } },
+          {
+            terms: { summary: ['login', 'invalid', 'ldap_count_entries', 'publickey', 'keyboard'] },
+          },
           { exists: { field: 'details.sourceipaddress' } },
           windowDsl('2017-01-01T00:58:00+00:00'),
         ],
-        must_not: [{ match_phrase: { summary: '11.22.33.44' } }, { match_phrase: { summary: '55.66.77.88' } }, dedup('AlertBruteforceSsh')],
+        must_not: [
+          { match_phrase: { summary: '11.22.33.44' } },
+          { match_phrase: { summary: '55.66.77.88' } },
+          dedup('AlertBruteforceSsh'),
+        ],
       }),
       size: 0,
       aggs: aggs('details.sourceipaddress', 10, 10),
@@ -81,9 +108,16 @@ describe('golden: MozDef alerts produce MozDef\'s DSL', () => {
       .aggregate('details.sourceipaddress', { threshold: 1, samples: 10 });
     expectBody(toElasticsearch(run(criteria, 'AlertProxyExfilDomains'), { now }), {
       query: filtered({
-        must: [{ match: { category: 'proxy' } }, { exists: { field: 'details.sourceipaddress' } }, windowDsl('2017-01-01T00:40:00+00:00')],
+        must: [
+          { match: { category: 'proxy' } },
+          { exists: { field: 'details.sourceipaddress' } },
+          windowDsl('2017-01-01T00:40:00+00:00'),
+        ],
         must_not: [dedup('AlertProxyExfilDomains')],
-        should: [{ match: { 'details.host': 'pastebin.com' } }, { match: { 'details.host': 'www.sendspace.com' } }],
+        should: [
+          { match: { 'details.host': 'pastebin.com' } },
+          { match: { 'details.host': 'www.sendspace.com' } },
+        ],
         minimum_should_match: 1,
       }),
       size: 0,
@@ -92,10 +126,16 @@ describe('golden: MozDef alerts produce MozDef\'s DSL', () => {
   });
 
   it('ldap_add (ldapAdd): wildcard in must_not, simple alert', () => {
-    const criteria = search({ minutes: 15 }).must(match('category', 'ldapChange'), match('details.changetype', 'add')).mustNot(wildcard('details.actor', '*bind*'));
+    const criteria = search({ minutes: 15 })
+      .must(match('category', 'ldapChange'), match('details.changetype', 'add'))
+      .mustNot(wildcard('details.actor', '*bind*'));
     expectBody(toElasticsearch(run(criteria, 'ldapAdd'), { now }), {
       query: filtered({
-        must: [{ match: { category: 'ldapChange' } }, { match: { 'details.changetype': 'add' } }, windowDsl('2017-01-01T00:45:00+00:00')],
+        must: [
+          { match: { category: 'ldapChange' } },
+          { match: { 'details.changetype': 'add' } },
+          windowDsl('2017-01-01T00:45:00+00:00'),
+        ],
         must_not: [{ wildcard: { 'details.actor': '*bind*' } }, dedup('ldapAdd')],
       }),
       track_total_hits: true,
@@ -103,11 +143,20 @@ describe('golden: MozDef alerts produce MozDef\'s DSL', () => {
   });
 
   it('cloudtrail_logging_disabled (AlertCloudtrailLoggingDisabled)', () => {
-    const criteria = search({ minutes: 30 }).must(match('source', 'cloudtrail'), match('details.eventname', 'StopLogging')).mustNot(match('errorcode', 'AccessDenied'));
+    const criteria = search({ minutes: 30 })
+      .must(match('source', 'cloudtrail'), match('details.eventname', 'StopLogging'))
+      .mustNot(match('errorcode', 'AccessDenied'));
     expectBody(toElasticsearch(run(criteria, 'AlertCloudtrailLoggingDisabled'), { now }), {
       query: filtered({
-        must: [{ match: { source: 'cloudtrail' } }, { match: { 'details.eventname': 'StopLogging' } }, windowDsl('2017-01-01T00:30:00+00:00')],
-        must_not: [{ match: { errorcode: 'AccessDenied' } }, dedup('AlertCloudtrailLoggingDisabled')],
+        must: [
+          { match: { source: 'cloudtrail' } },
+          { match: { 'details.eventname': 'StopLogging' } },
+          windowDsl('2017-01-01T00:30:00+00:00'),
+        ],
+        must_not: [
+          { match: { errorcode: 'AccessDenied' } },
+          dedup('AlertCloudtrailLoggingDisabled'),
+        ],
       }),
       track_total_hits: true,
     });
@@ -118,7 +167,10 @@ describe('golden: MozDef alerts produce MozDef\'s DSL', () => {
     const criteria = search({ minutes: Number.parseInt(config.search_depth_min, 10) })
       .must(match('tags', 'auth0'), match('details.eventname', 'Failed Login (wrong password)'))
       .mustNot(match('details.username', ''))
-      .aggregate('details.username', { threshold: Number.parseInt(config.threshold_count, 10), samples: 10 });
+      .aggregate('details.username', {
+        threshold: Number.parseInt(config.threshold_count, 10),
+        samples: 10,
+      });
     expectBody(toElasticsearch(run(criteria, 'AlertAuth0BruteforceUser'), { now }), {
       query: filtered({
         must: [
@@ -157,12 +209,18 @@ describe('golden: MozDef alerts produce MozDef\'s DSL', () => {
   });
 
   it('ssh_access (AlertSSHAccess): terms on an ip field from config', () => {
-    const watchlist = [{ hostname: 'nagios1.small.corp.com', ipaddress: '11.22.33.44' }, { hostname: 'nagios2.super.corp.com', ipaddress: '11.22.33.45' }];
+    const watchlist = [
+      { hostname: 'nagios1.small.corp.com', ipaddress: '11.22.33.44' },
+      { hostname: 'nagios2.super.corp.com', ipaddress: '11.22.33.45' },
+    ];
     const criteria = search({ minutes: 15 }).must(
       match('category', 'syslog'),
       match('details.program', 'sshd'),
       phrase('summary', 'Accepted publickey for '),
-      terms('details.sourceipaddress', watchlist.map((w) => w.ipaddress)),
+      terms(
+        'details.sourceipaddress',
+        watchlist.map((w) => w.ipaddress),
+      ),
     );
     expectBody(toElasticsearch(run(criteria, 'AlertSSHAccess'), { now }), {
       query: filtered({
@@ -203,9 +261,18 @@ describe('golden: MozDef alerts produce MozDef\'s DSL', () => {
   });
 
   it('nsm_scan_address (NSMScanAddress): config Lucene fragments stay raw', () => {
-    const config = { sourcemustmatch: '[10.0.0.0 TO 10.255.255.255]', sourcemustnotmatch: '10.33.44.54 OR 10.88.77.54 OR 10.76.54.54 OR 10.251.30.138 OR 10.54.65.234' };
+    const config = {
+      sourcemustmatch: '[10.0.0.0 TO 10.255.255.255]',
+      sourcemustnotmatch:
+        '10.33.44.54 OR 10.88.77.54 OR 10.76.54.54 OR 10.251.30.138 OR 10.54.65.234',
+    };
     const criteria = search({ minutes: 1 })
-      .must(match('category', 'bro'), match('source', 'notice'), phrase('details.note', 'Scan::Address_Scan'), queryString(`details.sourceipaddress: ${config.sourcemustmatch}`))
+      .must(
+        match('category', 'bro'),
+        match('source', 'notice'),
+        phrase('details.note', 'Scan::Address_Scan'),
+        queryString(`details.sourceipaddress: ${config.sourcemustmatch}`),
+      )
       .mustNot(queryString(`details.sourceipaddress: ${config.sourcemustnotmatch}`))
       .aggregate('details.sourceipaddress', { threshold: 1, samples: 10 });
     expectBody(toElasticsearch(run(criteria, 'NSMScanAddress'), { now }), {
@@ -219,7 +286,12 @@ describe('golden: MozDef alerts produce MozDef\'s DSL', () => {
           windowDsl('2017-01-01T00:59:00+00:00'),
         ],
         must_not: [
-          { query_string: { query: 'details.sourceipaddress: 10.33.44.54 OR 10.88.77.54 OR 10.76.54.54 OR 10.251.30.138 OR 10.54.65.234' } },
+          {
+            query_string: {
+              query:
+                'details.sourceipaddress: 10.33.44.54 OR 10.88.77.54 OR 10.76.54.54 OR 10.251.30.138 OR 10.54.65.234',
+            },
+          },
           dedup('NSMScanAddress'),
         ],
       }),
@@ -238,7 +310,10 @@ describe('golden: MozDef alerts produce MozDef\'s DSL', () => {
         match('tags', 'releng'),
         match('details.program', 'sshd'),
         queryString('hostname: /(host1|host2.*).*/'),
-        anyOf(phrase('summary', 'Accepted publickey for '), phrase('summary', 'Accepted keyboard-interactive/pam for ')),
+        anyOf(
+          phrase('summary', 'Accepted publickey for '),
+          phrase('summary', 'Accepted keyboard-interactive/pam for '),
+        ),
       )
       .mustNot(exclusions.map((e) => allOf(...Object.entries(e).map(([k, v]) => phrase(k, v)))));
     expectBody(toElasticsearch(run(criteria, 'AlertAuthSignRelengSSH'), { now }), {
@@ -247,12 +322,34 @@ describe('golden: MozDef alerts produce MozDef\'s DSL', () => {
           { match: { tags: 'releng' } },
           { match: { 'details.program': 'sshd' } },
           { query_string: { query: 'hostname: /(host1|host2.*).*/' } },
-          { bool: { should: [{ match_phrase: { summary: 'Accepted publickey for ' } }, { match_phrase: { summary: 'Accepted keyboard-interactive/pam for ' } }], minimum_should_match: 1 } },
+          {
+            bool: {
+              should: [
+                { match_phrase: { summary: 'Accepted publickey for ' } },
+                { match_phrase: { summary: 'Accepted keyboard-interactive/pam for ' } },
+              ],
+              minimum_should_match: 1,
+            },
+          },
           windowDsl('2017-01-01T00:45:00+00:00'),
         ],
         must_not: [
-          { bool: { must: [{ match_phrase: { summary: 'someuser' } }, { match_phrase: { 'details.sourceipaddress': '4.5.6.7' } }] } },
-          { bool: { must: [{ match_phrase: { summary: 'anotheruser' } }, { match_phrase: { 'details.sourceipaddress': '8.9.10.11' } }] } },
+          {
+            bool: {
+              must: [
+                { match_phrase: { summary: 'someuser' } },
+                { match_phrase: { 'details.sourceipaddress': '4.5.6.7' } },
+              ],
+            },
+          },
+          {
+            bool: {
+              must: [
+                { match_phrase: { summary: 'anotheruser' } },
+                { match_phrase: { 'details.sourceipaddress': '8.9.10.11' } },
+              ],
+            },
+          },
           dedup('AlertAuthSignRelengSSH'),
         ],
       }),
@@ -262,10 +359,16 @@ describe('golden: MozDef alerts produce MozDef\'s DSL', () => {
 
   it('old_events (OldEvents): LessThanMatch with a datetime, written as Python isoformat()', () => {
     const oneDayAgo = new Date(now.getTime() - 24 * 3600_000);
-    const criteria = search({ hours: 6 }).must(lessThan('utctimestamp', oneDayAgo)).aggregate('mozdefhostname', { threshold: 1, samples: 1000 });
+    const criteria = search({ hours: 6 })
+      .must(lessThan('utctimestamp', oneDayAgo))
+      .aggregate('mozdefhostname', { threshold: 1, samples: 1000 });
     expectBody(toElasticsearch(run(criteria, 'OldEvents'), { now }), {
       query: filtered({
-        must: [{ range: { utctimestamp: { lt: '2016-12-31T01:00:00+00:00' } } }, { exists: { field: 'mozdefhostname' } }, windowDsl('2016-12-31T19:00:00+00:00')],
+        must: [
+          { range: { utctimestamp: { lt: '2016-12-31T01:00:00+00:00' } } },
+          { exists: { field: 'mozdefhostname' } },
+          windowDsl('2016-12-31T19:00:00+00:00'),
+        ],
         must_not: [dedup('OldEvents')],
       }),
       size: 0,

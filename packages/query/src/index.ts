@@ -32,8 +32,9 @@ export {
   windowClause,
 } from './toElasticsearch.js';
 export type { ElasticsearchSearchBody, ToElasticsearchOptions } from './toElasticsearch.js';
-export { criteriaFromElasticsearch, fromElasticsearch } from './fromElasticsearch.js';
-export type { SearchBodyCriteria } from './fromElasticsearch.js';
+export { fromElasticsearch } from './fromElasticsearch.js';
+export { criteriaFromElasticsearch } from './criteriaFromElasticsearch.js';
+export type { SearchBodyCriteria } from './criteriaFromElasticsearch.js';
 export { luceneEscape, luceneQuote, luceneRangeBound } from './luceneEscape.js';
 export { cidrContains, cidrFromRange, parseCidr } from './cidr.js';
 export type { CidrBlock } from './cidr.js';

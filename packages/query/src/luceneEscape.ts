@@ -13,13 +13,17 @@ const SPECIAL = /[\\+\-=&|><!(){}[\]^"~*?:/\s]/g;
 /**
  * Escapes every character that Lucene's query syntax (as Elasticsearch's `query_string` reads
  * it) would interpret, so the result is read back as one literal term: `a:b OR *` becomes
- * `a\:b\ OR\ \*`. Also right for field names (`details.some-field` -> `details.some\-field`).
+ * `a\:b\ OR\ \*`, and the bare words `AND`, `OR`, `NOT` become `\AND`, `\OR`, `\NOT`. Also
+ * right for field names (`details.some-field` -> `details.some\-field`). Checked against Lucene 8's
+ * classic QueryParser in luceneEscape.test.ts.
  *
  * One limit of Elasticsearch itself: an unquoted term whose text starts with `<` or `>` is read as
  * a one-sided range even when escaped. Use {@link luceneQuote} for values that may start so.
  */
 export function luceneEscape(value: string): string {
-  return value.replace(SPECIAL, (c) => `\\${c}`);
+  const escaped = value.replace(SPECIAL, (c) => `\\${c}`);
+  // A whole term spelled AND, OR or NOT is an operator; escaping a letter keeps it a word.
+  return escaped === 'AND' || escaped === 'OR' || escaped === 'NOT' ? `\\${escaped}` : escaped;
 }
 
 /**
@@ -37,6 +41,7 @@ export function luceneQuote(value: string): string {
  * else that could end the bound, the bare word `TO` or a lone `*` (open end) is quoted.
  */
 export function luceneRangeBound(value: string): string {
-  if (value === '' || value === 'TO' || value === '*' || /[\s\]}"\\]/.test(value)) return luceneQuote(value);
+  if (value === '' || value === 'TO' || value === '*' || /[\s\]}"\\]/.test(value))
+    return luceneQuote(value);
   return value;
 }

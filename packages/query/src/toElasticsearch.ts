@@ -55,7 +55,9 @@ function fail(message: string): never {
 
 function count(name: string, value: number | undefined, min: number): number | undefined {
   if (value !== undefined && (!Number.isInteger(value) || value < min)) {
-    fail(`toElasticsearch: ${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer, got ${String(value)}`);
+    fail(
+      `toElasticsearch: ${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer, got ${String(value)}`,
+    );
   }
   return value;
 }
@@ -77,11 +79,17 @@ function rangeBody(clause: RangeClause): JsonObject {
 /** A bool with MozDef's key order (must, must_not, should) and empty lists left out, as elasticsearch-dsl does. */
 function boolToElasticsearch(clause: BoolClause): JsonObject {
   const body: JsonObject = {};
-  const lists = [['must', clause.must], ['filter', clause.filter], ['must_not', clause.mustNot], ['should', clause.should]] as const;
+  const lists = [
+    ['must', clause.must],
+    ['filter', clause.filter],
+    ['must_not', clause.mustNot],
+    ['should', clause.should],
+  ] as const;
   for (const [key, list] of lists) {
     if (list?.length) body[key] = list.map(clauseToElasticsearch);
   }
-  if (clause.minimumShouldMatch !== undefined) body['minimum_should_match'] = clause.minimumShouldMatch;
+  if (clause.minimumShouldMatch !== undefined)
+    body['minimum_should_match'] = clause.minimumShouldMatch;
   return { bool: body };
 }
 
@@ -95,18 +103,27 @@ export function clauseToElasticsearch(clause: Clause): JsonObject {
     case 'match': {
       const options: JsonObject = {};
       if (clause.operator !== undefined) options['operator'] = clause.operator;
-      if (clause.minimumShouldMatch !== undefined) options['minimum_should_match'] = clause.minimumShouldMatch;
+      if (clause.minimumShouldMatch !== undefined)
+        options['minimum_should_match'] = clause.minimumShouldMatch;
       if (clause.zeroTermsQuery !== undefined) options['zero_terms_query'] = clause.zeroTermsQuery;
       if (clause.lenient !== undefined) options['lenient'] = clause.lenient;
       const plain = Object.keys(options).length === 0;
-      return fieldClause('match', clause.field, plain ? clause.value : { query: clause.value, ...options });
+      return fieldClause(
+        'match',
+        clause.field,
+        plain ? clause.value : { query: clause.value, ...options },
+      );
     }
     case 'term':
       return fieldClause('term', clause.field, clause.value);
     case 'terms':
       return fieldClause('terms', clause.field, [...clause.values]);
     case 'phrase':
-      return fieldClause('match_phrase', clause.field, clause.slop === undefined ? clause.value : { query: clause.value, slop: clause.slop });
+      return fieldClause(
+        'match_phrase',
+        clause.field,
+        clause.slop === undefined ? clause.value : { query: clause.value, slop: clause.slop },
+      );
     case 'wildcard':
       return fieldClause('wildcard', clause.field, clause.pattern);
     case 'prefix':
@@ -128,7 +145,11 @@ export function clauseToElasticsearch(clause: Clause): JsonObject {
       // MozDef's SubnetMatch: "<key>: [<first> TO <last>]". The field is escaped; the bounds are
       // addresses validated by parseCidr, so nothing in them can reach Lucene as syntax.
       const block = parseCidr(clause.cidr, `subnet on "${clause.field}"`);
-      return { query_string: { query: `${luceneEscape(clause.field)}: [${luceneRangeBound(block.first)} TO ${luceneRangeBound(block.last)}]` } };
+      return {
+        query_string: {
+          query: `${luceneEscape(clause.field)}: [${luceneRangeBound(block.first)} TO ${luceneRangeBound(block.last)}]`,
+        },
+      };
     }
     case 'bool':
       return boolToElasticsearch(clause);
@@ -146,7 +167,8 @@ export function clauseToElasticsearch(clause: Clause): JsonObject {
  * as MozDef sends it (no `minimum_should_match`).
  */
 export function windowClause(window: Duration, now: Date): BoolClause {
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) fail('toElasticsearch: `now` must be a valid Date');
+  if (!(now instanceof Date) || Number.isNaN(now.getTime()))
+    fail('toElasticsearch: `now` must be a valid Date');
   const endMicros = now.getTime() * 1000;
   // Python's timedelta keeps microseconds, so the window is subtracted at that precision.
   const begin = pythonIsoformat(endMicros - Math.round(durationToMs(window) * 1000));
@@ -176,9 +198,16 @@ function effectiveQuery(criteria: Criteria, now: Date): BoolClause {
     const existsClause: Clause = { type: 'exists', field: aggregation.field };
     if (!must.some((c) => clausesEqual(c, existsClause))) must.push(existsClause);
   }
-  if (must.length === 0 && !query.filter?.length && !query.mustNot?.length && !query.should?.length) {
+  if (
+    must.length === 0 &&
+    !query.filter?.length &&
+    !query.mustNot?.length &&
+    !query.should?.length
+  ) {
     // MozDef's SearchQuery.execute raises before adding the window: a window alone is no query.
-    fail('toElasticsearch: the criteria have no must, must_not or should clause (a time window alone is not a query)');
+    fail(
+      'toElasticsearch: the criteria have no must, must_not or should clause (a time window alone is not a query)',
+    );
   }
   if (criteria.window !== undefined) must.push(windowClause(criteria.window, now));
   const out: BoolClause = { ...query };
@@ -199,9 +228,14 @@ function effectiveQuery(criteria: Criteria, now: Date): BoolClause {
  *
  * @throws AlertkitError `QUERY_INVALID` for criteria without clauses, a bad CIDR or bad options.
  */
-export function toElasticsearch(criteria: Criteria, options: ToElasticsearchOptions): ElasticsearchSearchBody {
-  if (criteria === null || typeof criteria !== 'object') fail('toElasticsearch: criteria must be an object');
-  if (options === null || typeof options !== 'object') fail('toElasticsearch: options { now } are required');
+export function toElasticsearch(
+  criteria: Criteria,
+  options: ToElasticsearchOptions,
+): ElasticsearchSearchBody {
+  if (criteria === null || typeof criteria !== 'object')
+    fail('toElasticsearch: criteria must be an object');
+  if (options === null || typeof options !== 'object')
+    fail('toElasticsearch: options { now } are required');
   const size = count('size', options.size, 0);
   const hitCap = count('compat.hitCap', options.compat?.hitCap, 1);
   const maxBuckets = count('maxBuckets', options.maxBuckets, 1) ?? DEFAULT_MAX_BUCKETS;
@@ -211,7 +245,8 @@ export function toElasticsearch(criteria: Criteria, options: ToElasticsearchOpti
   };
   const aggregation = criteria.aggregation;
   if (aggregation) {
-    if (typeof aggregation.field !== 'string' || aggregation.field === '') fail('toElasticsearch: aggregation.field must be a field path');
+    if (typeof aggregation.field !== 'string' || aggregation.field === '')
+      fail('toElasticsearch: aggregation.field must be a field path');
     count('aggregation.threshold', aggregation.threshold ?? Number.NaN, 1);
     count('aggregation.samples', aggregation.samples ?? Number.NaN, 0);
   }
