@@ -1,5 +1,6 @@
 import { AlertkitError, type BoolClause, type Clause } from '@alertkit/core';
 import { parseCidr } from '../cidr.js';
+import { type QueryStringOptions, parseQueryString } from '../queryString/index.js';
 import { type Column, NumericColumn, TermColumn, isNumericType } from './columns.js';
 import type { EventIndex } from './eventIndex.js';
 import {
@@ -76,11 +77,6 @@ function atLeast(predicates: readonly Predicate[], required: number): Predicate 
   };
 }
 
-// TEMPORARY until src/queryString/index.ts lands: replaced by the import of parseQueryString.
-function queryStringParser(query: string, _options: { defaultField?: string; defaultOperator?: 'OR' | 'AND' }): Clause {
-  throw new AlertkitError('QUERY_INVALID', `query_string is not available yet: ${query}`);
-}
-
 function describe(clause: Clause): string {
   return JSON.stringify(clause).slice(0, 200);
 }
@@ -101,10 +97,10 @@ class Compiler {
       case 'matchNone':
         return MATCH_NONE;
       case 'queryString': {
-        const options: { defaultField?: string; defaultOperator?: 'OR' | 'AND' } = {};
+        const options: QueryStringOptions = {};
         if (clause.defaultField !== undefined) options.defaultField = clause.defaultField;
         if (clause.defaultOperator !== undefined) options.defaultOperator = clause.defaultOperator;
-        return this.compile(queryStringParser(clause.query, options), lenient);
+        return this.compile(parseQueryString(clause.query, options), lenient);
       }
       case 'exists':
         return this.#exists(clause.field);

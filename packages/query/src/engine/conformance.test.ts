@@ -147,3 +147,29 @@ describe('should alone', () => {
     expect((await store.search({ criteria: { query }, now: new Date() })).total).toBe(1);
   });
 });
+
+describe('QueryStringMatch (Lucene syntax via parseQueryString)', () => {
+  const qs = (query: string): Clause => ({ type: 'queryString', query });
+  it.each(summaries(['test', 'conf', 'test conf'], ['testing', 'configuration']))('"summary: test conf" vs %j -> %s', async (source, expected) => {
+    expect(await matches(source, qs('summary: test conf'))).toBe(expected);
+  });
+
+  it.each(summaries(['test.exe', 'test.sh'], ['test.exe.abcd', 'testexe', '.exe.test']))('"summary: /.*\\.(exe|sh)/" vs %j -> %s', async (source, expected) => {
+    expect(await matches(source, qs('summary: /.*\\.(exe|sh)/'))).toBe(expected);
+  });
+
+  it('regex on a keyword must match the whole value', async () => {
+    const query = qs('hostname: /(.*\\.)*(groupa|groupb)\\.(.*\\.)*subdomain\\.(.*\\.)*.*/');
+    expect(await matches({ hostname: 'host1.groupa.subdomain.company.com' }, query)).toBe(true);
+    expect(await matches({ hostname: 'host1.groupaa.subdomain.company.com' }, query)).toBe(false);
+  });
+
+  it('a bare term searches every field; phrases, wildcards, ranges and _exists_ work', async () => {
+    const source = { hostname: 'ABC12345436', summary: 'session opened for user root', details: { sourceipaddress: '10.1.1.5' } };
+    expect(await matches(source, qs('ABC12345436'))).toBe(true);
+    expect(await matches(source, qs('summary:"session opened"'))).toBe(true);
+    expect(await matches(source, qs('hostname:ABC* AND summary:sess*'))).toBe(true);
+    expect(await matches(source, qs('details.sourceipaddress: [10.1.1.0 TO 10.1.1.255]'))).toBe(true);
+    expect(await matches(source, qs('_exists_:details.sourceipaddress AND NOT hostname:other'))).toBe(true);
+  });
+});
