@@ -38,3 +38,5 @@ export type { DeliveryRecord, DeliveryReport, DeliveryStatus, OutboxEntry, Outbo
 export { Checkpoints } from './checkpoints.js';
 export { createRunner, Runner } from './runner.js';
 export type { AlertCycleResult, CycleSummary, RunnerOptions, ScheduledAlert } from './runner.js';
+export { openInstallation } from './installation.js';
+export type { Installation, OpenInstallationOptions } from './installation.js';
