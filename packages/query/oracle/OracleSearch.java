@@ -25,6 +25,7 @@ import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DisjunctionMaxQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
@@ -157,16 +158,19 @@ final class OracleSearch {
       Query build(String field) throws ParseException;
     }
 
-    /** ES: field `*` searches every field (leniently) and takes the best: a disjunction. */
+    /**
+     * ES: field `*` searches every field (leniently) and takes the best: a dis_max (not a
+     * BooleanQuery, which the classic parser would flatten into its clause list).
+     */
     private Query expand(String field, PerField perField) throws ParseException {
       if (!"*".equals(field)) return orNoMatch(perField.build(field));
-      BooleanQuery.Builder any = new BooleanQuery.Builder();
+      List<Query> perFieldQueries = new ArrayList<>();
       for (String name : allFields) {
         Query q = perField.build(name);
-        if (q != null) any.add(q, BooleanClause.Occur.SHOULD);
+        if (q != null) perFieldQueries.add(q);
       }
-      BooleanQuery built = any.build();
-      return built.clauses().isEmpty() ? new MatchNoDocsQuery() : built;
+      if (perFieldQueries.isEmpty()) return new MatchNoDocsQuery();
+      return perFieldQueries.size() == 1 ? perFieldQueries.get(0) : new DisjunctionMaxQuery(perFieldQueries, 0f);
     }
 
     /**
