@@ -98,7 +98,8 @@ export async function runAlert<TConfig>(
       return;
     }
     const stored: StoredAlert = { _index: ALERTS_INDEX, _id: alertId(alert.name, now, raised.group), _source: document };
-    const saved = await store.saveAlert(structuredClone(stored));
+    // Stores keep their own copy (the embedded store clones, Elasticsearch serialises).
+    const saved = await store.saveAlert(stored);
     const savedAlert = { ...stored, _index: saved._index, _id: saved._id };
     result.alerts.push(savedAlert);
     if (!saved.created) result.existingIds.push(saved._id);
