@@ -40,6 +40,9 @@ load_ports() {
     source "$STATE/ports"
   else
     NODE_PORT=$(free_port); DIST_PORT=$(free_port); EPMD_PORT=$(free_port)
+    # The kernel may hand out a just-released port again: the three must differ.
+    while [[ $DIST_PORT == "$NODE_PORT" ]]; do DIST_PORT=$(free_port); done
+    while [[ $EPMD_PORT == "$NODE_PORT" || $EPMD_PORT == "$DIST_PORT" ]]; do EPMD_PORT=$(free_port); done
     printf 'NODE_PORT=%s\nDIST_PORT=%s\nEPMD_PORT=%s\n' "$NODE_PORT" "$DIST_PORT" "$EPMD_PORT" > "$STATE/ports"
   fi
 }

@@ -95,6 +95,21 @@ describe('RabbitMQ sink against a real broker', () => {
     await expect(channel.assertExchange('alerts', 'topic', { durable: false })).rejects.toThrow(/PRECONDITION_FAILED/);
   });
 
+  it('fails the delivery (no crash) when the exchange exists with another type, and recovers once it is fixed', async () => {
+    const exchange = `alerts-direct-${randomUUID()}`;
+    const admin = track(await connect(url));
+    const channel = await admin.createChannel();
+    await channel.assertExchange(exchange, 'direct', { durable: true });
+    const sink = track(createRabbitmqSink({ url, exchange, timeoutMs: 5000 }));
+    const alert = alertNumbered(1, `mismatch-${randomUUID()}`);
+    await expect(sink.deliver(alert)).rejects.toMatchObject({
+      code: 'SINK_FAILED',
+      message: expect.stringMatching(/PRECONDITION_FAILED - inequivalent arg 'type'/) as unknown,
+    });
+    await channel.deleteExchange(exchange);
+    await sink.deliver(alert);
+  });
+
   it("publishes alerts in MozDef's format: {_id, _index, _source}, persistent, JSON, messageId = _id, routing key mozdef.alert", async () => {
     const run = `format-${randomUUID()}`;
     const { queue } = await durableQueue(`alertkit-test-${run}`);

@@ -50,10 +50,19 @@ export function createRabbitmqSink(options: RabbitmqSinkOptions): Sink {
     current.then(({ model }) => model.close()).catch(() => undefined);
   }
 
-  async function open(): Promise<Session> {
+  /**
+   * Connects, opens a confirm channel and declares the exchange. Listeners go on at once: amqplib
+   * throws an 'error' event nobody listens to (e.g. a 406 when the exchange exists with another
+   * type), which would crash the process.
+   */
+  async function open(broken: (reason: string) => void): Promise<Session> {
     const model = await connect(options.url, { timeout: timeoutMs });
+    model.on('error', (error: Error) => broken(error.message));
+    model.on('close', () => broken('connection closed'));
     try {
       const channel = await model.createConfirmChannel();
+      channel.on('error', (error: Error) => broken(error.message));
+      channel.on('close', () => broken('channel closed'));
       await channel.assertExchange(exchange, 'topic', { durable: true });
       return { model, channel };
     } catch (error) {
@@ -64,15 +73,10 @@ export function createRabbitmqSink(options: RabbitmqSinkOptions): Sink {
 
   function current(): Promise<Session> {
     if (session !== undefined) return session;
-    const opening = open();
+    const opening: Promise<Session> = open((reason) => drop(opening, reason));
     session = opening;
     opening.then(
-      ({ model, channel }) => {
-        // Without listeners an 'error' event would crash the process.
-        model.on('error', (error: Error) => drop(opening, error.message));
-        model.on('close', () => drop(opening, 'connection closed'));
-        channel.on('error', (error: Error) => drop(opening, error.message));
-        channel.on('close', () => drop(opening, 'channel closed'));
+      () => {
         if (closed) drop(opening, 'sink closed');
       },
       () => {
