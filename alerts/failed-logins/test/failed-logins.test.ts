@@ -1,28 +1,21 @@
-import { defineAlert, isAlertkitError, resolveCriteria, type Criteria } from '@alertkit/core';
-import { describe, expect, it } from 'vitest';
+import { describeAlert, events, negative, positive } from '@alertkit/harness';
 import { alert } from '../src/index.js';
 
-describe('alert failed-logins', () => {
-  it('declares what it was generated with', () => {
-    expect(alert.name).toBe('failed-logins');
-    expect(alert.classname).toBe('AlertFailedLogins');
-    expect(alert.kind).toBe('aggregation');
-    expect(alert.severity).toBe('NOTICE');
-    expect(alert.category).toBe('authentication');
-    expect(alert.tags).toEqual(['auth', 'login']);
-    const criteria = resolveCriteria(alert.criteria as Criteria);
-    expect(criteria.window).toEqual({ minutes: 5 });
-    expect(alert.aggregate).toMatchObject({ field: 'details.username', threshold: 10 });
-  });
+// A failed login for bob; 10 of them within 5 minutes reach the threshold.
+const failedLogin = { _source: { category: 'authentication', details: { username: 'bob', success: false } } };
 
-  it('rejects a broken declaration with a clear error', () => {
-    let error: unknown;
-    try {
-      defineAlert({ ...alert, name: 'Not Kebab' });
-    } catch (e) {
-      error = e;
-    }
-    expect(isAlertkitError(error)).toBe(true);
-    expect((error as Error).message).toContain('name must be kebab-case');
-  });
+describeAlert(alert, {
+  defaultEvent: failedLogin,
+  defaultAlert: {
+    category: 'authentication',
+    severity: 'NOTICE',
+    tags: ['auth', 'login'],
+    summary: '10 failed logins for bob in the last 5 minutes',
+  },
+  // The alert carries 5 sample events; all 10 are tagged.
+  numSamples: 5,
+  cases: [
+    positive('10 failed logins for one user alert', events({}, 10)),
+    negative('9 failed logins do not', events({}, 9)),
+  ],
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { minutesAgo } from './clock.js';
-import { buildCaseEvents, deepMerge, event, events, hashSeed, mozdefDefaultEvent, seededRandom, sourceOf, withRequiredFields } from './events.js';
+import { buildCaseEvents, deepMerge, event, events, hashSeed, mozdefDefaultEvent, nested, seededRandom, sourceOf, withRequiredFields } from './events.js';
 
 const NOW = new Date('2017-01-01T01:00:00Z');
 
@@ -33,6 +33,14 @@ describe('event factories', () => {
       ['minutesAgo(2)', 'minutesAgo(2)'],
     ]);
     expect(() => events({}, -1)).toThrow('count must be a whole number');
+  });
+});
+
+describe('nested', () => {
+  it('builds an object from a dotted path', () => {
+    expect(nested('details.username', 'bob')).toEqual({ details: { username: 'bob' } });
+    expect(nested('x', 1)).toEqual({ x: 1 });
+    expect(() => nested('a..b', 1)).toThrow('not a dotted field path');
   });
 });
 

@@ -79,6 +79,16 @@ export function events(base: EventInput, count: number | readonly Timestamp[]): 
   return count.map((time) => event(base, { utctimestamp: time, receivedtimestamp: time }));
 }
 
+/**
+ * An object holding `value` at a dotted path: `nested('details.username', 'bob')` is
+ * `{ details: { username: 'bob' } }`. Handy when a field path comes from config or a template.
+ */
+export function nested(path: string, value: EventValue): EventSourceInput {
+  const keys = path.split('.');
+  if (keys.some((key) => key === '')) throw new RangeError(`nested: not a dotted field path: "${path}"`);
+  return keys.reduceRight<EventValue>((inner, key) => ({ [key]: inner }), value) as EventSourceInput;
+}
+
 /** A small seeded generator (mulberry32), so "random" default values are the same on every run. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
@@ -119,6 +129,9 @@ export function mozdefDefaultEvent(random: () => number): EventSourceInput {
   };
 }
 
+// Looked up once: os.hostname() is a system call.
+let localHostname: string | undefined;
+
 /**
  * MozDef's "required fields" defaults for a saved event (semantics §3.8), filled into any missing
  * top-level key: timestamps = now, `mozdefhostname` = this host, `type` = `event`, `tags` = [],
@@ -126,11 +139,12 @@ export function mozdefDefaultEvent(random: () => number): EventSourceInput {
  */
 export function withRequiredFields(source: JsonObject, at: Date): JsonObject {
   const nowIso = isoformat(at);
+  localHostname ??= hostname();
   const defaults: JsonObject = {
     receivedtimestamp: nowIso,
     utctimestamp: nowIso,
     timestamp: nowIso,
-    mozdefhostname: hostname(),
+    mozdefhostname: localHostname,
     type: 'event',
     tags: [],
     category: 'UNKNOWN',

@@ -27,6 +27,7 @@ export {
   event,
   events,
   mozdefDefaultEvent,
+  nested,
   sourceOf,
   withRequiredFields,
 } from './events.js';

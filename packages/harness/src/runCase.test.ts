@@ -56,10 +56,10 @@ describe('runAlertCase', () => {
   it('fails a wrong expectation with a field diff', async () => {
     const message = await failure(runAlertCase(alert, suite, positive('wrong summary', events({}, 2), { summary: '3 ssh bruteforce attempts by 1.2.3.4', severity: 'WARNING' })));
     expect(message).toContain('alert "ssh-failures", positive case "wrong summary" (now 2017-01-01T01:00:00+00:00): the alert is not as expected:');
-    expect(message).toContain('summary\n    expected: "3 ssh bruteforce attempts by 1.2.3.4"\n    actual:   "2 ssh bruteforce attempts by 1.2.3.4"');
-    expect(message).toContain('severity\n    expected: "WARNING"\n    actual:   "NOTICE"');
+    expect(message).toMatch(/\n {2}alert 1 of 1 \(_id [0-9a-f]{32}\): summary\n {6}expected: "3 ssh bruteforce attempts by 1.2.3.4"\n {6}actual: {3}"2 ssh bruteforce attempts by 1.2.3.4"/);
+    expect(message).toContain('severity\n      expected: "WARNING"\n      actual:   "NOTICE"');
     // MozDef's notify rule follows the expected severity.
-    expect(message).toContain("notify_mozdefbot (MozDef's rule for severity WARNING and channel null)\n    expected: true\n    actual:   false");
+    expect(message).toContain("notify_mozdefbot (MozDef's rule for severity WARNING and channel null)\n      expected: true\n      actual:   false");
   });
 
   it('fails a positive case that does not fire, explaining which clause rejected which event', async () => {

@@ -127,7 +127,8 @@ export async function runAlertCase<TConfig>(alert: AlertDefinition<TConfig>, sui
     problems.push(...(await checkAlert(alert, saved, published, { expected, suite, testCase, store, label })));
   }
   if (problems.length > 0) {
-    throw new AlertCaseFailure(`${header}: the alert is not as expected:\n${problems.join('\n')}${await explain(result.criteria)}`);
+    const listed = problems.map((problem) => `  ${problem.replaceAll('\n', '\n  ')}`).join('\n');
+    throw new AlertCaseFailure(`${header}: the alert is not as expected:\n${listed}${await explain(result.criteria)}`);
   }
   return run;
 }
