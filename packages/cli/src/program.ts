@@ -2,17 +2,13 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { isAlertkitError, resolveCriteria } from '@alertkit/core';
 import { loadAlertsDirectory, type LoadedAlert } from '@alertkit/runner';
+import { registerAnalyze } from './commands/analyze.js';
+import { registerReplay } from './commands/replay.js';
+import { registerRun } from './commands/run.js';
+import { registerSearch } from './commands/search.js';
+import { formatTable, processIo, type Io } from './io.js';
 
-/** Where a command writes: injectable so tests can capture output. */
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const processIo: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
+export type { Io } from './io.js';
 
 function describeWindow(loaded: LoadedAlert): string {
   const { criteria } = loaded.alert;
@@ -24,12 +20,7 @@ function describeWindow(loaded: LoadedAlert): string {
 
 function schedule(loaded: LoadedAlert): string {
   const s = loaded.alert.schedule;
-  return 'every' in s ? `every ${s.every}` : `cron ${s.cron}`;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
+  return 'every' in s ? `every ${String(s.every)}` : `cron ${String(s.cron)}`;
 }
 
 /** The `alertkit` command line. */
@@ -50,7 +41,7 @@ export function createProgram(io: Io = processIo): Command {
       for (const a of alerts) {
         rows.push([a.alert.name, a.packageName, a.version, a.alert.kind, schedule(a), describeWindow(a), a.alert.severity, a.alert.classname]);
       }
-      io.out(table(rows));
+      io.out(formatTable(rows));
     });
 
   program
@@ -65,6 +56,10 @@ export function createProgram(io: Io = processIo): Command {
       io.out(`${alerts.length} alert${alerts.length === 1 ? '' : 's'} valid\n`);
     });
 
+  registerRun(program, io);
+  registerReplay(program, io);
+  registerSearch(program, io);
+  registerAnalyze(program, io);
   return program;
 }
 

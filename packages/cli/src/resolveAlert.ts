@@ -1,0 +1,32 @@
+import { stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { AlertkitError } from '@alertkit/core';
+import { loadAlertPackage, type LoadedAlert } from '@alertkit/runner';
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads an alert named on the command line: a package directory (relative or absolute, e.g.
+ * `alerts/bruteforce-ssh`) or a package name (`alert-bruteforce-ssh`), looked up in the
+ * workspace's `alerts/` folder and then in `node_modules` from the current directory.
+ */
+export async function resolveAlert(spec: string, cwd: string = process.cwd()): Promise<LoadedAlert> {
+  const asPath = resolve(cwd, spec);
+  if (await isDirectory(asPath)) return loadAlertPackage(asPath);
+  const workspaceDir = join(cwd, 'alerts', spec.replace(/^alert-/, ''));
+  if (spec.startsWith('alert-') && (await isDirectory(workspaceDir))) return loadAlertPackage(workspaceDir);
+  try {
+    const manifest = createRequire(join(cwd, 'package.json')).resolve(`${spec}/package.json`);
+    return await loadAlertPackage(dirname(manifest));
+  } catch (cause) {
+    if (cause instanceof Error && cause.name === 'AlertkitError') throw cause;
+    throw new AlertkitError('ALERT_INVALID', `no alert "${spec}": not a directory, not in alerts/, and not an installed package (npm install ${spec})`, { cause });
+  }
+}
