@@ -70,11 +70,15 @@ export function buildLuceneOracle() {
  */
 export function runLuceneOracle(request) {
   const classPath = buildLuceneOracle();
-  const run = spawnSync('java', ['-Xss8m', '-cp', classPath, 'LuceneOracle'], {
-    input: JSON.stringify(request),
-    encoding: 'utf8',
-    maxBuffer: 512 * 1024 * 1024,
-  });
+  const run = spawnSync(
+    'java',
+    ['-Xss8m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-cp', classPath, 'LuceneOracle'],
+    {
+      input: JSON.stringify(request),
+      encoding: 'utf8',
+      maxBuffer: 512 * 1024 * 1024,
+    },
+  );
   if (run.status !== 0)
     throw new Error(`the Lucene oracle failed (exit ${String(run.status)}):\n${run.stderr}`);
   return JSON.parse(run.stdout);
