@@ -96,6 +96,23 @@ describe('parseQueryString: terms', () => {
     expect(parseQueryString('p:/a\\/b/')).toEqual({ type: 'regexp', field: 'p', pattern: 'a\\/b' });
   });
 
+  it('reads the other query strings MozDef alerts use', () => {
+    expect(parseQueryString('details.host: /[0-9a-fA-F]{1,4}.*/')).toEqual({
+      type: 'regexp',
+      field: 'details.host',
+      pattern: '[0-9a-fA-F]{1,4}.*',
+    });
+    expect(parseQueryString('summary: /.*\\.(exe|sh)/')).toEqual({
+      type: 'regexp',
+      field: 'summary',
+      pattern: '.*\\.(exe|sh)',
+    });
+    expect(parseQueryString('tags:auth0')).toEqual(m('tags', 'auth0'));
+    expect(parseQueryString('details.sourceipaddress: 10.54.65.234')).toEqual(
+      m('details.sourceipaddress', '10.54.65.234'),
+    );
+  });
+
   it('reads ranges: inclusive, exclusive, mixed and open', () => {
     expect(parseQueryString('details.sourceipaddress: [10.0.0.0 TO 10.255.255.255]')).toEqual({
       type: 'range',
