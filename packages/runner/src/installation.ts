@@ -125,10 +125,13 @@ export async function openInstallation(loaded: LoadedInstallationConfig, options
     maxCatchUp: config.catchUp,
     timeoutMs: config.timeoutMs,
     ...(options.reverseDns ? { reverseDns: options.reverseDns } : {}),
-    // Saved alerts and tags are persisted before delivery, so a crash never re-alerts.
+    // Saved alerts and tags are persisted, and the alerts recorded in the outbox, before the
+    // tick counts as done; delivery itself runs in the background so a slow sink never holds up
+    // the schedule (the outbox retries what fails).
     deliver: async (raised) => {
       await persist();
-      await outbox.deliver(raised);
+      await outbox.add(raised);
+      void outbox.deliverPending().catch((error: unknown) => logger.warn({ err: error }, 'delivery failed; pending alerts stay in the outbox'));
     },
   });
   return {

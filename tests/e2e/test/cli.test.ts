@@ -1,0 +1,139 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { alertkit, ndjson, scratch } from './lib/cli.js';
+import { repoRoot } from './lib/workspaceCopy.js';
+
+const NOW = '2017-01-01T01:00:00Z';
+let dir: string;
+
+function failedLogin(user: string, secondsAgo: number) {
+  const at = new Date(Date.parse(NOW) - secondsAgo * 1000).toISOString();
+  return { utctimestamp: at, receivedtimestamp: at, category: 'authentication', summary: `${user} failed to log in`, details: { username: user, success: false } };
+}
+
+beforeAll(() => {
+  dir = scratch();
+});
+
+describe('alertkit replay', () => {
+  it('prints only the alerts as {_id, _index, _source} lines; identical events stay distinct; bad lines are reported and skipped', () => {
+    const lines: (object | string)[] = Array.from({ length: 10 }, () => failedLogin('alice', 30));
+    lines.splice(3, 0, '{this is not json');
+    const events = ndjson(dir, 'alice.ndjson', lines);
+    const replay = alertkit(['replay', 'alerts/failed-logins', '--events', events, '--now', NOW, '--format', 'json']);
+    expect(replay.status).toBe(0);
+    expect(replay.stderr).toContain('alice.ndjson: line 4: not JSON');
+    const out = replay.stdout.trim().split('\n').map((l) => JSON.parse(l) as { _id: string; _index: string; _source: Record<string, unknown> });
+    expect(out).toHaveLength(1);
+    expect(out[0]?._index).toBe('alerts');
+    expect(out[0]?._id).toMatch(/^[0-9a-f]{32}$/);
+    expect(out[0]?._source).toMatchObject({
+      utctimestamp: '2017-01-01T01:00:00+00:00',
+      severity: 'NOTICE',
+      summary: '10 failed logins for alice in the last 5 minutes',
+      category: 'authentication',
+      tags: ['auth', 'login'],
+      channel: null,
+      notify_mozdefbot: false,
+      status: 'manual',
+      classname: 'AlertFailedLogins',
+    });
+    expect((out[0]?._source['events'] as unknown[]).length).toBe(5);
+    // A replay is a pure function of its inputs: the same command gives the same alert.
+    const again = alertkit(['replay', 'alert-failed-logins', '--events', events, '--now', NOW, '--format', 'json']);
+    expect(again.stdout).toBe(replay.stdout);
+  });
+
+  it('exits 0 with empty stdout when nothing fires, and non-zero with one line for a bad alert', () => {
+    const events = ndjson(dir, 'few.ndjson', Array.from({ length: 9 }, () => failedLogin('bob', 30)));
+    const quiet = alertkit(['replay', 'alerts/failed-logins', '--events', events, '--now', NOW, '--format', 'json']);
+    expect(quiet).toMatchObject({ status: 0, stdout: '' });
+    const missing = alertkit(['replay', 'alerts/no-such-alert', '--events', events, '--now', NOW]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toContain('no alert "alerts/no-such-alert"');
+  });
+
+  it('applies config overrides from an installation file', () => {
+    const events = ndjson(dir, 'nine.ndjson', Array.from({ length: 9 }, () => failedLogin('carol', 30)));
+    const config = join(dir, 'alertkit.config.json');
+    writeFileSync(config, JSON.stringify({ alerts: [{ package: 'alert-failed-logins', config: { nonsense: 1 } }] }));
+    const replay = alertkit(['replay', 'alerts/failed-logins', '--events', events, '--now', NOW, '--config', config]);
+    expect(replay.status).toBe(1);
+    expect(replay.stderr).toMatch(/alert "failed-logins".*nonsense/);
+  });
+});
+
+describe('alertkit analyze', () => {
+  it('prints the _analyze tokens of the text after --, verbatim', () => {
+    const out = alertkit(['analyze', '--format', 'json', '--', '-Failed password for ADMIN']);
+    expect(out.status).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual([
+      { token: 'failed', start_offset: 1, end_offset: 7, type: '<ALPHANUM>', position: 0 },
+      { token: 'password', start_offset: 8, end_offset: 16, type: '<ALPHANUM>', position: 1 },
+      { token: 'for', start_offset: 17, end_offset: 20, type: '<ALPHANUM>', position: 2 },
+      { token: 'admin', start_offset: 21, end_offset: 26, type: '<ALPHANUM>', position: 3 },
+    ]);
+    expect(JSON.parse(alertkit(['analyze', '--format', 'json', '--', '']).stdout)).toEqual([]);
+    expect(JSON.parse(alertkit(['analyze', '--field', 'hostname', '--format', 'json', '--', 'Web1.Example.org']).stdout)).toEqual([
+      { token: 'Web1.Example.org', start_offset: 0, end_offset: 16, type: 'word', position: 0 },
+    ]);
+  });
+});
+
+describe('alertkit search', () => {
+  it('prints the ids of matching events, with the MozDef mapping by default', () => {
+    const events = ndjson(dir, 'hunt.ndjson', [
+      { _id: 'a', _source: { summary: 'Failed password for root', details: { program: 'sshd', sourceipaddress: '10.1.1.1' } } },
+      { _id: 'b', _source: { summary: 'Accepted password for root', details: { program: 'sshd', sourceipaddress: '10.1.1.2' } } },
+      { _id: 'c', _source: { summary: 'FAILED PASSWORD', details: { program: 'SSHD', sourceipaddress: '10.2.0.1' } } },
+      { _id: 'bad-ip', _source: { summary: 'failed', details: { sourceipaddress: 'not-an-ip' } } },
+    ]);
+    const ids = alertkit(['search', '--events', events, '--query', 'summary:"failed password" AND details.program:sshd', '--format', 'ids']);
+    expect(ids.status).toBe(0);
+    expect(ids.stdout).toBe('a\n');
+    expect(ids.stderr).toContain('skipped event events/bad-ip');
+    const dsl = join(dir, 'subnet.json');
+    writeFileSync(dsl, JSON.stringify({ bool: { filter: [{ term: { 'details.sourceipaddress': '10.1.0.0/16' } }] } }));
+    expect(alertkit(['search', '--events', events, '--dsl', dsl, '--format', 'ids']).stdout).toBe('a\nb\n');
+  });
+
+  it('refuses what Elasticsearch would refuse, in one line', () => {
+    const events = ndjson(dir, 'one.ndjson', [{ summary: 'x' }]);
+    for (const args of [
+      ['--query', 'summary:(unclosed'],
+      ['--query', 'details.sourceipaddress:not-an-ip'],
+      ['--query', 'details.sourceipaddress:10.*'],
+    ]) {
+      const out = alertkit(['search', '--events', events, ...args, '--format', 'ids']);
+      expect(out.status, args.join(' ')).not.toBe(0);
+      expect(out.stdout).toBe('');
+      expect(out.stderr.trim().split('\n'), out.stderr).toHaveLength(1);
+    }
+  });
+});
+
+describe('alertkit run --once (pnpm start)', () => {
+  it('raises the sample alerts once: a second run over the same state raises nothing new', () => {
+    const args = ['run', '--once', '--config', 'packages/cli/samples/alertkit.config.json', '--alerts', 'alerts', '--now', '2026-11-01T12:00:00Z'];
+    const first = alertkit([...args, '--fresh']);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('12 failed logins for alice in the last 5 minutes');
+    expect(first.stderr).toMatch(/alerts \(NDJSON.*\): packages\/cli\/samples\/\.alertkit\/alerts\.ndjson/);
+    const second = alertkit(args);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toBe('');
+    expect(second.stderr).toContain('0 raised');
+    const saved = readFileSync(join(repoRoot, 'packages/cli/samples/.alertkit/alerts.ndjson'), 'utf8').trim().split('\n');
+    expect(saved).toHaveLength(1);
+  });
+});
+
+describe('--help', () => {
+  it.each(['run', 'replay', 'search', 'analyze', 'list', 'validate'])('alertkit %s --help', (command) => {
+    const help = alertkit([command, '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain(`Usage: alertkit ${command}`);
+  });
+});
