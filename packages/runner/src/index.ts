@@ -36,6 +36,11 @@ export type { FileSinkOptions, StdoutFormat, StdoutSinkOptions } from './sinks/s
 export { Outbox } from './delivery/outbox.js';
 export type { DeliveryRecord, DeliveryReport, DeliveryStatus, OutboxEntry, OutboxOptions } from './delivery/outbox.js';
 export { Checkpoints } from './checkpoints.js';
+export { createElasticsearchStore, elasticsearchTransport, type ElasticsearchStoreOptions } from './stores/elasticsearchStore.js';
+export { createOpensearchStore, opensearchTransport, type OpensearchStoreOptions } from './stores/opensearchStore.js';
+export { createClusterStore } from './stores/createClusterStore.js';
+export { createRestStore, type SearchStore, type SearchStoreOptions } from './stores/searchStore.js';
+export type { RestRequest, RestResponse, RestTransport, SearchEngineName, SearchStoreAuth } from './stores/restTransport.js';
 export { createRunner, Runner } from './runner.js';
 export type { AlertCycleResult, CycleSummary, RunnerOptions, ScheduledAlert } from './runner.js';
 export { openInstallation } from './installation.js';
