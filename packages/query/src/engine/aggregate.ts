@@ -1,5 +1,5 @@
 import { AlertkitError, type AggregationBucket, type AggregationSpec, type Scalar, type StoredEvent } from '@alertkit/core';
-import { NumericColumn, TermColumn } from './columns.js';
+import { ABSENT, NumericColumn, TermColumn } from './columns.js';
 import type { EventIndex } from './eventIndex.js';
 import { compareCodePoints, parseIp } from './values.js';
 
@@ -42,21 +42,74 @@ export function aggregateDocs(
     throw new AlertkitError('QUERY_INVALID', `aggregation on "${spec.field}": text fields cannot be aggregated (Elasticsearch has no fielddata for them); use a keyword field`, { details: { field: spec.field } });
   }
   const column = index.column(spec.field);
-  const groups = new Map<string | number, Group>();
-  const add = (value: string | number, doc: number): void => {
-    let group = groups.get(value);
-    if (!group) {
-      group = keyOf(field.type, value);
-      groups.set(value, group);
+  const kept: Group[] = [];
+  if (column instanceof TermColumn) {
+    // Two passes over dense term ids: count (an event once per term), then collect the events
+    // of the terms at or above the threshold only (most groups are small and never kept).
+    const counts = new Int32Array(column.terms.length);
+    const lastDoc = new Int32Array(column.terms.length).fill(-1);
+    const { single, pool } = column;
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i] as number;
+      const s = single[doc] as number;
+      if (s >= 0) {
+        counts[s] = (counts[s] as number) + 1;
+      } else if (s !== ABSENT) {
+        const offset = -2 - s;
+        const end = offset + (pool[offset] as number);
+        for (let j = offset + 1; j <= end; j++) {
+          const id = pool[j] as number;
+          if (lastDoc[id] === doc) continue;
+          lastDoc[id] = doc;
+          counts[id] = (counts[id] as number) + 1;
+        }
+      }
     }
-    if (group.docs[group.docs.length - 1] !== doc) group.docs.push(doc);
-  };
-  for (let i = 0; i < docs.length; i++) {
-    const doc = docs[i] ?? 0;
-    if (column instanceof TermColumn) for (const id of column.termIdsOf(doc)) add(column.terms[id] ?? '', doc);
-    else if (column instanceof NumericColumn) for (const value of column.valuesOf(doc)) add(value, doc);
+    const groupOf: (Group | undefined)[] = [];
+    for (let id = 0; id < counts.length; id++) {
+      if ((counts[id] as number) >= spec.threshold && (counts[id] as number) > 0) {
+        const group = keyOf(field.type, column.terms[id] ?? '');
+        groupOf[id] = group;
+        kept.push(group);
+      }
+    }
+    if (kept.length > 0) {
+      lastDoc.fill(-1);
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i] as number;
+        const s = single[doc] as number;
+        if (s >= 0) {
+          groupOf[s]?.docs.push(doc);
+        } else if (s !== ABSENT) {
+          const offset = -2 - s;
+          const end = offset + (pool[offset] as number);
+          for (let j = offset + 1; j <= end; j++) {
+            const id = pool[j] as number;
+            if (lastDoc[id] === doc) continue;
+            lastDoc[id] = doc;
+            groupOf[id]?.docs.push(doc);
+          }
+        }
+      }
+    }
+  } else if (column instanceof NumericColumn) {
+    const groups = new Map<number, number[]>();
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i] as number;
+      for (const value of column.valuesOf(doc)) {
+        const list = groups.get(value);
+        if (!list) groups.set(value, [doc]);
+        else if (list[list.length - 1] !== doc) list.push(doc); // a document once per group
+      }
+    }
+    for (const [value, groupDocs] of groups) {
+      if (groupDocs.length < spec.threshold) continue;
+      const group = keyOf(field.type, value);
+      group.docs = groupDocs;
+      kept.push(group);
+    }
   }
-  const kept = [...groups.values()].filter((g) => g.docs.length >= spec.threshold).sort(compareGroups);
+  kept.sort(compareGroups);
   const events = index.events;
   return kept.map((group) => {
     const all = group.docs.map((doc) => events[doc]).filter((e): e is StoredEvent => e !== undefined);

@@ -15,7 +15,18 @@ import {
   termQuery,
 } from './fieldQueries.js';
 import { luceneRegexpToRegExp, wildcardToRegExp } from './luceneRegexp.js';
-import { MATCH_ALL, MATCH_NONE, type Predicate, hasAnyValue, hasTermWhere, memoTermTest, termSet } from './predicates.js';
+import {
+  type DocFilter,
+  MATCH_ALL,
+  MATCH_NONE,
+  type Predicate,
+  filterDocs,
+  hasAnyValue,
+  hasTermWhere,
+  memoTermTest,
+  termSet,
+  withFilter,
+} from './predicates.js';
 import { keywordText, parseIp } from './values.js';
 
 /**
@@ -50,19 +61,45 @@ export function allOf(predicates: readonly Predicate[]): Predicate {
   const [a, b, c] = live;
   if (live.length === 0 || !a) return MATCH_ALL;
   if (live.length === 1) return a;
-  if (live.length === 2 && b) return (doc) => a(doc) && b(doc);
-  if (live.length === 3 && b && c) return (doc) => a(doc) && b(doc) && c(doc);
-  return (doc) => {
+  // Batch: each clause narrows the candidates the previous one left.
+  const filter: DocFilter = (docs, count) => {
+    let kept = count;
+    for (const p of live) {
+      kept = filterDocs(p, docs, kept);
+      if (kept === 0) break;
+    }
+    return kept;
+  };
+  if (live.length === 2 && b) return withFilter((doc) => a(doc) && b(doc), filter);
+  if (live.length === 3 && b && c) return withFilter((doc) => a(doc) && b(doc) && c(doc), filter);
+  return withFilter((doc) => {
     for (const p of live) if (!p(doc)) return false;
     return true;
-  };
+  }, filter);
 }
 
 /** Not the predicate. */
 export function negate(predicate: Predicate): Predicate {
   if (predicate === MATCH_ALL) return MATCH_NONE;
   if (predicate === MATCH_NONE) return MATCH_ALL;
-  return (doc) => !predicate(doc);
+  const inner = predicate.filter;
+  if (!inner) return (doc) => !predicate(doc);
+  // Batch: run the inner filter on a copy, keep the candidates it did not keep (both ascending).
+  return withFilter(
+    (doc) => !predicate(doc),
+    (docs, count) => {
+      const matched = docs.slice(0, count);
+      const hits = inner(matched, count);
+      let kept = 0;
+      let j = 0;
+      for (let i = 0; i < count; i++) {
+        const doc = docs[i] as number;
+        if (j < hits && matched[j] === doc) j++;
+        else docs[kept++] = doc;
+      }
+      return kept;
+    },
+  );
 }
 
 function atLeast(predicates: readonly Predicate[], required: number): Predicate {
@@ -143,7 +180,7 @@ class Compiler {
     const required = [...(clause.must ?? []), ...(clause.filter ?? [])].map((c) => this.compile(c, lenient));
     const excluded = (clause.mustNot ?? []).map((c) => this.compile(c, lenient));
     const optional = (clause.should ?? []).map((c) => this.compile(c, lenient));
-    const parts = [...required, ...excluded.map(negate)];
+    const parts = [...required];
     if (optional.length > 0) {
       // Elasticsearch 7: beside must/filter a should is optional unless minimum_should_match
       // says otherwise; with no must/filter at least one should must match.
@@ -151,6 +188,7 @@ class Compiler {
       if (required.length === 0) needed = Math.max(1, needed);
       parts.push(atLeast(optional, needed));
     }
+    parts.push(...excluded.map(negate));
     // A bool with only must_not matches everything else (Elasticsearch adds match_all).
     return allOf(parts);
   }

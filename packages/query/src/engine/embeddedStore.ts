@@ -19,6 +19,7 @@ import {
 } from '@alertkit/core';
 import { aggregateDocs } from './aggregate.js';
 import { compileClause } from './compile.js';
+import { filterDocs } from './predicates.js';
 import { EventIndex } from './eventIndex.js';
 import { type Explanation, explainMatch } from './explain.js';
 import { IndexMapping, MOZDEF_EVENTS_MAPPING, parseMapping } from './mapping.js';
@@ -75,6 +76,7 @@ export class EmbeddedStore implements Store {
   readonly #alertIds = new Set<string>();
   readonly #tags: EventTagRecord[] = [];
   readonly #onWarning: (message: string) => void;
+  #identity = new Int32Array(0);
 
   constructor(options: EmbeddedStoreOptions = {}) {
     const mapping = options.mapping instanceof IndexMapping ? options.mapping : parseMapping(options.mapping ?? MOZDEF_EVENTS_MAPPING);
@@ -101,13 +103,14 @@ export class EmbeddedStore implements Store {
   /**
    * Indexes events in order. Events Elasticsearch would refuse (a value its field's type cannot
    * hold) are skipped and reported; the others are indexed. An event whose `_index` and `_id`
-   * are already stored replaces it (Elasticsearch's index operation).
+   * are already stored replaces it (Elasticsearch's index operation). The store keeps copies
+   * unless `options.owned` hands the event objects over (e.g. freshly parsed from a file).
    */
-  ingest(events: Iterable<StoredEvent>): IngestReport {
+  ingest(events: Iterable<StoredEvent>, options: { owned?: boolean } = {}): IngestReport {
     const report: IngestReport = { indexed: 0, rejected: [] };
     for (const event of events) {
       try {
-        this.#index.add(event);
+        this.#index.add(event, options.owned === true);
         report.indexed++;
       } catch (error) {
         if (!isAlertkitError(error) || (error.code !== 'MAPPING_CONFLICT' && error.code !== 'EVENT_INVALID')) throw error;
@@ -128,17 +131,25 @@ export class EmbeddedStore implements Store {
       throw new AlertkitError('QUERY_INVALID', 'criteria must be {query: <bool clause>, window?, aggregation?}');
     }
     const predicate = compileClause(this.#index, criteria.query);
-    const out: number[] = [];
+    let candidates: Int32Array;
     if (criteria.window) {
       const to = now.getTime();
       if (Number.isNaN(to)) throw new AlertkitError('QUERY_INVALID', 'search: now is not a valid date');
-      const candidates = this.#index.windowDocs(to - durationToMs(criteria.window), to);
-      for (const doc of candidates) if (predicate(doc)) out.push(doc);
-      return out;
+      candidates = this.#index.windowDocs(to - durationToMs(criteria.window), to);
+    } else {
+      candidates = this.#allDocs();
     }
+    return candidates.subarray(0, filterDocs(predicate, candidates, candidates.length));
+  }
+
+  /** A fresh list of every document number (copied from a cached identity list). */
+  #allDocs(): Int32Array {
     const size = this.#index.size;
-    for (let doc = 0; doc < size; doc++) if (predicate(doc)) out.push(doc);
-    return out;
+    if (this.#identity.length < size) {
+      this.#identity = new Int32Array(Math.max(size, this.#identity.length * 2));
+      for (let i = 0; i < this.#identity.length; i++) this.#identity[i] = i;
+    }
+    return this.#identity.slice(0, size);
   }
 
   /** Events matching the criteria in the window ending at `now`, in store order. */
@@ -146,11 +157,9 @@ export class EmbeddedStore implements Store {
     return Promise.resolve().then(() => {
       const docs = this.#matching(request.criteria, request.now);
       const limit = request.size === undefined ? docs.length : Math.min(request.size, docs.length);
-      const hits: StoredEvent[] = [];
-      for (let i = 0; i < limit; i++) {
-        const event = this.#index.events[docs[i] ?? 0];
-        if (event) hits.push(event);
-      }
+      const events = this.#index.events;
+      const hits = new Array<StoredEvent>(limit);
+      for (let i = 0; i < limit; i++) hits[i] = events[docs[i] as number] as StoredEvent;
       return { hits, total: docs.length };
     });
   }

@@ -116,13 +116,15 @@ export class EventIndex {
   }
 
   /**
-   * Indexes an event (a copy of it: later changes to the caller's object do not leak in) and
-   * returns its document number. Throws `MAPPING_CONFLICT` without changing anything when
-   * Elasticsearch would refuse the event. An existing `_index`/`_id` is overwritten in place.
+   * Indexes an event and returns its document number. The store keeps a copy, so later changes
+   * to the caller's object do not leak in, unless `owned` says the caller hands the object over
+   * (freshly parsed events: saves a deep copy per event). Throws `MAPPING_CONFLICT` without
+   * changing anything when Elasticsearch would refuse the event. An existing `_index`/`_id` is
+   * overwritten in place.
    */
-  add(event: StoredEvent): number {
+  add(event: StoredEvent, owned = false): number {
     const prepared = prepareEvent(this.mapping, event);
-    const stored: StoredEvent = { _index: event._index, _id: event._id, _source: structuredClone(event._source) };
+    const stored: StoredEvent = { _index: event._index, _id: event._id, _source: owned ? event._source : structuredClone(event._source) };
     const existing = this.docOf(event);
     if (existing !== undefined) {
       this.#replace(existing, stored, prepared);

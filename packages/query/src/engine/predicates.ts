@@ -2,30 +2,86 @@ import { ABSENT, MULTI, type NumericColumn, type TermColumn } from './columns.js
 
 /**
  * The building blocks compiled queries are made of: small closures over a column's typed
- * arrays. They are created once per query and called once per candidate document.
+ * arrays, created once per query. Each is a test of one document and, for the common ones,
+ * also a `filter` that narrows a whole list of candidate documents in one tight loop (a search
+ * runs filters clause after clause, so the hot loops are monomorphic and need no call per
+ * document).
  */
 
-/** A compiled query: does document `doc` match? */
-export type Predicate = (doc: number) => boolean;
+/** Narrows `docs[0 .. count)` (ascending) in place to the matching ones; returns their count. */
+export type DocFilter = (docs: Int32Array, count: number) => number;
+
+/** A compiled query: does document `doc` match? Optionally with a batch {@link DocFilter}. */
+export interface Predicate {
+  (doc: number): boolean;
+  filter?: DocFilter;
+}
+
+/** A predicate with its batch filter. */
+export function withFilter(test: (doc: number) => boolean, filter: DocFilter): Predicate {
+  const predicate: Predicate = test;
+  predicate.filter = filter;
+  return predicate;
+}
+
+/** Narrows `docs[0 .. count)` to the documents matching `predicate`; returns their count. */
+export function filterDocs(predicate: Predicate, docs: Int32Array, count: number): number {
+  if (predicate.filter) return predicate.filter(docs, count);
+  let kept = 0;
+  for (let i = 0; i < count; i++) {
+    const doc = docs[i] as number;
+    if (predicate(doc)) docs[kept++] = doc;
+  }
+  return kept;
+}
 
 /** Matches nothing (recognised by identity when composing). */
-export const MATCH_NONE: Predicate = () => false;
+export const MATCH_NONE: Predicate = withFilter(
+  () => false,
+  () => 0,
+);
 /** Matches everything (recognised by identity when composing). */
-export const MATCH_ALL: Predicate = () => true;
+export const MATCH_ALL: Predicate = withFilter(
+  () => true,
+  (_docs, count) => count,
+);
 
 /** The document holds term `termId` (a term no document holds matches nothing). */
 export function hasTerm(column: TermColumn, termId: number): Predicate {
   if (termId < 0) return MATCH_NONE;
   const { single, pool } = column;
-  return (doc) => {
-    const s = single[doc] as number;
-    if (s >= 0) return s === termId;
-    if (s === ABSENT) return false;
-    const offset = -2 - s;
-    const end = offset + (pool[offset] as number);
-    for (let i = offset + 1; i <= end; i++) if (pool[i] === termId) return true;
-    return false;
-  };
+  return withFilter(
+    (doc) => {
+      const s = single[doc] as number;
+      if (s >= 0) return s === termId;
+      if (s === ABSENT) return false;
+      const offset = -2 - s;
+      const end = offset + (pool[offset] as number);
+      for (let i = offset + 1; i <= end; i++) if (pool[i] === termId) return true;
+      return false;
+    },
+    (docs, count) => {
+      let kept = 0;
+      for (let i = 0; i < count; i++) {
+        const doc = docs[i] as number;
+        const s = single[doc] as number;
+        if (s === termId) {
+          docs[kept++] = doc;
+          continue;
+        }
+        if (s > -2) continue;
+        const offset = -2 - s;
+        const end = offset + (pool[offset] as number);
+        for (let j = offset + 1; j <= end; j++) {
+          if (pool[j] === termId) {
+            docs[kept++] = doc;
+            break;
+          }
+        }
+      }
+      return kept;
+    },
+  );
 }
 
 /** A per-term yes/no answer, computed at most once per distinct term. */
@@ -54,22 +110,55 @@ export function termSet(column: TermColumn, termIds: readonly number[]): TermTes
 /** The document holds at least one term passing the test. */
 export function hasTermWhere(column: TermColumn, test: TermTest): Predicate {
   const { single, pool } = column;
-  return (doc) => {
-    const s = single[doc] as number;
-    if (s >= 0) return test(s);
-    if (s === ABSENT) return false;
-    const offset = -2 - s;
-    const end = offset + (pool[offset] as number);
-    for (let i = offset + 1; i <= end; i++) if (test(pool[i] as number)) return true;
-    return false;
-  };
+  return withFilter(
+    (doc) => {
+      const s = single[doc] as number;
+      if (s >= 0) return test(s);
+      if (s === ABSENT) return false;
+      const offset = -2 - s;
+      const end = offset + (pool[offset] as number);
+      for (let i = offset + 1; i <= end; i++) if (test(pool[i] as number)) return true;
+      return false;
+    },
+    (docs, count) => {
+      let kept = 0;
+      for (let i = 0; i < count; i++) {
+        const doc = docs[i] as number;
+        const s = single[doc] as number;
+        if (s >= 0) {
+          if (test(s)) docs[kept++] = doc;
+          continue;
+        }
+        if (s === ABSENT) continue;
+        const offset = -2 - s;
+        const end = offset + (pool[offset] as number);
+        for (let j = offset + 1; j <= end; j++) {
+          if (test(pool[j] as number)) {
+            docs[kept++] = doc;
+            break;
+          }
+        }
+      }
+      return kept;
+    },
+  );
 }
 
 /** The document has a value for the field (also one with no terms, such as `""` on text). */
 export function hasAnyValue(column: TermColumn | NumericColumn): Predicate {
   if ('pool' in column) {
     const { single } = column;
-    return (doc) => single[doc] !== ABSENT;
+    return withFilter(
+      (doc) => single[doc] !== ABSENT,
+      (docs, count) => {
+        let kept = 0;
+        for (let i = 0; i < count; i++) {
+          const doc = docs[i] as number;
+          if (single[doc] !== ABSENT) docs[kept++] = doc;
+        }
+        return kept;
+      },
+    );
   }
   const { single } = column;
   return (doc) => {
@@ -82,7 +171,7 @@ export function hasAnyValue(column: TermColumn | NumericColumn): Predicate {
 export function numberBetween(column: NumericColumn, low: number, high: number): Predicate {
   if (low > high) return MATCH_NONE;
   const { single, multi } = column;
-  return (doc) => {
+  const test = (doc: number): boolean => {
     const v = single[doc] as number;
     if (v === MULTI) {
       const values = multi.get(doc);
@@ -92,6 +181,15 @@ export function numberBetween(column: NumericColumn, low: number, high: number):
     }
     return v >= low && v <= high; // false for NaN (absent)
   };
+  return withFilter(test, (docs, count) => {
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
+      const doc = docs[i] as number;
+      const v = single[doc] as number;
+      if (v >= low && v <= high ? true : v === MULTI && test(doc)) docs[kept++] = doc;
+    }
+    return kept;
+  });
 }
 
 /** The document holds a number passing the test (absent values never reach it). */
@@ -152,6 +250,7 @@ export function holdsPhrase(column: TermColumn, termIds: readonly number[], offs
   if (termIds.some((id) => id < 0)) return MATCH_NONE;
   if (termIds.length === 1) return hasTerm(column, termIds[0] ?? -1);
   const { single, pool } = column;
+  if (termIds.length === 2 && slop === 0) return holdsPair(column, termIds[0] ?? -1, termIds[1] ?? -1, (offsets[1] ?? 1) - (offsets[0] ?? 0));
   const first = termIds[0] ?? -1;
   return (doc) => {
     const s = single[doc] as number;
@@ -211,4 +310,30 @@ function sloppyPhrase(pool: Int32Array, positions: Int32Array, from: number, to:
     return false;
   };
   return search(0, Infinity, -Infinity);
+}
+
+/** The common phrase: two terms, `b` exactly `distance` positions after `a`. */
+function holdsPair(column: TermColumn, a: number, b: number, distance: number): Predicate {
+  const { single, pool } = column;
+  const positions = column.positions ?? new Int32Array(0);
+  const test = (doc: number): boolean => {
+    const s = single[doc] as number;
+    if (s > -2) return false;
+    const offset = -2 - s;
+    const end = offset + (pool[offset] as number);
+    for (let i = offset + 1; i <= end; i++) {
+      if (pool[i] !== a) continue;
+      const want = (positions[i] as number) + distance;
+      for (let j = offset + 1; j <= end; j++) if (pool[j] === b && positions[j] === want) return true;
+    }
+    return false;
+  };
+  return withFilter(test, (docs, count) => {
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
+      const doc = docs[i] as number;
+      if (test(doc)) docs[kept++] = doc;
+    }
+    return kept;
+  });
 }

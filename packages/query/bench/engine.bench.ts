@@ -1,0 +1,86 @@
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { JsonObject } from '@alertkit/core';
+import { bench, describe } from 'vitest';
+import { type EmbeddedStore, createEmbeddedStore } from '../src/engine/embeddedStore.js';
+import { BRUTEFORCE_SSH, QUERIES, type BenchQuery } from './queries.js';
+import { END, syntheticEvents } from './syntheticEvents.js';
+
+/**
+ * `pnpm bench`: the embedded engine against a hand-specialised loop over the same ingested data
+ * and against mingo over the raw events, for 100k and 1M synthetic MozDef events spread over
+ * 7 days (BENCH_SIZES=20000,50000 overrides the sizes). Each query is a full scan (no window).
+ * vitest measures; `report.mjs` turns the medians into events/s and ratios and writes
+ * `results.json`. This file also writes `.bench-meta.json` (ingest time, RSS, hit counts),
+ * only from the mingo runs and data loading, where a file write cannot distort a measurement.
+ */
+const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
+const ITERATIONS = { ours: 15, hand: 15, mingo: 3 } as const;
+type Impl = keyof typeof ITERATIONS;
+
+interface Dataset {
+  size: number;
+  store: EmbeddedStore;
+  sources: JsonObject[];
+}
+
+interface SizeMeta {
+  ingestMs: number;
+  rssAfterIngestMb: number;
+  hits: Record<string, Partial<Record<Impl, number>>>;
+}
+
+let current: Dataset | undefined;
+const meta: { peakRssMb: number; sizes: Record<string, SizeMeta> } = { peakRssMb: 0, sizes: {} };
+const metaFile = fileURLToPath(new URL('.bench-meta.json', import.meta.url));
+
+function saveMeta(): void {
+  meta.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
+}
+
+/** The dataset of that size, loaded on first use (in a warmup call, never in a measured one). */
+function dataset(size: number): Dataset {
+  if (current?.size === size) return current;
+  current = undefined; // let the previous size go before building the next
+  const started = performance.now();
+  const store = createEmbeddedStore();
+  const report = store.ingest(syntheticEvents(size), { owned: true });
+  if (report.rejected.length > 0) throw new Error(`bench: ${report.rejected.length} synthetic events rejected`);
+  current = { size, store, sources: store.index.events.map((e) => e._source) };
+  meta.sizes[size] = { ingestMs: Math.round(performance.now() - started), rssAfterIngestMb: Math.round(process.memoryUsage().rss / 1048576), hits: {} };
+  saveMeta();
+  return current;
+}
+
+async function run(size: number, query: BenchQuery, impl: Impl): Promise<void> {
+  const { store, sources } = dataset(size);
+  let hits: number;
+  if (impl === 'hand') hits = query.hand(store.index);
+  else if (impl === 'mingo') hits = query.mingo(sources);
+  else if (query.criteria.aggregation) {
+    hits = (await store.aggregate({ criteria: { ...query.criteria, aggregation: query.criteria.aggregation }, now: new Date(END) })).buckets.length;
+  } else hits = (await store.search({ criteria: query.criteria, now: new Date(END) })).total;
+  const counts = ((meta.sizes[size] as SizeMeta).hits[query.name] ??= {});
+  counts[impl] = hits;
+  if (impl === 'mingo') saveMeta();
+}
+
+const windowCriteria = { ...BRUTEFORCE_SSH, window: { minutes: 2 } };
+// With --expose-gc (the bench script sets it), collect before each benchmark's warmup and run,
+// so no benchmark pays for the garbage of the one before (mingo's, or the ingest's).
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+const once = { time: 0, warmupTime: 0, warmupIterations: 1, setup: () => collectGarbage?.() };
+
+for (const size of SIZES) {
+  describe(`${size} events`, () => {
+    bench('window: bruteforce-ssh over the last 2 minutes (ours)', async () => {
+      await dataset(size).store.search({ criteria: windowCriteria, now: new Date(END) });
+    }, { ...once, iterations: 51 });
+    for (const query of QUERIES) {
+      for (const impl of ['ours', 'hand', 'mingo'] as const) {
+        bench(`${query.name} (${impl})`, () => run(size, query, impl), { ...once, iterations: ITERATIONS[impl] });
+      }
+    }
+  });
+}

@@ -1,0 +1,58 @@
+// @ts-check
+/* global URL, console */
+// Turns vitest's benchmark medians (bench/.raw.json) and the bench's side notes
+// (bench/.bench-meta.json) into events/s, ratios and peak RSS; writes bench/results.json for
+// the 1M run (the shape compared across commits).
+import { readFileSync, writeFileSync } from 'node:fs';
+
+/** @param {string} name */
+const here = (name) => new URL(name, import.meta.url);
+const raw = JSON.parse(readFileSync(here('.raw.json'), 'utf8'));
+const meta = JSON.parse(readFileSync(here('.bench-meta.json'), 'utf8'));
+
+/** @type {Map<string, Map<string, number>>} size -> bench name -> median ms */
+const medians = new Map();
+for (const file of raw.files) {
+  for (const group of file.groups) {
+    const size = /(\d+) events/.exec(group.fullName)?.[1];
+    if (!size) continue;
+    const bySize = medians.get(size) ?? new Map();
+    for (const b of group.benchmarks) bySize.set(b.name, b.median);
+    medians.set(size, bySize);
+  }
+}
+
+/** @param {number} n */
+const fmt = (n) => Math.round(n).toLocaleString('en');
+for (const [size, bySize] of medians) {
+  const n = Number(size);
+  const sizeMeta = meta.sizes[size] ?? { ingestMs: NaN, rssAfterIngestMb: NaN, hits: {} };
+  /** @type {string[]} */
+  const names = [];
+  for (const key of bySize.keys()) {
+    const name = /^(.*) \((ours|hand|mingo)\)$/.exec(key)?.[1];
+    if (name && !name.startsWith('window') && !names.includes(name)) names.push(name);
+  }
+  const queries = names.map((name) => {
+    /** @param {string} impl */
+    const eps = (impl) => Math.round(n / ((bySize.get(`${name} (${impl})`) ?? Infinity) / 1000));
+    return { name, ours_eps: eps('ours'), hand_eps: eps('hand'), mingo_eps: eps('mingo') };
+  });
+  const windowMs = bySize.get('window: bruteforce-ssh over the last 2 minutes (ours)') ?? NaN;
+  console.log(`\n${fmt(n)} events: ingest ${fmt(sizeMeta.ingestMs)} ms (${fmt(n / (sizeMeta.ingestMs / 1000))} events/s), RSS after ingest ${sizeMeta.rssAfterIngestMb} MB`);
+  console.log('query                        |     ours ev/s |     hand ev/s |  mingo ev/s | ours/hand | ours/mingo | hits ours/hand/mingo');
+  for (const q of queries) {
+    const hits = sizeMeta.hits[q.name] ?? {};
+    const mismatch = hits.ours === hits.hand ? '' : '  MISMATCH ours vs hand';
+    console.log(
+      [q.name.padEnd(28), fmt(q.ours_eps).padStart(13), fmt(q.hand_eps).padStart(13), fmt(q.mingo_eps).padStart(11), (q.ours_eps / q.hand_eps).toFixed(2).padStart(9), (q.ours_eps / q.mingo_eps).toFixed(1).padStart(10), ` ${hits.ours}/${hits.hand}/${hits.mingo}${mismatch}`].join(' | '),
+    );
+  }
+  console.log(`window: bruteforce-ssh criteria over the last 2 minutes of ${fmt(n)} events: median ${windowMs.toFixed(3)} ms`);
+  if (n === 1_000_000) {
+    const results = { events: n, queries, window_ms: Number(windowMs.toFixed(3)), rss_mb: meta.peakRssMb };
+    writeFileSync(here('results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    console.log('wrote bench/results.json');
+  }
+}
+console.log(`\npeak RSS of the benchmark process: ${meta.peakRssMb} MB`);
