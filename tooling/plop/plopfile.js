@@ -37,14 +37,18 @@ function kindOf(answers) {
 const classnameOf = (name) =>
   'Alert' + name.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 
-/** @param {string} text */
-const jsString = (text) => JSON.stringify(text).slice(1, -1).replace(/'/g, "\\'");
+/** Text inside a single-quoted JavaScript string. @param {string} text */
+const jsString = (text) => text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r?\n/g, '\\n');
+
+/** Text inside a JSON string. @param {string} text */
+const jsonString = (text) => JSON.stringify(text).slice(1, -1);
 
 /** @param {import('plop').NodePlopAPI} plop */
 export default function (plop) {
   const root = plop.getDestBasePath();
 
   plop.setHelper('js', jsString);
+  plop.setHelper('jsonText', jsonString);
   plop.setHelper('json', (/** @type {unknown} */ value) => JSON.stringify(value));
 
   plop.setActionType('pnpm install', () => {

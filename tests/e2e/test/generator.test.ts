@@ -25,14 +25,14 @@ function gitStatus(): string {
 describe('pnpm plop alert <nine answers>', () => {
   it.each([
     ['ssh-failures', 'Many failed ssh logins', 'aggregation', 'NOTICE', 'bruteforce', 'ssh,auth', '2', 'details.sourceipaddress', '10'],
-    ['ldap-changes', 'An LDAP entry was added', 'event', 'WARNING', 'ldap', '-', '-', '-', '-'],
+    ['ldap-changes', `An LDAP entry was "added" (someone's change)`, 'event', 'WARNING', 'ldap', '-', '-', '-', '-'],
     ['syslog-silence', 'No syslog from the bastion', 'deadman', '-', '-', 'deadman', '20', '-', '-'],
-  ])('creates alerts/%s whose tests pass at once', (name, ...answers) => {
+  ])('creates alerts/%s whose tests, lint and typecheck pass at once', (name, ...answers) => {
     const generated = plop(name, ...answers);
     expect(generated.status, generated.stdout + generated.stderr).toBe(0);
     const pkg = JSON.parse(readFileSync(join(clone.dir, 'alerts', name, 'package.json'), 'utf8')) as Record<string, unknown>;
     expect(pkg).toMatchObject({ name: `alert-${name}`, version: '0.1.0', peerDependencies: { '@alertkit/core': '^1.0.0' } });
-    const test = run(clone.dir, 'pnpm', ['turbo', 'test', `--filter=alert-${name}`]);
+    const test = run(clone.dir, 'pnpm', ['turbo', 'run', 'test', 'lint', 'typecheck', `--filter=alert-${name}`]);
     expect(test.status, test.stdout + test.stderr).toBe(0);
     expect(test.stdout).toMatch(/Tests\s+\d+ passed/);
     expect(test.stdout).toContain(`alert-${name}:test`);
