@@ -108,6 +108,8 @@ describe('createOpensearchStore over HTTP', () => {
     await store.tagEvents([{ _index: 'events', _id: 'a' }], { alertName: 'A', alert: { index: 'alerts-201701', id: 'a/b c' } });
     await store.saveAlert({ _index: 'alerts', _id: 'a/b c', _source: { summary: 's' } as never });
     await store.close();
+    // The store made the client, so closing the store closed it: no connection is left.
+    await expect(store.getEvents([{ _index: 'events', _id: 'a' }])).rejects.toThrow(/getEvents on http:\/\/127\.0\.0\.1:\d+ failed: NoLivingConnectionsError/);
     expect(cluster.raw.map((r) => r.path)).toStrictEqual(['/_bulk', '/alerts/_create/a%2Fb%20c']);
     expect(cluster.raw.map((r) => r.headers['content-type'])).toStrictEqual(['application/x-ndjson', 'application/json']);
     expect(cluster.raw[0]?.headers.authorization).toBe(`Basic ${Buffer.from('alertkit:pw-from-env').toString('base64')}`);

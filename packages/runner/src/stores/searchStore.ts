@@ -29,7 +29,8 @@ export interface SearchStoreOptions {
   alertIndex?: string;
   /**
    * At most this many hits per search (MozDef's cap is 1000, semantics §9.2; opt-in). A
-   * request's own `size` applies too (the smaller wins). Default: no cap.
+   * request's own `size` applies too (the smaller wins). Default: no cap. Aggregations are
+   * not capped: their groups and counts are always exact.
    */
   hitLimit?: number;
   /** The most groups one aggregation returns (the `terms` size). Default 10,000. */
