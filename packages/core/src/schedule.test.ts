@@ -22,14 +22,14 @@ describe('scheduleProblem', () => {
     [{ every: '1m', cron: '* * * * *' }, 'exactly one of "every" or "cron"'],
     [{}, 'exactly one of "every" or "cron"'],
     ['1m', 'schedule must be { every: "1m" } or { cron: "*/5 * * * *" }'],
-    [{ cron: '* * * *' }, 'must have 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first), got 4'],
-    [{ cron: '60 * * * *' }, 'minute field "60": "60" is not a minute (0-59)'],
-    [{ cron: '* 24 * * *' }, 'hour field "24": "24" is not a hour (0-23)'],
-    [{ cron: '* * 0 * *' }, 'day of month field "0"'],
-    [{ cron: '* * * foo *' }, 'month field "foo": "foo" is not a month (1-12 or a name)'],
-    [{ cron: '*/0 * * * *' }, 'step "0" must be a positive integer'],
-    [{ cron: '10-5 * * * *' }, 'range "10-5" runs backwards'],
-    [{ cron: '1/2/3 * * * *' }, 'more than one "/"'],
+    [{ cron: '* * * *' }, 'schedule.cron "* * * *": invalid configuration format'],
+    [{ cron: '60 * * * *' }, 'schedule.cron "60 * * * *": Invalid value for minute: 60'],
+    [{ cron: '* 24 * * *' }, 'Invalid value for hour: 24'],
+    [{ cron: '* * 0 * *' }, 'Invalid value for day'],
+    [{ cron: '* * * foo *' }, '(foo) contains illegal characters'],
+    [{ cron: '*/0 * * * *' }, 'illegal stepping: 0'],
+    [{ cron: '10-5 * * * *' }, "From value is larger than to value: '10-5'"],
+    [{ cron: '1/2/3 * * * *' }, "illegal stepping: '1/2/3'"],
   ])('rejects %o', (schedule, message) => {
     expect(scheduleProblem(schedule)).toContain(message);
   });
