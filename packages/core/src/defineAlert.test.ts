@@ -60,7 +60,7 @@ describe('defineAlert', () => {
     [{ criteria: { ...criteria, window: { minutes: 0 } } }, 'window must be longer than zero'],
     [{ criteria: { ...criteria, window: { minutes: -1 } } }, 'bad time window'],
     [{ schedule: { every: '0s' } }, 'schedule.every must be longer than zero'],
-    [{ schedule: { cron: '*/5 * * *' } }, 'schedule.cron "*/5 * * *" must have 5 fields'],
+    [{ schedule: { cron: '*/5 * * *' } }, 'schedule.cron "*/5 * * *": invalid configuration format'],
     [{ config: { parse: () => ({}) } }, 'config must be a Standard Schema'],
   ])('rejects %o with a clear error', (override, message) => {
     const error = errorOf(() =>
