@@ -10,17 +10,29 @@ const here = (name) => new URL(name, import.meta.url);
 const raw = JSON.parse(readFileSync(here('.raw.json'), 'utf8'));
 const meta = JSON.parse(readFileSync(here('.bench-meta.json'), 'utf8'));
 
-/** @type {Map<string, Map<string, number>>} size -> bench name -> median ms */
-const medians = new Map();
+/** @param {number[]} values */
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+}
+
+/** @type {Map<string, Map<string, number[]>>} size -> bench name (rounds merged) -> medians (ms) */
+const rounds = new Map();
 for (const file of raw.files) {
   for (const group of file.groups) {
     const size = /(\d+) events/.exec(group.fullName)?.[1];
     if (!size) continue;
-    const bySize = medians.get(size) ?? new Map();
-    for (const b of group.benchmarks) bySize.set(b.name, b.median);
-    medians.set(size, bySize);
+    const bySize = rounds.get(size) ?? new Map();
+    for (const b of group.benchmarks) {
+      const name = b.name.replace(/ \[round \d+\]$/, '');
+      bySize.set(name, [...(bySize.get(name) ?? []), b.median]);
+    }
+    rounds.set(size, bySize);
   }
 }
+/** @type {Map<string, Map<string, number>>} size -> bench name -> median of the rounds' medians */
+const medians = new Map([...rounds].map(([size, bySize]) => [size, new Map([...bySize].map(([name, values]) => [name, median(values)]))]));
 
 /** @param {number} n */
 const fmt = (n) => Math.round(n).toLocaleString('en');
