@@ -2,9 +2,12 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { match, search } from '@alertkit/query';
 import { describe, expect, it } from 'vitest';
-import { parseInstallationConfig, type SearchStoreConfig } from '../config/loadInstallationConfig.js';
+import {
+  parseInstallationConfig,
+  type SearchStoreConfig,
+} from '../config/loadInstallationConfig.js';
 import { createClusterStore } from './createClusterStore.js';
-import { NOW, searchAnswer, thrown } from './searchStoreContract.testkit.js';
+import { NOW, searchAnswer, thrown } from './fakeCluster.testkit.js';
 
 function storeConfig(yaml: string, env: Record<string, string>): SearchStoreConfig {
   const { config } = parseInstallationConfig(yaml, { file: 'alertkit.config.yaml', env });
@@ -14,8 +17,14 @@ function storeConfig(yaml: string, env: Record<string, string>): SearchStoreConf
 
 describe('createClusterStore: the store of an installation file', () => {
   it('builds an Elasticsearch store with the defaults of the file (events, events-previous; alerts)', async () => {
-    const store = createClusterStore(storeConfig('store: {type: elasticsearch, node: "http://127.0.0.1:9200"}', {}));
-    expect([store.engine, store.indices, store.alertIndex]).toStrictEqual(['elasticsearch', ['events', 'events-previous'], 'alerts']);
+    const store = createClusterStore(
+      storeConfig('store: {type: elasticsearch, node: "http://127.0.0.1:9200"}', {}),
+    );
+    expect([store.engine, store.indices, store.alertIndex]).toStrictEqual([
+      'elasticsearch',
+      ['events', 'events-previous'],
+      'alerts',
+    ]);
     await store.close();
   });
 
@@ -24,7 +33,11 @@ describe('createClusterStore: the store of an installation file', () => {
     const server = createServer((req, res) => {
       headers.push(req.headers);
       req.resume();
-      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(searchAnswer(['a'], 1).body)));
+      req.on('end', () =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify(searchAnswer(['a'], 1).body)),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const node = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -32,9 +45,18 @@ describe('createClusterStore: the store of an installation file', () => {
       const yaml = `store:\n  type: opensearch\n  node: "${node}"\n  indices: [logs-a]\n  auth: {username: alertkit, password: "\${OS_PASSWORD}"}\n`;
       const store = createClusterStore(storeConfig(yaml, { OS_PASSWORD: 'from-the-env' }));
       expect(store.indices).toStrictEqual(['logs-a']);
-      expect((await store.search({ criteria: search().must(match('category', 'syslog')).build(), now: NOW })).total).toBe(1);
+      expect(
+        (
+          await store.search({
+            criteria: search().must(match('category', 'syslog')).build(),
+            now: NOW,
+          })
+        ).total,
+      ).toBe(1);
       await store.close();
-      expect(headers[0]?.authorization).toBe(`Basic ${Buffer.from('alertkit:from-the-env').toString('base64')}`);
+      expect(headers[0]?.authorization).toBe(
+        `Basic ${Buffer.from('alertkit:from-the-env').toString('base64')}`,
+      );
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -42,7 +64,10 @@ describe('createClusterStore: the store of an installation file', () => {
   });
 
   it('refuses an API key for OpenSearch with CONFIG_INVALID', () => {
-    const config = storeConfig('store: {type: opensearch, node: "http://127.0.0.1:9200", auth: {apiKey: "${KEY}"}}', { KEY: 'abcdef' });
+    const config = storeConfig(
+      'store: {type: opensearch, node: "http://127.0.0.1:9200", auth: {apiKey: "${KEY}"}}',
+      { KEY: 'abcdef' },
+    );
     expect(thrown(() => createClusterStore(config)).code).toBe('CONFIG_INVALID');
   });
 });

@@ -9,7 +9,10 @@ import type { SearchStore, SearchStoreOptions } from './searchStore.js';
  * adds what the file does not hold, e.g. `onWarning` (the runner's logger) or `hitLimit`.
  * Fits `openInstallation`'s `createSearchStore` option.
  */
-export function createClusterStore(config: SearchStoreConfig, extra: SearchStoreOptions = {}): SearchStore {
+export function createClusterStore(
+  config: SearchStoreConfig,
+  extra: SearchStoreOptions = {},
+): SearchStore {
   const options = {
     ...extra,
     node: config.node,
@@ -18,5 +21,7 @@ export function createClusterStore(config: SearchStoreConfig, extra: SearchStore
     requestTimeoutMs: config.requestTimeoutMs,
     ...(config.auth === undefined ? {} : { auth: config.auth }),
   };
-  return config.type === 'elasticsearch' ? createElasticsearchStore(options) : createOpensearchStore(options);
+  return config.type === 'elasticsearch'
+    ? createElasticsearchStore(options)
+    : createOpensearchStore(options);
 }

@@ -29,7 +29,10 @@ export interface ElasticsearchStoreOptions extends SearchStoreOptions {
  * Elasticsearch 7 rejects; every request the store makes means the same on 7.14+ and 8.x.
  */
 const JSON_HEADERS = { accept: 'application/json', 'content-type': 'application/json' } as const;
-const NDJSON_HEADERS = { accept: 'application/json', 'content-type': 'application/x-ndjson' } as const;
+const NDJSON_HEADERS = {
+  accept: 'application/json',
+  'content-type': 'application/x-ndjson',
+} as const;
 
 function clientAuth(auth: SearchStoreAuth | undefined): ClientOptions['auth'] {
   if (auth === undefined) return undefined;
@@ -40,7 +43,8 @@ function clientAuth(auth: SearchStoreAuth | undefined): ClientOptions['auth'] {
 
 /** The node URLs of a client, for messages (the client's pool knows them). */
 function nodesOf(client: Client): string[] {
-  const connections = (client.connectionPool as { connections?: Array<{ url?: URL }> }).connections ?? [];
+  const connections =
+    (client.connectionPool as { connections?: Array<{ url?: URL }> }).connections ?? [];
   return connections.flatMap((connection) => (connection.url ? [connection.url.href] : []));
 }
 
@@ -48,8 +52,18 @@ function nodesOf(client: Client): string[] {
 export function elasticsearchTransport(client: Client): RestTransport {
   return async (request, acceptStatuses) => {
     const result = await client.transport.request(
-      { method: request.method, path: request.path, querystring: request.querystring, body: request.body, bulkBody: request.bulkBody },
-      { meta: true, headers: request.bulkBody ? NDJSON_HEADERS : JSON_HEADERS, ...(acceptStatuses ? { ignore: [...acceptStatuses] } : {}) },
+      {
+        method: request.method,
+        path: request.path,
+        querystring: request.querystring,
+        body: request.body,
+        bulkBody: request.bulkBody,
+      },
+      {
+        meta: true,
+        headers: request.bulkBody ? NDJSON_HEADERS : JSON_HEADERS,
+        ...(acceptStatuses ? { ignore: [...acceptStatuses] } : {}),
+      },
     );
     return { statusCode: result.statusCode ?? 0, body: result.body };
   };
@@ -69,7 +83,11 @@ export function elasticsearchTransport(client: Client): RestTransport {
 export function createElasticsearchStore(options: ElasticsearchStoreOptions): SearchStore {
   const { client: given, node } = options;
   if (given === undefined && (node === undefined || node.length === 0)) {
-    throw new AlertkitError('CONFIG_INVALID', 'elasticsearch store: `node` (the cluster URL) or `client` is required', { details: { key: 'node' } });
+    throw new AlertkitError(
+      'CONFIG_INVALID',
+      'elasticsearch store: `node` (the cluster URL) or `client` is required',
+      { details: { key: 'node' } },
+    );
   }
   let client = given;
   if (client === undefined) {
@@ -87,15 +105,23 @@ export function createElasticsearchStore(options: ElasticsearchStoreOptions): Se
       client = new Client(clientOptions);
     } catch (error) {
       // E.g. a malformed URL; the client's message may quote the URL, so it is not passed on.
-      throw new AlertkitError('CONFIG_INVALID', `elasticsearch store: cannot create a client for ${describeNodes(typeof node === 'string' ? [node] : (node ?? []))} (${error instanceof Error ? error.name : 'error'})`, {
-        details: { key: 'node' },
-      });
+      throw new AlertkitError(
+        'CONFIG_INVALID',
+        `elasticsearch store: cannot create a client for ${describeNodes(typeof node === 'string' ? [node] : (node ?? []))} (${error instanceof Error ? error.name : 'error'})`,
+        {
+          details: { key: 'node' },
+        },
+      );
     }
   }
   const owned = given === undefined ? client : undefined;
   return createRestStore(
     elasticsearchTransport(client),
-    { engine: 'elasticsearch', nodes: describeNodes(nodesOf(client)), ...(owned ? { close: () => owned.close() } : {}) },
+    {
+      engine: 'elasticsearch',
+      nodes: describeNodes(nodesOf(client)),
+      ...(owned ? { close: () => owned.close() } : {}),
+    },
     options,
   );
 }

@@ -24,7 +24,8 @@ export interface OpensearchStoreOptions extends SearchStoreOptions {
 
 /** The node URLs of a client, for messages (the client's pool knows them). */
 function nodesOf(client: Client): string[] {
-  const connections = (client.connectionPool as { connections?: Array<{ url?: URL }> }).connections ?? [];
+  const connections =
+    (client.connectionPool as { connections?: Array<{ url?: URL }> }).connections ?? [];
   return connections.flatMap((connection) => (connection.url ? [connection.url.href] : []));
 }
 
@@ -32,7 +33,13 @@ function nodesOf(client: Client): string[] {
 export function opensearchTransport(client: Client): RestTransport {
   return async (request, acceptStatuses) => {
     const result = await client.transport.request(
-      { method: request.method, path: request.path, querystring: request.querystring, body: request.body, bulkBody: request.bulkBody },
+      {
+        method: request.method,
+        path: request.path,
+        querystring: request.querystring,
+        body: request.body,
+        bulkBody: request.bulkBody,
+      },
       acceptStatuses ? { ignore: [...acceptStatuses] } : {},
     );
     return { statusCode: result.statusCode ?? 0, body: result.body };
@@ -50,10 +57,18 @@ export function opensearchTransport(client: Client): RestTransport {
 export function createOpensearchStore(options: OpensearchStoreOptions): SearchStore {
   const { client: given, node, auth } = options;
   if (given === undefined && (node === undefined || node.length === 0)) {
-    throw new AlertkitError('CONFIG_INVALID', 'opensearch store: `node` (the cluster URL) or `client` is required', { details: { key: 'node' } });
+    throw new AlertkitError(
+      'CONFIG_INVALID',
+      'opensearch store: `node` (the cluster URL) or `client` is required',
+      { details: { key: 'node' } },
+    );
   }
   if (auth !== undefined && 'apiKey' in auth) {
-    throw new AlertkitError('CONFIG_INVALID', 'opensearch store: OpenSearch has no API keys; use auth { username, password } or { bearer }', { details: { key: 'auth' } });
+    throw new AlertkitError(
+      'CONFIG_INVALID',
+      'opensearch store: OpenSearch has no API keys; use auth { username, password } or { bearer }',
+      { details: { key: 'auth' } },
+    );
   }
   let client = given;
   if (client === undefined) {
@@ -61,8 +76,10 @@ export function createOpensearchStore(options: OpensearchStoreOptions): SearchSt
       node: typeof node === 'string' ? node : [...(node ?? [])],
       requestTimeout: options.requestTimeoutMs ?? 30_000,
     };
-    if (auth !== undefined && 'bearer' in auth) clientOptions.headers = { authorization: `Bearer ${auth.bearer}` };
-    else if (auth !== undefined && 'username' in auth) clientOptions.auth = { username: auth.username, password: auth.password };
+    if (auth !== undefined && 'bearer' in auth)
+      clientOptions.headers = { authorization: `Bearer ${auth.bearer}` };
+    else if (auth !== undefined && 'username' in auth)
+      clientOptions.auth = { username: auth.username, password: auth.password };
     if (options.tls) clientOptions.ssl = options.tls;
     if (options.maxRetries !== undefined) clientOptions.maxRetries = options.maxRetries;
     if (options.Connection) clientOptions.Connection = options.Connection;
@@ -70,15 +87,23 @@ export function createOpensearchStore(options: OpensearchStoreOptions): SearchSt
       client = new Client(clientOptions);
     } catch (error) {
       // E.g. a malformed URL; the client's message may quote the URL, so it is not passed on.
-      throw new AlertkitError('CONFIG_INVALID', `opensearch store: cannot create a client for ${describeNodes(typeof node === 'string' ? [node] : (node ?? []))} (${error instanceof Error ? error.name : 'error'})`, {
-        details: { key: 'node' },
-      });
+      throw new AlertkitError(
+        'CONFIG_INVALID',
+        `opensearch store: cannot create a client for ${describeNodes(typeof node === 'string' ? [node] : (node ?? []))} (${error instanceof Error ? error.name : 'error'})`,
+        {
+          details: { key: 'node' },
+        },
+      );
     }
   }
   const owned = given === undefined ? client : undefined;
   return createRestStore(
     opensearchTransport(client),
-    { engine: 'opensearch', nodes: describeNodes(nodesOf(client)), ...(owned ? { close: () => owned.close() } : {}) },
+    {
+      engine: 'opensearch',
+      nodes: describeNodes(nodesOf(client)),
+      ...(owned ? { close: () => owned.close() } : {}),
+    },
     options,
   );
 }

@@ -27,10 +27,14 @@ export interface RestResponse {
  * Sends one request. HTTP statuses in `acceptStatuses` come back as a response; any other error
  * status, a connection failure or a timeout is thrown as the client library's error.
  */
-export type RestTransport = (request: RestRequest, acceptStatuses?: readonly number[]) => Promise<RestResponse>;
+export type RestTransport = (
+  request: RestRequest,
+  acceptStatuses?: readonly number[],
+) => Promise<RestResponse>;
 
 /** Credentials for the cluster. Fill them from the environment; they are never logged. */
-export type SearchStoreAuth = { username: string; password: string } | { apiKey: string } | { bearer: string };
+export type SearchStoreAuth =
+  { username: string; password: string } | { apiKey: string } | { bearer: string };
 
 /** Which product a store talks to, as named in error messages. */
 export type SearchEngineName = 'elasticsearch' | 'opensearch';
@@ -56,7 +60,9 @@ export function describeNodes(nodes: readonly string[]): string {
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === 'object'
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function text(value: unknown): string | undefined {
@@ -98,7 +104,10 @@ export function describeCause(error: unknown): { message: string; statusCode?: n
   const fromBody = statusCode === undefined ? undefined : describeErrorBody(body);
   const message = fromBody ?? text(fields['message']) ?? 'unknown error';
   const prefix = statusCode === undefined ? `${name}: ` : `HTTP ${statusCode} `;
-  return { message: redactUrlCredentials(prefix + message), ...(statusCode === undefined ? {} : { statusCode }) };
+  return {
+    message: redactUrlCredentials(prefix + message),
+    ...(statusCode === undefined ? {} : { statusCode }),
+  };
 }
 
 /** Where a failed store call happened: which product, which call, which nodes. */
@@ -115,17 +124,29 @@ export interface StoreCallSite {
  */
 export function storeUnavailable(site: StoreCallSite, error: unknown): AlertkitError {
   const cause = describeCause(error);
-  return new AlertkitError('STORE_UNAVAILABLE', `${site.engine} store: ${site.operation} on ${site.nodes} failed: ${cause.message}`, {
-    cause: new Error(cause.message),
-    details: { operation: site.operation, node: site.nodes, ...(cause.statusCode === undefined ? {} : { statusCode: cause.statusCode }) },
-  });
+  return new AlertkitError(
+    'STORE_UNAVAILABLE',
+    `${site.engine} store: ${site.operation} on ${site.nodes} failed: ${cause.message}`,
+    {
+      cause: new Error(cause.message),
+      details: {
+        operation: site.operation,
+        node: site.nodes,
+        ...(cause.statusCode === undefined ? {} : { statusCode: cause.statusCode }),
+      },
+    },
+  );
 }
 
 /** `STORE_UNAVAILABLE` for an answer the cluster gave but that cannot be used (partial, malformed). */
 export function storeRejected(site: StoreCallSite, reason: string): AlertkitError {
-  return new AlertkitError('STORE_UNAVAILABLE', `${site.engine} store: ${site.operation} on ${site.nodes} failed: ${redactUrlCredentials(reason)}`, {
-    details: { operation: site.operation, node: site.nodes },
-  });
+  return new AlertkitError(
+    'STORE_UNAVAILABLE',
+    `${site.engine} store: ${site.operation} on ${site.nodes} failed: ${redactUrlCredentials(reason)}`,
+    {
+      details: { operation: site.operation, node: site.nodes },
+    },
+  );
 }
 
 /** `/a,b` for index names (each URL-encoded; the comma separates them). */

@@ -23,7 +23,11 @@ export class StoreCalls {
   }
 
   /** One request; statuses in `acceptStatuses` are answers, anything else a failure of `operation`. */
-  async send(operation: string, request: RestRequest, acceptStatuses?: readonly number[]): Promise<RestResponse> {
+  async send(
+    operation: string,
+    request: RestRequest,
+    acceptStatuses?: readonly number[],
+  ): Promise<RestResponse> {
     try {
       return await this.#transport(request, acceptStatuses);
     } catch (error) {
@@ -75,7 +79,11 @@ export interface ReadHitsRequest {
  * hit exactly once on every supported server (Elasticsearch 7.14+/8.x, OpenSearch 1-3, where
  * `search_after` on `_doc` alone would skip hits across shards and point-in-time APIs differ).
  */
-export async function readHits(calls: StoreCalls, paging: PagingOptions, request: ReadHitsRequest): Promise<{ hits: StoredEvent[]; total: number }> {
+export async function readHits(
+  calls: StoreCalls,
+  paging: PagingOptions,
+  request: ReadHitsRequest,
+): Promise<{ hits: StoredEvent[]; total: number }> {
   const wanted = request.limit ?? Number.POSITIVE_INFINITY;
   const path = `${indexPath(request.indices)}/_search`;
   const querystring = { ignore_unavailable: 'true' };
@@ -86,9 +94,13 @@ export async function readHits(calls: StoreCalls, paging: PagingOptions, request
     body: { ...request.body, size: Math.min(wanted, paging.pageSize) },
   });
   if (request.requireIndex && first.shards === 0) {
-    throw calls.rejected(request.operation, `none of the indices ${request.indices.join(', ')} exists`);
+    throw calls.rejected(
+      request.operation,
+      `none of the indices ${request.indices.join(', ')} exists`,
+    );
   }
-  if (first.hits.length >= Math.min(wanted, first.total)) return { hits: first.hits.slice(0, wanted), total: first.total };
+  if (first.hits.length >= Math.min(wanted, first.total))
+    return { hits: first.hits.slice(0, wanted), total: first.total };
 
   let page = await calls.page(request.operation, {
     method: 'POST',
@@ -103,7 +115,8 @@ export async function readHits(calls: StoreCalls, paging: PagingOptions, request
     for (;;) {
       for (const hit of page.hits) if (hits.length < wanted) hits.push(hit);
       if (hits.length >= Math.min(wanted, total) || page.hits.length === 0) break;
-      if (scrollId === undefined) throw calls.rejected(request.operation, 'the scroll answer has no _scroll_id');
+      if (scrollId === undefined)
+        throw calls.rejected(request.operation, 'the scroll answer has no _scroll_id');
       page = await calls.page(request.operation, {
         method: 'POST',
         path: '/_search/scroll',
@@ -120,7 +133,11 @@ export async function readHits(calls: StoreCalls, paging: PagingOptions, request
 /** Frees the scroll now rather than after its keep-alive; a failure here loses nothing. */
 async function clearScroll(calls: StoreCalls, scrollId: string): Promise<void> {
   try {
-    await calls.send('clearScroll', { method: 'DELETE', path: '/_search/scroll', body: { scroll_id: [scrollId] } }, [404]);
+    await calls.send(
+      'clearScroll',
+      { method: 'DELETE', path: '/_search/scroll', body: { scroll_id: [scrollId] } },
+      [404],
+    );
   } catch {
     // The cluster drops the scroll when its keep-alive ends.
   }

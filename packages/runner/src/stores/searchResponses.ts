@@ -8,7 +8,9 @@ import { describeErrorBody } from './restTransport.js';
  */
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** One page of a `_search` answer. */
@@ -51,7 +53,8 @@ function readTotal(hits: Record<string, unknown>): number | string {
   if (typeof total === 'number') return total;
   const object = record(total);
   if (object && typeof object['value'] === 'number') {
-    if (object['relation'] !== undefined && object['relation'] !== 'eq') return `hits.total is a lower bound (relation ${JSON.stringify(object['relation'])}), not an exact count`;
+    if (object['relation'] !== undefined && object['relation'] !== 'eq')
+      return `hits.total is a lower bound (relation ${JSON.stringify(object['relation'])}), not an exact count`;
     return object['value'];
   }
   return 'no hits.total';
@@ -64,7 +67,8 @@ function readTotal(hits: Record<string, unknown>): number | string {
 export function readSearchPage(body: unknown): SearchPage | string {
   const response = record(body);
   if (!response) return `not a search response: ${describeErrorBody(body) ?? typeof body}`;
-  if (response['timed_out'] === true) return 'the search timed out on the cluster (partial results)';
+  if (response['timed_out'] === true)
+    return 'the search timed out on the cluster (partial results)';
   const shards = record(response['_shards']);
   const failed = typeof shards?.['failed'] === 'number' ? shards['failed'] : 0;
   if (failed > 0) {
@@ -79,7 +83,11 @@ export function readSearchPage(body: unknown): SearchPage | string {
   if (typeof total === 'string') return total;
   const list = readHitList(hits);
   if (typeof list === 'string') return list;
-  const page: SearchPage = { hits: list, total, shards: typeof shards?.['total'] === 'number' ? shards['total'] : 1 };
+  const page: SearchPage = {
+    hits: list,
+    total,
+    shards: typeof shards?.['total'] === 'number' ? shards['total'] : 1,
+  };
   if (typeof response['_scroll_id'] === 'string') page.scrollId = response['_scroll_id'];
   const aggregations = record(response['aggregations']);
   if (aggregations) page.aggregations = aggregations;
@@ -103,19 +111,32 @@ export function readTermsBuckets(
   samplesName: string,
 ): { buckets: TermsBucket[]; otherDocCount: number } | string {
   const terms = record(aggregations?.[name]);
-  if (!terms || !Array.isArray(terms['buckets'])) return `no "${name}" terms aggregation in the response`;
+  if (!terms || !Array.isArray(terms['buckets']))
+    return `no "${name}" terms aggregation in the response`;
   const buckets: TermsBucket[] = [];
   for (const item of terms['buckets']) {
     const bucket = record(item);
     const key = bucket?.['key'];
     const count = bucket?.['doc_count'];
-    if (!bucket || (typeof key !== 'string' && typeof key !== 'number') || typeof count !== 'number') return `a "${name}" bucket without key or doc_count`;
-    const keyAsString = typeof bucket['key_as_string'] === 'string' ? bucket['key_as_string'] : undefined;
+    if (
+      !bucket ||
+      (typeof key !== 'string' && typeof key !== 'number') ||
+      typeof count !== 'number'
+    )
+      return `a "${name}" bucket without key or doc_count`;
+    const keyAsString =
+      typeof bucket['key_as_string'] === 'string' ? bucket['key_as_string'] : undefined;
     const samples = readHitList(record(bucket[samplesName])?.['hits']);
     if (typeof samples === 'string') return `bucket ${JSON.stringify(key)}: ${samples}`;
     // A boolean field's buckets are keyed 1/0 with key_as_string "true"/"false".
-    const isBoolean = (keyAsString === 'true' && key === 1) || (keyAsString === 'false' && key === 0);
-    buckets.push({ key: isBoolean ? keyAsString === 'true' : key, termValue: keyAsString ?? key, count, samples });
+    const isBoolean =
+      (keyAsString === 'true' && key === 1) || (keyAsString === 'false' && key === 0);
+    buckets.push({
+      key: isBoolean ? keyAsString === 'true' : key,
+      termValue: keyAsString ?? key,
+      count,
+      samples,
+    });
   }
   const other = terms['sum_other_doc_count'];
   return { buckets, otherDocCount: typeof other === 'number' ? other : 0 };

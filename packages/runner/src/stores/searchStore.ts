@@ -15,7 +15,12 @@ import {
   type StoredAlert,
   type StoredEvent,
 } from '@alertkit/core';
-import { DEFAULT_MAX_BUCKETS, GROUPS_AGGREGATION, SAMPLES_AGGREGATION, toElasticsearch } from '@alertkit/query';
+import {
+  DEFAULT_MAX_BUCKETS,
+  GROUPS_AGGREGATION,
+  SAMPLES_AGGREGATION,
+  toElasticsearch,
+} from '@alertkit/query';
 import { indexPath, type RestTransport, type SearchEngineName } from './restTransport.js';
 import { readHits, StoreCalls, type PagingOptions } from './searchPaging.js';
 import { readTermsBuckets } from './searchResponses.js';
@@ -61,18 +66,28 @@ export interface SearchStore extends Store {
 /** Actions per `_bulk` or documents per `_mget` request: large groups are written in slices. */
 const BATCH = 500;
 
-const DEFAULTS = { indices: ['events', 'events-previous'], alertIndex: 'alerts', pageSize: 1000, scrollKeepAlive: '1m' } as const;
+const DEFAULTS = {
+  indices: ['events', 'events-previous'],
+  alertIndex: 'alerts',
+  pageSize: 1000,
+  scrollKeepAlive: '1m',
+} as const;
 
 function positive(name: string, value: number | undefined): number | undefined {
   if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-    throw new AlertkitError('CONFIG_INVALID', `search store: ${name} must be a positive integer, got ${String(value)}`, { details: { key: name } });
+    throw new AlertkitError(
+      'CONFIG_INVALID',
+      `search store: ${name} must be a positive integer, got ${String(value)}`,
+      { details: { key: name } },
+    );
   }
   return value;
 }
 
 function batches<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
-  for (let start = 0; start < items.length; start += BATCH) out.push(items.slice(start, start + BATCH));
+  for (let start = 0; start < items.length; start += BATCH)
+    out.push(items.slice(start, start + BATCH));
   return out;
 }
 
@@ -81,9 +96,18 @@ function batches<T>(items: readonly T[]): T[][] {
  * AND `term` field = key. The query is nested whole rather than merged: adding a clause to a
  * should-only bool would make its `should` optional.
  */
-function groupCriteria(criteria: AggregateRequest['criteria'], value: string | number | boolean): Criteria {
+function groupCriteria(
+  criteria: AggregateRequest['criteria'],
+  value: string | number | boolean,
+): Criteria {
   const { aggregation, ...rest } = criteria;
-  return { ...rest, query: { type: 'bool', must: [criteria.query, { type: 'term', field: aggregation.field, value }] } };
+  return {
+    ...rest,
+    query: {
+      type: 'bool',
+      must: [criteria.query, { type: 'term', field: aggregation.field, value }],
+    },
+  };
 }
 
 /**
@@ -98,7 +122,11 @@ export function createRestStore(
 ): SearchStore {
   const indices = [...(options.indices ?? DEFAULTS.indices)];
   if (indices.length === 0 || indices.some((index) => typeof index !== 'string' || index === '')) {
-    throw new AlertkitError('CONFIG_INVALID', 'search store: indices must be a non-empty list of index names', { details: { key: 'indices' } });
+    throw new AlertkitError(
+      'CONFIG_INVALID',
+      'search store: indices must be a non-empty list of index names',
+      { details: { key: 'indices' } },
+    );
   }
   const alertIndex = options.alertIndex ?? DEFAULTS.alertIndex;
   const hitLimit = positive('hitLimit', options.hitLimit);
@@ -108,15 +136,23 @@ export function createRestStore(
     scrollKeepAlive: options.scrollKeepAlive ?? DEFAULTS.scrollKeepAlive,
   };
   const refresh = options.refresh ?? true;
-  const refreshQuery: Record<string, string> = refresh === false ? {} : { refresh: String(refresh) };
-  const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, { code: 'ALERTKIT_STORE' }));
+  const refreshQuery: Record<string, string> =
+    refresh === false ? {} : { refresh: String(refresh) };
+  const warn =
+    options.onWarning ??
+    ((message: string) => process.emitWarning(message, { code: 'ALERTKIT_STORE' }));
   const calls = new StoreCalls(transport, site.engine, site.nodes);
 
   const limitOf = (size: number | undefined): number | undefined =>
     size === undefined ? hitLimit : hitLimit === undefined ? size : Math.min(size, hitLimit);
 
   /** Every event matching `criteria` (no aggregation), in store order. */
-  const searchHits = (operation: string, criteria: Criteria, now: Date, limit: number | undefined) =>
+  const searchHits = (
+    operation: string,
+    criteria: Criteria,
+    now: Date,
+    limit: number | undefined,
+  ) =>
     readHits(calls, paging, {
       operation,
       indices,
@@ -133,8 +169,14 @@ export function createRestStore(
   async function aggregate(request: AggregateRequest): Promise<AggregateResult> {
     const { criteria, now } = request;
     const body = toElasticsearch(criteria, { now, maxBuckets });
-    const page = await calls.page('aggregate', { method: 'POST', path: `${indexPath(indices)}/_search`, querystring: { ignore_unavailable: 'true' }, body });
-    if (page.shards === 0) throw calls.rejected('aggregate', `none of the indices ${indices.join(', ')} exists`);
+    const page = await calls.page('aggregate', {
+      method: 'POST',
+      path: `${indexPath(indices)}/_search`,
+      querystring: { ignore_unavailable: 'true' },
+      body,
+    });
+    if (page.shards === 0)
+      throw calls.rejected('aggregate', `none of the indices ${indices.join(', ')} exists`);
     const terms = readTermsBuckets(page.aggregations, GROUPS_AGGREGATION, SAMPLES_AGGREGATION);
     if (typeof terms === 'string') throw calls.rejected('aggregate', terms);
     if (terms.buckets.length >= maxBuckets && terms.otherDocCount > 0) {
@@ -147,7 +189,12 @@ export function createRestStore(
     for (const bucket of terms.buckets) {
       // Every event of the group, so that tagging covers all of it; the count is the exact
       // number found (a multi-shard terms count can be an estimate).
-      const { hits } = await searchHits('aggregate', groupCriteria(criteria, bucket.termValue), now, undefined);
+      const { hits } = await searchHits(
+        'aggregate',
+        groupCriteria(criteria, bucket.termValue),
+        now,
+        undefined,
+      );
       if (hits.length < criteria.aggregation.threshold) continue;
       buckets.push({ key: bucket.key, count: hits.length, samples: bucket.samples, events: hits });
     }
@@ -158,14 +205,21 @@ export function createRestStore(
   async function tagEvents(events: readonly EventRef[], tag: EventTag): Promise<void> {
     const failed: BulkFailure[] = [];
     for (const slice of batches(events)) {
-      const response = await calls.send('tagEvents', { method: 'POST', path: '/_bulk', querystring: refreshQuery, bulkBody: tagEventsBulkBody(slice, tag) });
+      const response = await calls.send('tagEvents', {
+        method: 'POST',
+        path: '/_bulk',
+        querystring: refreshQuery,
+        bulkBody: tagEventsBulkBody(slice, tag),
+      });
       const failures = bulkFailures(response.body, slice);
       if (typeof failures === 'string') throw calls.rejected('tagEvents', failures);
       failed.push(...failures);
     }
     const gone = failed.filter(isGoneEvent);
     if (gone.length > 0) {
-      warn(`${site.engine} store: ${gone.length} event(s) no longer exist and were not tagged, e.g. ${gone[0]?._index}/${gone[0]?._id}`);
+      warn(
+        `${site.engine} store: ${gone.length} event(s) no longer exist and were not tagged, e.g. ${gone[0]?._index}/${gone[0]?._id}`,
+      );
     }
     const rejected = failed.filter((failure) => !isGoneEvent(failure));
     const first = rejected[0];
@@ -180,7 +234,12 @@ export function createRestStore(
   async function saveAlert(alert: StoredAlert): Promise<SaveAlertResult> {
     const response = await calls.send(
       'saveAlert',
-      { method: 'PUT', path: `/${encodeURIComponent(alertIndex)}/_create/${encodeURIComponent(alert._id)}`, querystring: refreshQuery, body: alert._source },
+      {
+        method: 'PUT',
+        path: `/${encodeURIComponent(alertIndex)}/_create/${encodeURIComponent(alert._id)}`,
+        querystring: refreshQuery,
+        body: alert._source,
+      },
       [409],
     );
     const body = (response.body ?? {}) as { _index?: unknown; error?: { index?: unknown } };
@@ -189,20 +248,38 @@ export function createRestStore(
       const index = typeof body.error?.index === 'string' ? body.error.index : alertIndex;
       return { _index: index, _id: alert._id, created: false };
     }
-    return { _index: typeof body._index === 'string' ? body._index : alertIndex, _id: alert._id, created: true };
+    return {
+      _index: typeof body._index === 'string' ? body._index : alertIndex,
+      _id: alert._id,
+      created: true,
+    };
   }
 
   async function getEvents(refs: readonly EventRef[]): Promise<StoredEvent[]> {
     const out: StoredEvent[] = [];
     for (const slice of batches(refs)) {
       const docs = slice.map((ref) => ({ _index: ref._index, _id: ref._id }));
-      const response = await calls.send('getEvents', { method: 'POST', path: '/_mget', body: { docs } });
+      const response = await calls.send('getEvents', {
+        method: 'POST',
+        path: '/_mget',
+        body: { docs },
+      });
       const found = (response.body as { docs?: unknown } | null)?.docs;
-      if (!Array.isArray(found)) throw calls.rejected('getEvents', 'not an _mget response (no docs)');
+      if (!Array.isArray(found))
+        throw calls.rejected('getEvents', 'not an _mget response (no docs)');
       for (const doc of found as Array<Record<string, unknown> | null>) {
         // Missing documents (`found: false`) and missing indices (`error`) are left out.
-        if (doc?.['found'] !== true || typeof doc['_index'] !== 'string' || typeof doc['_id'] !== 'string') continue;
-        out.push({ _index: doc['_index'], _id: doc['_id'], _source: (doc['_source'] ?? {}) as JsonObject });
+        if (
+          doc?.['found'] !== true ||
+          typeof doc['_index'] !== 'string' ||
+          typeof doc['_id'] !== 'string'
+        )
+          continue;
+        out.push({
+          _index: doc['_index'],
+          _id: doc['_id'],
+          _source: (doc['_source'] ?? {}) as JsonObject,
+        });
       }
     }
     return out;
@@ -212,10 +289,18 @@ export function createRestStore(
     const { hits } = await readHits(calls, paging, {
       operation: 'listAlerts',
       indices: [alertIndex],
-      body: { query: { match_all: {} }, sort: [{ utctimestamp: { order: 'asc', unmapped_type: 'date' } }, '_doc'], track_total_hits: true },
+      body: {
+        query: { match_all: {} },
+        sort: [{ utctimestamp: { order: 'asc', unmapped_type: 'date' } }, '_doc'],
+        track_total_hits: true,
+      },
       requireIndex: false,
     });
-    return hits.map((hit) => ({ _index: hit._index, _id: hit._id, _source: hit._source as AlertDocument }));
+    return hits.map((hit) => ({
+      _index: hit._index,
+      _id: hit._id,
+      _source: hit._source as AlertDocument,
+    }));
   }
 
   return {

@@ -36,7 +36,12 @@ export function tagEventsBulkBody(events: readonly EventRef[], tag: EventTag): o
   };
   const lines: object[] = [];
   for (const event of events) {
-    lines.push({ update: { _index: event._index, _id: event._id, retry_on_conflict: TAG_RETRY_ON_CONFLICT } }, { script });
+    lines.push(
+      {
+        update: { _index: event._index, _id: event._id, retry_on_conflict: TAG_RETRY_ON_CONFLICT },
+      },
+      { script },
+    );
   }
   return lines;
 }
@@ -51,7 +56,9 @@ export interface BulkFailure {
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === 'object'
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /**
@@ -73,7 +80,10 @@ export function bulkFailures(body: unknown, events: readonly EventRef[]): BulkFa
       _id: event._id,
       status,
       type: typeof error?.['type'] === 'string' ? error['type'] : 'missing_item',
-      reason: typeof error?.['reason'] === 'string' ? error['reason'] : 'the _bulk answer has no item for this action',
+      reason:
+        typeof error?.['reason'] === 'string'
+          ? error['reason']
+          : 'the _bulk answer has no item for this action',
     });
   });
   return failures;
@@ -81,5 +91,8 @@ export function bulkFailures(body: unknown, events: readonly EventRef[]): BulkFa
 
 /** True for an event that no longer exists (deleted or its index dropped since the search). */
 export function isGoneEvent(failure: BulkFailure): boolean {
-  return failure.status === 404 && (failure.type === 'document_missing_exception' || failure.type === 'index_not_found_exception');
+  return (
+    failure.status === 404 &&
+    (failure.type === 'document_missing_exception' || failure.type === 'index_not_found_exception')
+  );
 }
