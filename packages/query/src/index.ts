@@ -38,7 +38,6 @@ export type { SearchBodyCriteria } from './criteriaFromElasticsearch.js';
 export { luceneEscape, luceneQuote, luceneRangeBound } from './luceneEscape.js';
 export { cidrContains, cidrFromRange, parseCidr } from './cidr.js';
 export type { CidrBlock } from './cidr.js';
-export { pythonIsoformat } from './isoformat.js';
 export { analyze, analyzeToTerms, type AnalyzedToken } from './analysis/analyze.js';
 export type { StandardTokenType } from './analysis/standardTokenizer.js';
 export { parseQueryString, type QueryStringOptions as ParseQueryStringOptions } from './queryString/index.js';

@@ -12,9 +12,9 @@ import {
   type SubnetClause,
   type TermsClause,
   type WildcardClause,
+  isoformat,
 } from '@alertkit/core';
 import { parseCidr } from './cidr.js';
-import { pythonIsoformat } from './isoformat.js';
 
 // The matchers of alert criteria, one per MozDef query model (semantics §1), each validating its
 // input: a bad field, value or CIDR is an `AlertkitError('QUERY_INVALID')` that names it. The
@@ -91,7 +91,7 @@ export type RangeValue = Scalar | Date;
 function rangeValue(matcher: string, what: string, value: unknown): Scalar {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) fail(`${matcher}: ${what} is an invalid Date`, { matcher });
-    return pythonIsoformat(value);
+    return isoformat(value);
   }
   return requireScalar(matcher, what, value);
 }

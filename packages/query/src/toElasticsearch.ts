@@ -8,10 +8,10 @@ import {
   type JsonObject,
   type JsonValue,
   type RangeClause,
+  isoformat,
 } from '@alertkit/core';
 import { parseCidr } from './cidr.js';
 import { clausesEqual } from './describeCriteria.js';
-import { pythonIsoformat } from './isoformat.js';
 import { luceneEscape, luceneRangeBound } from './luceneEscape.js';
 
 /** The name of the terms aggregation in a request built by {@link toElasticsearch}. */
@@ -171,8 +171,8 @@ export function windowClause(window: Duration, now: Date): BoolClause {
     fail('toElasticsearch: `now` must be a valid Date');
   const endMicros = now.getTime() * 1000;
   // Python's timedelta keeps microseconds, so the window is subtracted at that precision.
-  const begin = pythonIsoformat(endMicros - Math.round(durationToMs(window) * 1000));
-  const end = pythonIsoformat(endMicros);
+  const begin = isoformat(endMicros - Math.round(durationToMs(window) * 1000));
+  const end = isoformat(endMicros);
   return {
     type: 'bool',
     should: [

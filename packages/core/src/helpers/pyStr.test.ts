@@ -7,8 +7,11 @@ describe('isoformat', () => {
   it('prints Python isoformat() with +00:00 and microseconds only when non-zero', () => {
     expect(isoformat(new Date('2017-01-01T01:00:00Z'))).toBe('2017-01-01T01:00:00+00:00');
     expect(isoformat(new Date('2017-01-01T00:59:59.250Z'))).toBe('2017-01-01T00:59:59.250000+00:00');
+    expect(isoformat(Date.UTC(2017, 0, 1) * 1000 + 316450)).toBe('2017-01-01T00:00:00.316450+00:00');
+    expect(isoformat(-1)).toBe('1969-12-31T23:59:59.999999+00:00');
+    expect(() => isoformat(new Date('nope'))).toThrow('not a valid instant');
     expect(isoformat(new Date('2017-01-01T00:59:59.001Z'))).toBe('2017-01-01T00:59:59.001000+00:00');
-    expect(() => isoformat(new Date('nope'))).toThrow('invalid date');
+    expect(() => isoformat(new Date('nope'))).toThrow('not a valid instant');
   });
 });
 
