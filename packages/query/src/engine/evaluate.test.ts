@@ -31,3 +31,14 @@ describe('evaluate / explain on one event', () => {
     );
   });
 });
+
+describe('explain a query string', () => {
+  it('shows the clauses the query string stands for', () => {
+    const why = explain({ type: 'queryString', query: 'summary:"publickey for" AND NOT hostname:web*' }, event);
+    expect(why.matched).toBe(true);
+    expect(why.children?.[0]?.children?.map((c) => [c.role, c.clause, c.matched])).toEqual([
+      ['must', 'phrase summary "publickey for"', true],
+      ['mustNot', 'wildcard hostname "web*"', false],
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 import { type Clause, isAlertkitError } from '@alertkit/core';
 import { analyze } from '../analysis/analyze.js';
+import { type QueryStringOptions, parseQueryString } from '../queryString/index.js';
 import { NumericColumn, TermColumn } from './columns.js';
 import { compileClause } from './compile.js';
 import type { EventIndex } from './eventIndex.js';
@@ -89,6 +90,18 @@ export function explainMatch(index: EventIndex, clause: Clause, doc: number): Ex
       for (const child of clause[role] ?? []) children.push({ ...explainMatch(index, child, doc), role });
     }
     out.children = children;
+    return out;
+  }
+  if (clause.type === 'queryString') {
+    // Show what the query string means: its clause tree, explained the same way.
+    try {
+      const options: QueryStringOptions = {};
+      if (clause.defaultField !== undefined) options.defaultField = clause.defaultField;
+      if (clause.defaultOperator !== undefined) options.defaultOperator = clause.defaultOperator;
+      out.children = [explainMatch(index, parseQueryString(clause.query, options), doc)];
+    } catch (parseError) {
+      if (!isAlertkitError(parseError)) throw parseError;
+    }
     return out;
   }
   if ('field' in clause) {
