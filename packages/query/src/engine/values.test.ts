@@ -81,3 +81,9 @@ describe('compareCodePoints', () => {
     expect(compareCodePoints('Z', 'a')).toBeLessThan(0);
   });
 });
+
+describe('parseDateInterval for years before 100', () => {
+  it('does not read them as 19xx', () => {
+    expect(new Date(parseDateInterval('0050-06-01')?.start ?? 0).getUTCFullYear()).toBe(50);
+  });
+});

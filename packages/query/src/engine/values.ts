@@ -59,10 +59,16 @@ export function parseDateInterval(value: unknown): DateInterval | undefined {
   if (day > maxDay) return undefined;
   const offset = zoneOffsetMs(m[8]);
   if (offset === undefined) return undefined;
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, millis);
-  const start = date.getTime() - offset;
+  let utc: number;
+  if (year >= 100) utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  else {
+    // Date.UTC reads years 0..99 as 1900..1999.
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    date.setUTCHours(hour, minute, second, millis);
+    utc = date.getTime();
+  }
+  const start = utc - offset;
   // The unit the text stops at decides how far an upper bound rounds up (ES `roundUp`).
   let span: number;
   if (m[7] !== undefined) span = 1;
