@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { AlertkitError, type StoredAlert } from '@alertkit/core';
 import {
   Redactor,
+  createClusterStore,
   createLogger,
   loadInstallationConfig,
   openInstallation,
@@ -59,6 +60,7 @@ export function registerRun(program: Command, io: Io): void {
         logger,
         alertsDirs: (options.alerts ?? []).map((dir) => resolve(dir)),
         fresh: options.fresh === true,
+        createSearchStore: (store) => createClusterStore(store, { onWarning: (message) => logger.warn(message) }),
         ...(reverseDns ? { reverseDns } : {}),
       });
       if (installation.alerts.length === 0) {
