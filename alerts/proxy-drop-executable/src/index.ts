@@ -1,21 +1,87 @@
-import { defineAlert } from '@alertkit/core';
-import { exists, match, search } from '@alertkit/query';
+import { Category, defineAlert, pyFormat, valueByPath, type AlertDeclaration } from '@alertkit/core';
+import { match, queryString, search } from '@alertkit/query';
+
+/** The alert's settings (MozDef's `proxy_drop_executable.conf`). */
+export interface ProxyDropExecutableConfig {
+  /** File extensions (without the dot) whose download the proxy denied is suspicious. */
+  extensions: string[];
+}
+
+/** MozDef's defaults: `extensions = exe,sh,py,rb,bin`. */
+export const DEFAULT_CONFIG: Readonly<ProxyDropExecutableConfig> = Object.freeze({
+  extensions: ['exe', 'sh', 'py', 'rb', 'bin'],
+});
+
+// An extension goes into a Lucene regexp unescaped (as in MozDef), so only plain names are accepted.
+const EXTENSION = /^[A-Za-z0-9_-]+$/;
 
 /**
- * The proxy dropped requests for executable files
+ * The config schema (a Standard Schema, which `defineAlert` accepts like a zod schema; zod itself
+ * is not resolvable from alert packages yet). Unknown keys are left out, so core reports them.
+ */
+const configSchema: NonNullable<AlertDeclaration<ProxyDropExecutableConfig>['config']> = {
+  '~standard': {
+    version: 1,
+    vendor: 'alert-proxy-drop-executable',
+    validate(input) {
+      if (input === null || typeof input !== 'object' || Array.isArray(input)) return { issues: [{ message: 'expected an object' }] };
+      const { extensions = DEFAULT_CONFIG.extensions } = input as { extensions?: unknown };
+      if (!Array.isArray(extensions) || extensions.length === 0 || !extensions.every((e) => typeof e === 'string' && EXTENSION.test(e))) {
+        return { issues: [{ message: 'expected a non-empty list of extensions without the dot (letters, digits, _ and -), e.g. ["exe", "sh"]', path: ['extensions'] }] };
+      }
+      return { value: { extensions: [...(extensions as string[])] } };
+    },
+  },
+};
+
+/** Python's `sorted()` of strings: by code point (JavaScript's default sort compares UTF-16 units). */
+function pySorted(values: Iterable<string>): string[] {
+  const key = (s: string) => Array.from(s, (c) => c.codePointAt(0) ?? 0);
+  return [...values].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+    return x.length - y.length;
+  });
+}
+
+/**
+ * Squid denied a client's request for an executable file (`.exe`, `.sh`, ... by config): a
+ * host trying to fetch a payload or a dropper from a blocked destination is often already
+ * compromised. One alert per source address, listing every denied executable destination.
+ *
+ * Port of MozDef's `AlertProxyDropExecutable` (alerts/proxy_drop_executable.py).
  */
 export const alert = defineAlert({
   name: 'proxy-drop-executable',
-  description: 'The proxy dropped requests for executable files',
+  classname: 'AlertProxyDropExecutable',
+  description: 'The proxy denied requests for executable files',
   severity: 'WARNING',
-  category: 'squid',
+  category: Category.SQUID,
   tags: ['squid', 'proxy'],
-  // Which events it looks at: edit the clauses to describe what you detect.
-  criteria: search({ minutes: 20 }).must(match('category', 'squid'), exists('details.sourceipaddress')),
-  aggregate: { field: 'details.sourceipaddress', threshold: 1, samples: 5 },
-  onAggregation: (group) => ({
-    summary: 'The proxy dropped requests for executable files: ' + String(group.count) + ' events for ' + String(group.value),
-  }),
+  config: configSchema,
+  // The destination must END with `.<extension>` (a Lucene regexp matches the whole keyword
+  // value), case-sensitively, as MozDef's `/.*\.(exe|sh|py|rb|bin)/`.
+  criteria: (config) =>
+    search({ minutes: 20 }).must(
+      match('category', 'proxy'),
+      match('details.proxyaction', 'TCP_DENIED'),
+      queryString(`details.destination: /.*\\.(${config.extensions.join('|')})/`),
+    ),
+  aggregate: { field: 'details.sourceipaddress', threshold: 1, samples: 10 },
+  onAggregation(group) {
+    // Every event of the group, not only the samples, as MozDef's `allevents`.
+    const destinations = group.allEvents.map((e) => valueByPath(e._source, 'details.destination'));
+    // An array value (a keyword field may hold one) made MozDef's set unhashable: the whole run
+    // failed. alertkit raises no alert for this group and goes on with the others.
+    if (!destinations.every((d): d is string => typeof d === 'string')) return null;
+    return {
+      summary: pyFormat(
+        'Suspicious Proxy DROP event(s) detected from {0} to the following executable file destination(s): {1}',
+        group.value,
+        pySorted(new Set(destinations)).join(','),
+      ),
+    };
+  },
 });
 
 export default alert;
