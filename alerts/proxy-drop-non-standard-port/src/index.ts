@@ -1,21 +1,81 @@
-import { defineAlert } from '@alertkit/core';
-import { exists, match, search } from '@alertkit/query';
+import { Category, defineAlert, pyFormat, valueByPath, type AlertDeclaration } from '@alertkit/core';
+import { match, search } from '@alertkit/query';
+
+/** The alert's settings (MozDef's `proxy_drop_non_standard_port.conf`). */
+export interface ProxyDropNonStandardPortConfig {
+  /** Destination ports whose denied CONNECTs are expected (TLS), never reported. */
+  excludedPorts: number[];
+}
+
+/** MozDef's defaults: `excludedports = 443,8443`. */
+export const DEFAULT_CONFIG: Readonly<ProxyDropNonStandardPortConfig> = Object.freeze({ excludedPorts: [443, 8443] });
+
+const isPort = (p: unknown): p is number => typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 65535;
 
 /**
- * The proxy dropped CONNECTs to non-standard ports
+ * The config schema (a Standard Schema, which `defineAlert` accepts like a zod schema; zod itself
+ * is not resolvable from alert packages yet). Unknown keys are left out, so core reports them.
+ */
+const configSchema: NonNullable<AlertDeclaration<ProxyDropNonStandardPortConfig>['config']> = {
+  '~standard': {
+    version: 1,
+    vendor: 'alert-proxy-drop-non-standard-port',
+    validate(input) {
+      if (input === null || typeof input !== 'object' || Array.isArray(input)) return { issues: [{ message: 'expected an object' }] };
+      const { excludedPorts = DEFAULT_CONFIG.excludedPorts } = input as { excludedPorts?: unknown };
+      if (!Array.isArray(excludedPorts) || !excludedPorts.every(isPort)) {
+        return { issues: [{ message: 'expected a list of port numbers (0-65535), e.g. [443, 8443]', path: ['excludedPorts'] }] };
+      }
+      return { value: { excludedPorts: [...excludedPorts] } };
+    },
+  },
+};
+
+/** Python's `sorted()` of strings: by code point (JavaScript's default sort compares UTF-16 units). */
+function pySorted(values: Iterable<string>): string[] {
+  const key = (s: string) => Array.from(s, (c) => c.codePointAt(0) ?? 0);
+  return [...values].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+    return x.length - y.length;
+  });
+}
+
+/**
+ * Squid denied a client's CONNECT (a tunnel) to a port other than the TLS ports: tunnels to IRC
+ * (6667), SSH or arbitrary high ports through the proxy are a classic command-and-control or
+ * exfiltration path. One alert per source address, listing the denied destinations.
+ *
+ * Port of MozDef's `AlertProxyDropNonStandardPort` (alerts/proxy_drop_non_standard_port.py).
  */
 export const alert = defineAlert({
   name: 'proxy-drop-non-standard-port',
-  description: 'The proxy dropped CONNECTs to non-standard ports',
+  classname: 'AlertProxyDropNonStandardPort',
+  description: 'The proxy denied CONNECT requests to non-standard ports',
   severity: 'WARNING',
-  category: 'squid',
+  category: Category.SQUID,
   tags: ['squid', 'proxy'],
-  // Which events it looks at: edit the clauses to describe what you detect.
-  criteria: search({ minutes: 20 }).must(match('category', 'squid'), exists('details.sourceipaddress')),
-  aggregate: { field: 'details.sourceipaddress', threshold: 1, samples: 5 },
-  onAggregation: (group) => ({
-    summary: 'The proxy dropped CONNECTs to non-standard ports: ' + String(group.count) + ' events for ' + String(group.value),
-  }),
+  config: configSchema,
+  criteria: (config) =>
+    search({ minutes: 20 })
+      .must(match('category', 'proxy'), match('details.proxyaction', 'TCP_DENIED'), match('details.method', 'CONNECT'))
+      // destinationport is a keyword: the decimal string matches a JSON number too, as in MozDef.
+      .mustNot(config.excludedPorts.map((port) => match('details.destinationport', String(port)))),
+  aggregate: { field: 'details.sourceipaddress', threshold: 1, samples: 10 },
+  onAggregation(group) {
+    // Every event of the group, not only the samples, as MozDef's `allevents`.
+    const destinations = group.allEvents.map((e) => valueByPath(e._source, 'details.destination'));
+    // The destination is not among the criteria: MozDef's KeyError (or a None/array in its set)
+    // failed the whole run. alertkit raises no alert for this group and goes on with the others.
+    if (!destinations.every((d): d is string => typeof d === 'string')) return null;
+    return {
+      summary: pyFormat(
+        'Suspicious Proxy DROP event(s) detected from {0} to the following non-std port destination(s): {1}',
+        group.value,
+        pySorted(new Set(destinations)).join(','),
+      ),
+    };
+  },
 });
 
 export default alert;
