@@ -1,20 +1,21 @@
-import { defineAlert } from '@alertkit/core';
-import { exists, match, search } from '@alertkit/query';
+import { defineAlert, pyStr } from '@alertkit/core';
+import { phrase, search } from '@alertkit/query';
 
 /**
- * Duo could not be reached and a VPN login failed open
+ * Duo fail-open: the VPN's Duo plugin could not reach Duo and let a login through on the
+ * password alone ("Failsafe Duo login"). Port of MozDef's `AlertDuoFailOpen` (alerts/duo_fail_open.py).
  */
 export const alert = defineAlert({
   name: 'duo-fail-open',
-  description: 'Duo could not be reached and a VPN login failed open',
+  classname: 'AlertDuoFailOpen',
+  description: 'Duo could not be reached and a host let a login through without the second factor',
   severity: 'WARNING',
   category: 'bypass',
   tags: ['openvpn', 'duosecurity'],
-  // Which events it looks at: edit the clauses to describe what you detect.
-  criteria: search({ minutes: 15 }).must(match('category', 'bypass'), exists('hostname')),
-  aggregate: { field: 'hostname', threshold: 1, samples: 5 },
+  criteria: search({ minutes: 15 }).must(phrase('summary', 'Failsafe Duo login')),
+  aggregate: { field: 'hostname', samples: 10, threshold: 1 },
   onAggregation: (group) => ({
-    summary: 'Duo could not be reached and a VPN login failed open: ' + String(group.count) + ' events for ' + String(group.value),
+    summary: `DuoSecurity contact failed, fail open triggered on ${pyStr(group.value)}`,
   }),
 });
 
