@@ -1,21 +1,82 @@
-import { defineAlert } from '@alertkit/core';
-import { exists, match, search } from '@alertkit/query';
+import { Category, defineAlert, pyFormat, valueByPath, type AlertDeclaration } from '@alertkit/core';
+import { match, search } from '@alertkit/query';
+
+/** The alert's settings (MozDef's `proxy_exfil_domains.conf`). */
+export interface ProxyExfilDomainsConfig {
+  /** Hosts known for exfiltration (paste sites, file drops), compared exactly with `details.host`. */
+  exfilDomains: string[];
+}
+
+/** MozDef's defaults: `exfil_domains = pastebin.com,www.sendspace.com`. */
+export const DEFAULT_CONFIG: Readonly<ProxyExfilDomainsConfig> = Object.freeze({ exfilDomains: ['pastebin.com', 'www.sendspace.com'] });
 
 /**
- * Proxy traffic to domains known for data exfiltration
+ * The config schema (a Standard Schema, which `defineAlert` accepts like a zod schema; zod itself
+ * is not resolvable from alert packages yet). Unknown keys are left out, so core reports them.
+ */
+const configSchema: NonNullable<AlertDeclaration<ProxyExfilDomainsConfig>['config']> = {
+  '~standard': {
+    version: 1,
+    vendor: 'alert-proxy-exfil-domains',
+    validate(input) {
+      if (input === null || typeof input !== 'object' || Array.isArray(input)) return { issues: [{ message: 'expected an object' }] };
+      const { exfilDomains = DEFAULT_CONFIG.exfilDomains } = input as { exfilDomains?: unknown };
+      // An empty list would leave no should clause: every proxy event would alert.
+      if (!Array.isArray(exfilDomains) || exfilDomains.length === 0 || !exfilDomains.every((d) => typeof d === 'string' && d !== '')) {
+        return { issues: [{ message: 'expected a non-empty list of host names, e.g. ["pastebin.com"]', path: ['exfilDomains'] }] };
+      }
+      return { value: { exfilDomains: [...(exfilDomains as string[])] } };
+    },
+  },
+};
+
+/** Python's `sorted()` of strings: by code point (JavaScript's default sort compares UTF-16 units). */
+function pySorted(values: Iterable<string>): string[] {
+  const key = (s: string) => Array.from(s, (c) => c.codePointAt(0) ?? 0);
+  return [...values].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+    return x.length - y.length;
+  });
+}
+
+/**
+ * A client talked through the proxy to a site known for exfiltrating data (paste sites, anonymous
+ * file drops): the usual way stolen data or credentials leave a network. One alert per source
+ * address, listing the domains it reached. Despite the summary's wording ("drop events") there is
+ * no proxy-action filter: allowed requests alert too, as in MozDef.
+ *
+ * Port of MozDef's `AlertProxyExfilDomains` (alerts/proxy_exfil_domains.py).
  */
 export const alert = defineAlert({
   name: 'proxy-exfil-domains',
-  description: 'Proxy traffic to domains known for data exfiltration',
+  classname: 'AlertProxyExfilDomains',
+  description: 'A client reached a domain known for exfiltrating data through the proxy',
   severity: 'WARNING',
-  category: 'squid',
+  category: Category.SQUID,
   tags: ['squid', 'proxy'],
-  // Which events it looks at: edit the clauses to describe what you detect.
-  criteria: search({ minutes: 20 }).must(match('category', 'squid'), exists('details.sourceipaddress')),
-  aggregate: { field: 'details.sourceipaddress', threshold: 1, samples: 5 },
-  onAggregation: (group) => ({
-    summary: 'Proxy traffic to domains known for data exfiltration: ' + String(group.count) + ' events for ' + String(group.value),
-  }),
+  config: configSchema,
+  // MozDef's top-level should: at least one domain must equal details.host (exact, so
+  // subdomains do not match); the builder sends minimum_should_match: 1.
+  criteria: (config) =>
+    search({ minutes: 20 })
+      .must(match('category', 'proxy'))
+      .should(config.exfilDomains.map((domain) => match('details.host', domain))),
+  aggregate: { field: 'details.sourceipaddress', threshold: 1, samples: 10 },
+  onAggregation(group) {
+    // Every event of the group, not only the samples, as MozDef's `allevents`.
+    const hosts = group.allEvents.map((e) => valueByPath(e._source, 'details.host'));
+    // An array host (one element matched) made MozDef's set unhashable and its whole run fail;
+    // alertkit raises no alert for this group and goes on with the others.
+    if (!hosts.every((h): h is string => typeof h === 'string')) return null;
+    return {
+      summary: pyFormat(
+        'Proxy drop events detected from {0} to the following domain(s) that are known for exfiltrating data: {1}',
+        group.value,
+        pySorted(new Set(hosts)).join(','),
+      ),
+    };
+  },
 });
 
 export default alert;
