@@ -1,21 +1,24 @@
-import { defineAlert } from '@alertkit/core';
+import { defineAlert, pyStr } from '@alertkit/core';
 import { exists, match, search } from '@alertkit/query';
 
 /**
- * GuardDuty saw a port probe
+ * AWS GuardDuty saw an address probing ports of an instance (a `PORT_PROBE` finding): one alert
+ * per probing address. Port of MozDef's `AlertGuardDutyProbe` (alerts/guard_duty_probe.py).
  */
 export const alert = defineAlert({
   name: 'guard-duty-probe',
-  description: 'GuardDuty saw a port probe',
+  classname: 'AlertGuardDutyProbe',
+  description: 'AWS GuardDuty reported an address probing ports of an instance',
   severity: 'INFO',
   category: 'bruteforce',
   tags: ['guardduty', 'bruteforce'],
-  // Which events it looks at: edit the clauses to describe what you detect.
-  criteria: search({ minutes: 20 }).must(match('category', 'bruteforce'), exists('details.sourceipaddress')),
-  aggregate: { field: 'details.sourceipaddress', threshold: 1, samples: 5 },
-  onAggregation: (group) => ({
-    summary: 'GuardDuty saw a port probe: ' + String(group.count) + ' events for ' + String(group.value),
-  }),
+  criteria: search({ minutes: 20 }).must(
+    match('source', 'guardduty'),
+    match('details.finding.action.actionType', 'PORT_PROBE'),
+    exists('details.sourceipaddress'),
+  ),
+  aggregate: { field: 'details.sourceipaddress', samples: 10, threshold: 1 },
+  onAggregation: (group) => ({ summary: `Guard Duty Port Probe by ${pyStr(group.value)}` }),
 });
 
 export default alert;
