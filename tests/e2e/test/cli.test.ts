@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alertkit, ndjson, scratch } from './lib/cli.js';
-import { repoRoot } from './lib/workspaceCopy.js';
+import { repoRoot, run } from './lib/workspaceCopy.js';
 
 const NOW = '2017-01-01T01:00:00Z';
 let dir: string;
@@ -114,19 +114,25 @@ describe('alertkit search', () => {
   });
 });
 
-describe('alertkit run --once (pnpm start)', () => {
-  it('raises the sample alerts once: a second run over the same state raises nothing new', () => {
-    const args = ['run', '--once', '--config', 'packages/cli/samples/alertkit.config.json', '--alerts', 'alerts', '--now', '2026-11-01T12:00:00Z'];
-    const first = alertkit([...args, '--fresh']);
-    expect(first.status, first.stderr).toBe(0);
-    expect(first.stdout).toContain('12 failed logins for alice in the last 5 minutes');
-    expect(first.stderr).toMatch(/alerts \(NDJSON.*\): packages\/cli\/samples\/\.alertkit\/alerts\.ndjson/);
-    const second = alertkit(args);
-    expect(second.status).toBe(0);
-    expect(second.stdout).toBe('');
-    expect(second.stderr).toContain('0 raised');
+describe('pnpm start (the README\'s main job) and alertkit run --once', () => {
+  it('builds, runs every alert over the bundled sample and shows the same alerts each time; a run over kept state raises nothing new', () => {
+    const start = run(repoRoot, 'pnpm', ['--silent', 'start']);
+    expect(start.status, start.stderr).toBe(0);
+    expect(start.stdout).toMatch(/SEVERITY\s+CATEGORY\s+CLASSNAME\s+EVENTS\s+SUMMARY/);
+    expect(start.stdout).toContain('12 failed logins for alice in the last 5 minutes');
+    expect(start.stderr).toMatch(/alerts \(NDJSON.*\): packages\/cli\/samples\/\.alertkit\/alerts\.ndjson/);
+    const alertLines = (text: string) => text.split('\n').filter((l) => /^(INFO|NOTICE|WARNING|ERROR|CRITICAL)\s/.test(l)).sort();
     const saved = readFileSync(join(repoRoot, 'packages/cli/samples/.alertkit/alerts.ndjson'), 'utf8').trim().split('\n');
-    expect(saved).toHaveLength(1);
+    expect(saved).toHaveLength(alertLines(start.stdout).length);
+
+    const again = run(repoRoot, 'pnpm', ['--silent', 'start']);
+    expect(alertLines(again.stdout)).toEqual(alertLines(start.stdout));
+
+    // Without --fresh the state of the previous run is kept: the events are tagged, nothing re-alerts.
+    const kept = alertkit(['run', '--once', '--config', 'packages/cli/samples/alertkit.config.json', '--alerts', 'alerts', '--now', '2026-11-01T12:00:00Z']);
+    expect(kept.status, kept.stderr).toBe(0);
+    expect(kept.stdout).toBe('');
+    expect(kept.stderr).toContain(' 0 raised');
   });
 });
 
