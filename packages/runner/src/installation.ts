@@ -66,9 +66,12 @@ async function openMemoryStore(config: MemoryStoreConfig, logger: Logger, fresh:
     onProblem: (p) => logger.warn({ file: p.file, location: p.location }, `skipped a malformed event: ${p.message}`),
   })) {
     batch.push(event);
-    if (batch.length >= 10_000) rejected += store.ingest(batch.splice(0)).rejected.length;
+    if (batch.length >= 10_000) {
+      rejected += store.ingest(batch.splice(0), { owned: true }).rejected.length;
+      if (store.size % 250_000 < 10_000) logger.info({ events: store.size }, 'loading events');
+    }
   }
-  const report = store.ingest(batch);
+  const report = store.ingest(batch, { owned: true });
   rejected += report.rejected.length;
   for (const r of report.rejected.slice(0, 20)) logger.warn({ event: `${r._index}/${r._id}` }, `skipped an event the mapping refuses: ${r.error.message}`);
   logger.info({ events: store.size, rejected }, 'memory store loaded');

@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { alertkit, ndjson, scratch } from './lib/cli.js';
+import { alertkit, alertkitBin, ndjson, scratch } from './lib/cli.js';
 import { repoRoot, run } from './lib/workspaceCopy.js';
 
 const NOW = '2017-01-01T01:00:00Z';
@@ -133,6 +134,30 @@ describe('pnpm start (the README\'s main job) and alertkit run --once', () => {
     expect(kept.status, kept.stderr).toBe(0);
     expect(kept.stdout).toBe('');
     expect(kept.stderr).toContain(' 0 raised');
+  });
+});
+
+describe('alertkit run (the scheduler)', () => {
+  it('stops cleanly on SIGTERM: the run in flight finishes, state is persisted, exit 0', async () => {
+    const stateDir = join(dir, 'scheduler-state');
+    const config = join(dir, 'scheduler.json');
+    writeFileSync(config, JSON.stringify({ store: { type: 'memory', events: [] }, stateDir, alerts: [{ path: join(repoRoot, 'alerts/failed-logins') }] }));
+    const child = spawn(process.execPath, [alertkitBin, 'run', '--config', config, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise<void>((resolve) => {
+      const wait = setInterval(() => {
+        if (stderr.includes('running 1 alerts')) {
+          clearInterval(wait);
+          resolve();
+        }
+      }, 50);
+    });
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(stderr).toContain('SIGTERM: finishing the run in flight, flushing sinks');
+    expect(existsSync(join(stateDir, 'store.json'))).toBe(true);
   });
 });
 

@@ -13,8 +13,9 @@ export async function storeFromEventFiles(paths: readonly string[], io: Io, mapp
   const store = createEmbeddedStore(mapping ? { mapping } : {});
   const where = new Map<string, string>();
   const batch: StoredEvent[] = [];
+  let read = 0;
   const flush = (): void => {
-    for (const rejected of store.ingest(batch).rejected) {
+    for (const rejected of store.ingest(batch, { owned: true }).rejected) {
       io.err(`alertkit: skipped event ${where.get(rejected._id) ?? rejected._id}: ${rejected.error.message}\n`);
     }
     batch.length = 0;
@@ -26,7 +27,10 @@ export async function storeFromEventFiles(paths: readonly string[], io: Io, mapp
     batch.push(event);
     where.set(event._id, `${event._index}/${event._id}`);
     if (batch.length >= 10_000) flush();
+    // Progress for long files, on stderr (stdout carries only results).
+    if (++read % 250_000 === 0) io.err(`alertkit: ${read.toLocaleString('en-US')} events read\n`);
   }
   flush();
+  if (read >= 250_000) io.err(`alertkit: ${read.toLocaleString('en-US')} events read, ${store.size.toLocaleString('en-US')} indexed\n`);
   return store;
 }
