@@ -1,4 +1,4 @@
-import { defineAlert, isSeverity, pyStr, type AlertDeclaration, type Severity } from '@alertkit/core';
+import { Category, defineAlert, isSeverity, pyStr, Severity, type AlertDeclaration } from '@alertkit/core';
 import { match, search } from '@alertkit/query';
 
 /** MozDef's `auth0_bruteforce_user.conf`, as typed config. */
@@ -12,7 +12,7 @@ export interface Auth0BruteforceUserConfig {
 }
 
 /** MozDef's defaults. */
-export const defaultConfig: Auth0BruteforceUserConfig = { thresholdCount: 1, searchDepthMin: 60, severity: 'WARNING' };
+export const defaultConfig: Auth0BruteforceUserConfig = { thresholdCount: 1, searchDepthMin: 60, severity: Severity.WARNING };
 
 type Issue = { message: string; path: [keyof Auth0BruteforceUserConfig] };
 
@@ -57,8 +57,8 @@ export const alert = defineAlert({
   name: 'auth0-bruteforce-user',
   classname: 'AlertAuth0BruteforceUser',
   description: 'Failed Auth0 logins (wrong password) against one user within the window',
-  severity: 'WARNING',
-  category: 'bruteforce',
+  severity: Severity.WARNING,
+  category: Category.BRUTEFORCE,
   tags: ['auth0'],
   config: configSchema,
   criteria: (config) =>

@@ -1,4 +1,4 @@
-import { defineAlert, isSeverity, pyStr, type AlertDeclaration, type Severity, type StoredEvent } from '@alertkit/core';
+import { Category, defineAlert, isSeverity, pyStr, Severity, type AlertDeclaration, type StoredEvent } from '@alertkit/core';
 import { match, search } from '@alertkit/query';
 
 /** MozDef's `auth0_vertical_password_guessing.conf`, as typed config. */
@@ -18,7 +18,7 @@ export const defaultConfig: Auth0VerticalPasswordGuessingConfig = {
   thresholdCount: 1,
   searchDepthMin: 60,
   userCount: 2,
-  severity: 'WARNING',
+  severity: Severity.WARNING,
 };
 
 type Issue = { message: string; path: [keyof Auth0VerticalPasswordGuessingConfig] };
@@ -75,8 +75,8 @@ export const alert = defineAlert({
   name: 'auth0-vertical-password-guessing',
   classname: 'AlertAuth0VerticalPasswordGuessing',
   description: 'Auth0 wrong-password failures spread over several users within the window',
-  severity: 'WARNING',
-  category: 'bruteforce',
+  severity: Severity.WARNING,
+  category: Category.BRUTEFORCE,
   tags: ['auth0'],
   config: configSchema,
   criteria: (config) =>

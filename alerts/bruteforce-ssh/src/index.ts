@@ -1,4 +1,4 @@
-import { defineAlert, pyStr, type AlertDeclaration } from '@alertkit/core';
+import { Category, defineAlert, pyStr, Severity, type AlertDeclaration } from '@alertkit/core';
 import { match, phrase, search, terms } from '@alertkit/query';
 
 /** MozDef's `bruteforce_ssh.conf`, as typed config. */
@@ -42,8 +42,8 @@ export const alert = defineAlert({
   name: 'bruteforce-ssh',
   classname: 'AlertBruteforceSsh',
   description: 'At least 10 failed sshd logins from one source address within 2 minutes',
-  severity: 'NOTICE',
-  category: 'bruteforce',
+  severity: Severity.NOTICE,
+  category: Category.BRUTEFORCE,
   tags: ['ssh'],
   config: configSchema,
   criteria: (config) =>

@@ -1,4 +1,4 @@
-import { defineAlert, pyStr, type AlertDeclaration } from '@alertkit/core';
+import { Category, defineAlert, pyStr, Severity, type AlertDeclaration } from '@alertkit/core';
 import { exists, match, phrase, search } from '@alertkit/query';
 
 /** MozDef's `duo_authfail.conf`, as typed config. */
@@ -37,8 +37,8 @@ export const alert = defineAlert({
   name: 'duo-authfail',
   classname: 'AlertDuoAuthFail',
   description: 'A user marked a Duo authentication attempt as fraud',
-  severity: 'WARNING',
-  category: 'duosecurity',
+  severity: Severity.WARNING,
+  category: Category.DUOSECURITY,
   tags: ['duosecurity', 'duosecurity_auth_fail'],
   config: configSchema,
   criteria: search({ minutes: 15 }).must(

@@ -1,4 +1,4 @@
-import { defineAlert, pyStr } from '@alertkit/core';
+import { Category, defineAlert, pyStr, Severity } from '@alertkit/core';
 import { phrase, search } from '@alertkit/query';
 
 /**
@@ -9,8 +9,8 @@ export const alert = defineAlert({
   name: 'duo-fail-open',
   classname: 'AlertDuoFailOpen',
   description: 'Duo could not be reached and a host let a login through without the second factor',
-  severity: 'WARNING',
-  category: 'bypass',
+  severity: Severity.WARNING,
+  category: Category.BYPASS,
   tags: ['openvpn', 'duosecurity'],
   criteria: search({ minutes: 15 }).must(phrase('summary', 'Failsafe Duo login')),
   aggregate: { field: 'hostname', samples: 10, threshold: 1 },

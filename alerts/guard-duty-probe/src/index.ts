@@ -1,4 +1,4 @@
-import { defineAlert, pyStr } from '@alertkit/core';
+import { Category, defineAlert, pyStr, Severity } from '@alertkit/core';
 import { exists, match, search } from '@alertkit/query';
 
 /**
@@ -9,8 +9,8 @@ export const alert = defineAlert({
   name: 'guard-duty-probe',
   classname: 'AlertGuardDutyProbe',
   description: 'AWS GuardDuty reported an address probing ports of an instance',
-  severity: 'INFO',
-  category: 'bruteforce',
+  severity: Severity.INFO,
+  category: Category.BRUTEFORCE,
   tags: ['guardduty', 'bruteforce'],
   criteria: search({ minutes: 20 }).must(
     match('source', 'guardduty'),

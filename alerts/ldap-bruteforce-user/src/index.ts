@@ -1,4 +1,4 @@
-import { defineAlert, pyStr, type AlertDeclaration } from '@alertkit/core';
+import { Category, defineAlert, pyStr, Severity, type AlertDeclaration } from '@alertkit/core';
 import { match, search } from '@alertkit/query';
 
 /** MozDef's `ldap_bruteforce_user.conf`, as typed config. */
@@ -61,8 +61,8 @@ export const alert = defineAlert({
   name: 'ldap-bruteforce-user',
   classname: 'AlertLdapBruteforceUser',
   description: 'LDAP binds failing with invalid credentials for one user within the window',
-  severity: 'WARNING',
-  category: 'bruteforce',
+  severity: Severity.WARNING,
+  category: Category.BRUTEFORCE,
   tags: ['ldap'],
   config: configSchema,
   criteria: (config) =>

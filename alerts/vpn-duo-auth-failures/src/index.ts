@@ -1,4 +1,4 @@
-import { defineAlert, pyStr } from '@alertkit/core';
+import { Category, defineAlert, pyStr, Severity } from '@alertkit/core';
 import { match, phrase, search } from '@alertkit/query';
 
 /**
@@ -10,8 +10,8 @@ export const alert = defineAlert({
   name: 'vpn-duo-auth-failures',
   classname: 'AlertManyVPNDuoAuthFailures',
   description: 'At least 5 failed Duo authentications of one user on the OpenVPN integration within 2 minutes',
-  severity: 'NOTICE',
-  category: 'openvpn',
+  severity: Severity.NOTICE,
+  category: Category.OPENVPN,
   tags: ['vpn', 'auth', 'duo'],
   criteria: search({ minutes: 2 }).must(
     match('category', 'event'),
