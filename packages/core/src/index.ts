@@ -107,3 +107,9 @@ export {
   valueByPath,
 } from './helpers/index.js';
 export type { AddHostnameOptions, AlertHelpers, ReverseDnsResolver, ValueCount } from './helpers/index.js';
+
+/**
+ * zod, for alert configs (`config: z.object({ threshold: z.number().int().default(10) })`):
+ * re-exported so an alert uses the same zod as core, with no dependency of its own.
+ */
+export { z } from 'zod';
