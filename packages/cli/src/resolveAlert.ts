@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AlertkitError } from '@alertkit/core';
-import { loadAlertPackage, type LoadedAlert } from '@alertkit/runner';
+import { findInstalledPackage, loadAlertPackage, type LoadedAlert } from '@alertkit/runner';
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
@@ -22,11 +21,7 @@ export async function resolveAlert(spec: string, cwd: string = process.cwd()): P
   if (await isDirectory(asPath)) return loadAlertPackage(asPath);
   const workspaceDir = join(cwd, 'alerts', spec.replace(/^alert-/, ''));
   if (spec.startsWith('alert-') && (await isDirectory(workspaceDir))) return loadAlertPackage(workspaceDir);
-  try {
-    const manifest = createRequire(join(cwd, 'package.json')).resolve(`${spec}/package.json`);
-    return await loadAlertPackage(dirname(manifest));
-  } catch (cause) {
-    if (cause instanceof Error && cause.name === 'AlertkitError') throw cause;
-    throw new AlertkitError('ALERT_INVALID', `no alert "${spec}": not a directory, not in alerts/, and not an installed package (npm install ${spec})`, { cause });
-  }
+  const installed = await findInstalledPackage(spec, cwd);
+  if (installed) return loadAlertPackage(installed);
+  throw new AlertkitError('ALERT_INVALID', `no alert "${spec}": not a directory, not in alerts/, and not an installed package (npm install ${spec})`);
 }

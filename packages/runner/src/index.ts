@@ -1,7 +1,7 @@
 /**
  * @alertkit/runner: runs alertkit alerts against a store and delivers what they raise.
  */
-export { loadAlertPackage, loadAlertsDirectory } from './loadAlerts.js';
+export { findInstalledPackage, loadAlertPackage, loadAlertsDirectory } from './loadAlerts.js';
 export type { LoadedAlert } from './loadAlerts.js';
 export { readEvents, readEventsFile } from './readEvents.js';
 export type { EventProblem, ReadEventsOptions } from './readEvents.js';

@@ -1,5 +1,4 @@
 import { rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import semver from 'semver';
 import { AlertkitError, type ReverseDnsResolver, type Store } from '@alertkit/core';
@@ -8,7 +7,7 @@ import { Checkpoints } from './checkpoints.js';
 import type { InstallationConfig, LoadedInstallationConfig, MemoryStoreConfig } from './config/loadInstallationConfig.js';
 import { Outbox } from './delivery/outbox.js';
 import { readJsonFile, writeJsonFile } from './jsonFile.js';
-import { loadAlertPackage, loadAlertsDirectory, type LoadedAlert } from './loadAlerts.js';
+import { findInstalledPackage, loadAlertPackage, loadAlertsDirectory, type LoadedAlert } from './loadAlerts.js';
 import { silentLogger, type Logger } from './logger.js';
 import { readEvents } from './readEvents.js';
 import { createRunner, type Runner, type ScheduledAlert } from './runner.js';
@@ -45,13 +44,9 @@ export interface Installation {
 async function loadEnabledAlert(entry: InstallationConfig['alerts'][number], baseDir: string): Promise<LoadedAlert> {
   if (entry.path !== undefined) return loadAlertPackage(entry.path);
   const name = entry.package as string;
-  let manifest: string;
-  try {
-    manifest = createRequire(join(baseDir, 'package.json')).resolve(`${name}/package.json`);
-  } catch (cause) {
-    throw new AlertkitError('CONFIG_INVALID', `alerts: package "${name}" is not installed in ${baseDir} (npm install ${name})`, { cause });
-  }
-  const loaded = await loadAlertPackage(dirname(manifest));
+  const packageDir = await findInstalledPackage(name, baseDir);
+  if (!packageDir) throw new AlertkitError('CONFIG_INVALID', `alerts: package "${name}" is not installed in ${baseDir} (npm install ${name})`);
+  const loaded = await loadAlertPackage(packageDir);
   if (entry.version !== undefined && !semver.satisfies(loaded.version, entry.version)) {
     throw new AlertkitError('CONFIG_INVALID', `alerts: ${name}@${loaded.version} is installed but the installation asks for ${entry.version}`);
   }

@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AlertkitError, isAlertDefinition, type AlertDefinition } from '@alertkit/core';
 
@@ -79,4 +79,22 @@ export async function loadAlertsDirectory(alertsDir: string): Promise<LoadedAler
   }
   dirs.sort();
   return Promise.all(dirs.map((dir) => loadAlertPackage(dir)));
+}
+
+/**
+ * The directory of an installed package, found as Node finds it (`node_modules/<name>` in
+ * `fromDir` or any directory above it), without relying on the package exporting
+ * `./package.json`. Undefined when it is not installed.
+ */
+export async function findInstalledPackage(name: string, fromDir: string): Promise<string | undefined> {
+  for (let dir = resolve(fromDir); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', ...name.split('/'));
+    try {
+      await stat(join(candidate, 'package.json'));
+      return candidate;
+    } catch {
+      // not here: look further up
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
 }

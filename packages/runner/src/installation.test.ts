@@ -1,0 +1,101 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadInstallationConfig } from './config/loadInstallationConfig.js';
+import { openInstallation } from './installation.js';
+import { createLogger } from './logger.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const source = (pkg: string) => pathToFileURL(resolve(here, `../../${pkg}/src/index.ts`)).href;
+const NOW = new Date('2026-11-01T12:00:00Z');
+let dir: string;
+
+/** An alert package on disk whose built entry imports core and query from source. */
+async function writeAlertPackage(): Promise<string> {
+  const pkg = join(dir, 'alerts', 'wrong-password');
+  await mkdir(join(pkg, 'dist'), { recursive: true });
+  await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: 'alert-wrong-password', version: '0.4.2', exports: { '.': { default: './dist/index.js' } } }));
+  await writeFile(
+    join(pkg, 'dist', 'index.js'),
+    `import { defineAlert } from ${JSON.stringify(source('core'))};
+import { match, search } from ${JSON.stringify(source('query'))};
+export const alert = defineAlert({ name: 'wrong-password', description: 'a wrong password', severity: 'WARNING', category: 'auth',
+  criteria: search({ minutes: 5 }).must(match('summary', 'wrong')), onEvent: (e) => ({ summary: 'wrong password on ' + e._id }) });`,
+  );
+  return pkg;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'alertkit-installation-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('an installation on the memory store', () => {
+  it('skips bad event lines, alerts, persists alerts and tags, and does not re-alert after a restart', async () => {
+    const alertDir = await writeAlertPackage();
+    const at = (s: number) => new Date(NOW.getTime() - s * 1000).toISOString();
+    await writeFile(
+      join(dir, 'events.ndjson'),
+      [
+        JSON.stringify({ _id: 'e1', _source: { utctimestamp: at(30), summary: 'wrong password for root' } }),
+        '{"broken": ',
+        JSON.stringify({ _id: 'e2', _source: { utctimestamp: at(60), summary: 'Wrong password for bob', details: { sourceipaddress: 'nope' } } }),
+        JSON.stringify({ _id: 'e3', _source: { utctimestamp: at(90), summary: 'WRONG PASSWORD' } }),
+      ].join('\n'),
+    );
+    const configFile = join(dir, 'alertkit.config.json');
+    await writeFile(
+      configFile,
+      JSON.stringify({ alerts: [{ path: alertDir }], store: { type: 'memory', events: ['events.ndjson'] }, sinks: [{ type: 'file', path: 'out/alerts.ndjson' }], stateDir: 'state' }),
+    );
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void lines.push(line) } });
+
+    const first = await openInstallation(await loadInstallationConfig({ file: configFile }), { logger });
+    expect(first.alerts.map((a) => `${a.packageName}@${a.version}`)).toEqual(['alert-wrong-password@0.4.2']);
+    const summary = await first.runner.runCycle(NOW);
+    expect(summary.raised).toBe(2);
+    await first.close();
+    expect(lines.join('')).toContain('skipped a malformed event');
+    expect(lines.join('')).toContain('skipped an event the mapping refuses');
+    const delivered = (await readFile(join(dir, 'out', 'alerts.ndjson'), 'utf8')).trim().split('\n');
+    expect(delivered.map((l) => (JSON.parse(l) as { _source: { summary: string } })._source.summary).sort()).toEqual([
+      'wrong password on e1',
+      'wrong password on e3',
+    ]);
+
+    // A restart reloads the events from the files and the alerts and tags from the state file.
+    const second = await openInstallation(await loadInstallationConfig({ file: configFile }), { logger });
+    expect(await second.store.listAlerts()).toHaveLength(2);
+    const again = await second.runner.runCycle(new Date(NOW.getTime() + 60_000));
+    expect(again.raised).toBe(0);
+    await second.close();
+
+    // --fresh forgets it all: the same events alert again.
+    const fresh = await openInstallation(await loadInstallationConfig({ file: configFile }), { logger, fresh: true });
+    expect((await fresh.runner.runCycle(NOW)).raised).toBe(2);
+    await fresh.close();
+  });
+
+  it('refuses an installed package outside its version range, naming both', async () => {
+    const root = join(dir, 'installed');
+    await mkdir(join(root, 'node_modules'), { recursive: true });
+    await writeFile(join(root, 'package.json'), '{}');
+    await rm(join(root, 'node_modules', 'alert-wrong-password'), { recursive: true, force: true });
+    const { cp } = await import('node:fs/promises');
+    await cp(join(dir, 'alerts', 'wrong-password'), join(root, 'node_modules', 'alert-wrong-password'), { recursive: true });
+    const configFile = join(root, 'alertkit.config.json');
+    await writeFile(configFile, JSON.stringify({ alerts: [{ package: 'alert-wrong-password', version: '^0.5.0' }], stateDir: 'state' }));
+    await expect(openInstallation(await loadInstallationConfig({ file: configFile }))).rejects.toThrow(
+      'alerts: alert-wrong-password@0.4.2 is installed but the installation asks for ^0.5.0',
+    );
+    await writeFile(configFile, JSON.stringify({ alerts: [{ package: 'alert-missing' }], stateDir: 'state' }));
+    await expect(openInstallation(await loadInstallationConfig({ file: configFile }))).rejects.toThrow(
+      'package "alert-missing" is not installed',
+    );
+  });
+});
