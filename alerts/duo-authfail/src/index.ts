@@ -1,33 +1,19 @@
-import { Category, defineAlert, pyStr, Severity, type AlertDeclaration } from '@alertkit/core';
+import { Category, defineAlert, pyStr, Severity, z } from '@alertkit/core';
 import { exists, match, phrase, search } from '@alertkit/query';
 
-/** MozDef's `duo_authfail.conf`, as typed config. */
-export interface DuoAuthfailConfig {
-  /** MozDef's `url`: a runbook link put in the alert (left out of the alert when empty). */
-  url: string;
-}
-
-/** MozDef's default. */
-export const defaultConfig: DuoAuthfailConfig = { url: 'https://www.mozilla.org' };
-
 /**
- * The config schema (a Standard Schema: alert packages cannot import zod, see the README):
- * MozDef's default for a missing key; the url a string.
+ * MozDef's `duo_authfail.conf` as a zod schema, with MozDef's default. Any string is a valid url,
+ * as in MozDef: an empty one means "no `url` in the alert".
  */
-const configSchema: NonNullable<AlertDeclaration<DuoAuthfailConfig>['config']> = {
-  '~standard': {
-    version: 1,
-    vendor: 'alert-duo-authfail',
-    validate(input) {
-      if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-        return { issues: [{ message: 'the config must be an object' }] };
-      }
-      const { url = defaultConfig.url } = input as { url?: unknown };
-      if (typeof url !== 'string') return { issues: [{ path: ['url'], message: 'must be a string (a URL, or empty for none)' }] };
-      return { value: { url } };
-    },
-  },
-};
+const configSchema = z.object({
+  url: z
+    .string()
+    .default('https://www.mozilla.org')
+    .describe("MozDef's `url`: a runbook link put in the alert (left out of the alert when empty)"),
+});
+
+/** The alert's config (MozDef's `duo_authfail.conf`): the output of its schema. */
+export type DuoAuthfailConfig = z.output<typeof configSchema>;
 
 /**
  * A user marked a Duo push they did not start as fraud: someone else holds their password.

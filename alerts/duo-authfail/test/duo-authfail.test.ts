@@ -69,6 +69,7 @@ describe('config: url', () => {
 
   it("defaults to MozDef's duo_authfail.conf and validates overrides", () => {
     expect(resolveAlertConfig(alert, {})).toEqual({ url: 'https://www.mozilla.org' });
-    expect(() => resolveAlertConfig(alert, { url: 42 })).toThrow(/url: must be a string/);
+    expect(() => resolveAlertConfig(alert, { url: 42 })).toThrow(/url: Invalid input: expected string, received number/);
+    expect(() => resolveAlertConfig(alert, { URL: 'https://example.com' })).toThrow(/URL: unknown key/);
   });
 });
