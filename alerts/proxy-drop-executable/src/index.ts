@@ -1,38 +1,28 @@
-import { Category, defineAlert, pyFormat, valueByPath, type AlertDeclaration } from '@alertkit/core';
+import { Category, defineAlert, pyFormat, valueByPath, z } from '@alertkit/core';
 import { match, queryString, search } from '@alertkit/query';
-
-/** The alert's settings (MozDef's `proxy_drop_executable.conf`). */
-export interface ProxyDropExecutableConfig {
-  /** File extensions (without the dot) whose download the proxy denied is suspicious. */
-  extensions: string[];
-}
-
-/** MozDef's defaults: `extensions = exe,sh,py,rb,bin`. */
-export const DEFAULT_CONFIG: Readonly<ProxyDropExecutableConfig> = Object.freeze({
-  extensions: ['exe', 'sh', 'py', 'rb', 'bin'],
-});
 
 // An extension goes into a Lucene regexp unescaped (as in MozDef), so only plain names are accepted.
 const EXTENSION = /^[A-Za-z0-9_-]+$/;
+const EXTENSION_ERROR = 'expected an extension without the dot: letters, digits, _ and - only, e.g. "exe"';
 
 /**
- * The config schema (a Standard Schema, which `defineAlert` accepts like a zod schema; zod itself
- * is not resolvable from alert packages yet). Unknown keys are left out, so core reports them.
+ * The alert's settings (MozDef's `proxy_drop_executable.conf`), with MozDef's defaults. zod's
+ * object drops unknown keys, which core's `resolveAlertConfig` then reports as unknown.
  */
-const configSchema: NonNullable<AlertDeclaration<ProxyDropExecutableConfig>['config']> = {
-  '~standard': {
-    version: 1,
-    vendor: 'alert-proxy-drop-executable',
-    validate(input) {
-      if (input === null || typeof input !== 'object' || Array.isArray(input)) return { issues: [{ message: 'expected an object' }] };
-      const { extensions = DEFAULT_CONFIG.extensions } = input as { extensions?: unknown };
-      if (!Array.isArray(extensions) || extensions.length === 0 || !extensions.every((e) => typeof e === 'string' && EXTENSION.test(e))) {
-        return { issues: [{ message: 'expected a non-empty list of extensions without the dot (letters, digits, _ and -), e.g. ["exe", "sh"]', path: ['extensions'] }] };
-      }
-      return { value: { extensions: [...(extensions as string[])] } };
-    },
-  },
-};
+const configSchema = z.object({
+  extensions: z
+    .array(z.string({ error: EXTENSION_ERROR }).regex(EXTENSION, { error: EXTENSION_ERROR }), {
+      error: 'expected a list of extensions without the dot, e.g. ["exe", "sh"]',
+    })
+    // An empty list would leave the regexp `/.*\.()/`: the alert would look for nothing useful.
+    .min(1, { error: 'expected at least one extension, e.g. ["exe", "sh"]' })
+    // MozDef's `extensions = exe,sh,py,rb,bin`.
+    .default(['exe', 'sh', 'py', 'rb', 'bin'])
+    .describe('File extensions (without the dot) whose download the proxy denied is suspicious'),
+});
+
+/** The alert's settings (MozDef's `proxy_drop_executable.conf`): the output of its config schema. */
+export type ProxyDropExecutableConfig = z.output<typeof configSchema>;
 
 /** Python's `sorted()` of strings: by code point (JavaScript's default sort compares UTF-16 units). */
 function pySorted(values: Iterable<string>): string[] {

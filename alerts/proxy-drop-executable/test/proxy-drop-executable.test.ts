@@ -90,8 +90,10 @@ describe('alert proxy-drop-executable, beyond the harness cases', () => {
 
   it('defaults to MozDef extensions and rejects unsafe ones', () => {
     expect(resolveAlertConfig(alert, {})).toEqual({ extensions: ['exe', 'sh', 'py', 'rb', 'bin'] });
-    expect(() => resolveAlertConfig(alert, { extensions: ['exe|.*'] })).toThrow(/extensions/);
-    expect(() => resolveAlertConfig(alert, { extensions: [] })).toThrow(/extensions/);
+    expect(() => resolveAlertConfig(alert, { extensions: ['exe|.*'] })).toThrow(/extensions\.0: expected an extension without the dot/);
+    expect(() => resolveAlertConfig(alert, { extensions: ['.exe'] })).toThrow(/extensions\.0: expected an extension without the dot/);
+    expect(() => resolveAlertConfig(alert, { extensions: [] })).toThrow(/extensions: expected at least one extension/);
+    expect(() => resolveAlertConfig(alert, { extensions: 'exe' })).toThrow(/extensions: expected a list of extensions/);
     expect(() => resolveAlertConfig(alert, { extension: ['exe'] })).toThrow(/extension: unknown key/);
   });
 });
