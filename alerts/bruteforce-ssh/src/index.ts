@@ -1,38 +1,19 @@
-import { Category, defineAlert, pyStr, Severity, type AlertDeclaration } from '@alertkit/core';
+import { Category, defineAlert, pyStr, Severity, z } from '@alertkit/core';
 import { match, phrase, search, terms } from '@alertkit/query';
 
-/** MozDef's `bruteforce_ssh.conf`, as typed config. */
-export interface BruteforceSshConfig {
-  /**
-   * MozDef's `skiphosts` (whitespace-separated there): addresses whose failures never count. An
-   * event whose summary contains one of them as a phrase is left out (e.g. a scanner you run).
-   */
-  skipHosts: string[];
-}
+/** MozDef's `bruteforce_ssh.conf` as a zod schema, with MozDef's defaults. */
+const configSchema = z.object({
+  skipHosts: z
+    .array(z.string().refine((host) => host.trim() !== '', 'must be a non-empty string (an IP address)'))
+    // MozDef's `skiphosts = 11.22.33.44 55.66.77.88` (whitespace-separated there).
+    .default(['11.22.33.44', '55.66.77.88'])
+    .describe(
+      "MozDef's `skiphosts`: addresses whose failures never count; an event whose summary contains one of them as a phrase is left out (e.g. a scanner you run)",
+    ),
+});
 
-/** MozDef's defaults (`skiphosts = 11.22.33.44 55.66.77.88`). */
-export const defaultConfig: BruteforceSshConfig = { skipHosts: ['11.22.33.44', '55.66.77.88'] };
-
-/**
- * The config schema (a Standard Schema: alert packages cannot import zod, see the README):
- * MozDef's defaults for missing keys, and every skip host a non-empty string.
- */
-const configSchema: NonNullable<AlertDeclaration<BruteforceSshConfig>['config']> = {
-  '~standard': {
-    version: 1,
-    vendor: 'alert-bruteforce-ssh',
-    validate(input) {
-      if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-        return { issues: [{ message: 'the config must be an object' }] };
-      }
-      const { skipHosts = defaultConfig.skipHosts } = input as { skipHosts?: unknown };
-      if (!Array.isArray(skipHosts) || skipHosts.some((host) => typeof host !== 'string' || host.trim() === '')) {
-        return { issues: [{ path: ['skipHosts'], message: 'must be a list of non-empty strings (IP addresses)' }] };
-      }
-      return { value: { skipHosts: [...(skipHosts as string[])] } };
-    },
-  },
-};
+/** The alert's config (MozDef's `bruteforce_ssh.conf`): the output of its schema. */
+export type BruteforceSshConfig = z.output<typeof configSchema>;
 
 /**
  * SSH brute force: at least 10 failed sshd logins from one source address within 2 minutes.

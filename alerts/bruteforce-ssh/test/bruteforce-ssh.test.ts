@@ -113,7 +113,8 @@ describe('config: skipHosts', () => {
 
   it("defaults to MozDef's skiphosts and rejects a bad list", () => {
     expect(resolveAlertConfig(alert, {})).toEqual({ skipHosts: ['11.22.33.44', '55.66.77.88'] });
-    expect(() => resolveAlertConfig(alert, { skipHosts: '11.22.33.44' })).toThrow(/skipHosts: must be a list/);
+    expect(() => resolveAlertConfig(alert, { skipHosts: '11.22.33.44' })).toThrow(/skipHosts: Invalid input: expected array, received string/);
+    expect(() => resolveAlertConfig(alert, { skipHosts: ['10.0.0.5', ' '] })).toThrow(/skipHosts\.1: must be a non-empty string/);
     expect(() => resolveAlertConfig(alert, { skiphosts: [] })).toThrow(/skiphosts: unknown key/);
   });
 });
