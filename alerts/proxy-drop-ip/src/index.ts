@@ -1,33 +1,24 @@
-import { Category, defineAlert, pyFormat, valueByPath, type AlertDeclaration } from '@alertkit/core';
+import { Category, defineAlert, pyFormat, valueByPath, z } from '@alertkit/core';
 import { match, queryString, search } from '@alertkit/query';
 
-/** The alert's settings (MozDef's `proxy_drop_ip.conf`). */
-export interface ProxyDropIpConfig {
-  /** Destination hosts never reported (exact `details.host` values), e.g. the cloud metadata address. */
-  ipWhitelist: string[];
-}
-
-/** MozDef's defaults: `ip_whitelist = 169.254.169.254`. */
-export const DEFAULT_CONFIG: Readonly<ProxyDropIpConfig> = Object.freeze({ ipWhitelist: ['169.254.169.254'] });
+const HOST_ERROR = 'expected a host (a non-empty string), e.g. "169.254.169.254"';
 
 /**
- * The config schema (a Standard Schema, which `defineAlert` accepts like a zod schema; zod itself
- * is not resolvable from alert packages yet). Unknown keys are left out, so core reports them.
+ * The alert's settings (MozDef's `proxy_drop_ip.conf`), with MozDef's defaults. zod's object
+ * drops unknown keys, which core's `resolveAlertConfig` then reports as unknown.
  */
-const configSchema: NonNullable<AlertDeclaration<ProxyDropIpConfig>['config']> = {
-  '~standard': {
-    version: 1,
-    vendor: 'alert-proxy-drop-ip',
-    validate(input) {
-      if (input === null || typeof input !== 'object' || Array.isArray(input)) return { issues: [{ message: 'expected an object' }] };
-      const { ipWhitelist = DEFAULT_CONFIG.ipWhitelist } = input as { ipWhitelist?: unknown };
-      if (!Array.isArray(ipWhitelist) || !ipWhitelist.every((h) => typeof h === 'string' && h !== '')) {
-        return { issues: [{ message: 'expected a list of hosts (non-empty strings), e.g. ["169.254.169.254"]', path: ['ipWhitelist'] }] };
-      }
-      return { value: { ipWhitelist: [...(ipWhitelist as string[])] } };
-    },
-  },
-};
+const configSchema = z.object({
+  ipWhitelist: z
+    .array(z.string({ error: HOST_ERROR }).min(1, { error: HOST_ERROR }), {
+      error: 'expected a list of hosts (non-empty strings), e.g. ["169.254.169.254"]',
+    })
+    // MozDef's `ip_whitelist = 169.254.169.254` (the cloud metadata address).
+    .default(['169.254.169.254'])
+    .describe('Destination hosts never reported (exact `details.host` values), e.g. the cloud metadata address'),
+});
+
+/** The alert's settings (MozDef's `proxy_drop_ip.conf`): the output of its config schema. */
+export type ProxyDropIpConfig = z.output<typeof configSchema>;
 
 const HEX = /^[0-9a-fA-F]$/;
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';

@@ -89,7 +89,9 @@ describe('alert proxy-drop-ip, beyond the harness cases', () => {
 
   it('defaults to MozDef whitelist and validates it', () => {
     expect(resolveAlertConfig(alert, {})).toEqual({ ipWhitelist: ['169.254.169.254'] });
-    expect(() => resolveAlertConfig(alert, { ipWhitelist: '169.254.169.254' })).toThrow(/ipWhitelist/);
+    expect(() => resolveAlertConfig(alert, { ipWhitelist: '169.254.169.254' })).toThrow(/ipWhitelist: expected a list of hosts/);
+    expect(() => resolveAlertConfig(alert, { ipWhitelist: ['10.0.0.1', ''] })).toThrow(/ipWhitelist\.1: expected a host/);
+    expect(resolveAlertConfig(alert, { ipWhitelist: [] })).toEqual({ ipWhitelist: [] });
     expect(() => resolveAlertConfig(alert, { ip_whitelist: [] })).toThrow(/ip_whitelist: unknown key/);
   });
 });
