@@ -1,5 +1,4 @@
 // @ts-check
-/* global URL, console */
 // Turns vitest's benchmark medians (bench/.raw.json) and the bench's side notes
 // (bench/.bench-meta.json) into events/s, ratios and peak RSS; writes bench/results.json for
 // the 1M run (the shape compared across commits).
