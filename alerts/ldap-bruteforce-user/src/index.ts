@@ -1,54 +1,18 @@
-import { Category, defineAlert, pyStr, Severity, type AlertDeclaration } from '@alertkit/core';
+import { Category, defineAlert, pyStr, Severity, z } from '@alertkit/core';
 import { match, search } from '@alertkit/query';
 
-/** MozDef's `ldap_bruteforce_user.conf`, as typed config. */
-export interface LdapBruteforceUserConfig {
-  /** MozDef's `threshold_count`: failed binds of one user that raise an alert. */
-  thresholdCount: number;
-  /** MozDef's `search_depth_min`: the window, in minutes. */
-  searchDepthMin: number;
-  /** MozDef's `host_exclusions` (comma-separated there): LDAP servers (`details.server`) whose failures never count. */
-  hostExclusions: string[];
-}
+/** MozDef's `ldap_bruteforce_user.conf` as a zod schema, with MozDef's defaults. */
+const configSchema = z.object({
+  thresholdCount: z.int().min(1).default(1).describe("MozDef's `threshold_count`: failed binds of one user that raise an alert"),
+  searchDepthMin: z.int().min(1).default(60).describe("MozDef's `search_depth_min`: the window, in minutes"),
+  hostExclusions: z
+    .array(z.string().refine((host) => host.trim() !== '', 'must be a non-empty string (a server name)'))
+    .default(['foo.example.com', 'bar.example.com'])
+    .describe("MozDef's `host_exclusions` (comma-separated there): LDAP servers (`details.server`) whose failures never count"),
+});
 
-/** MozDef's defaults. */
-export const defaultConfig: LdapBruteforceUserConfig = {
-  thresholdCount: 1,
-  searchDepthMin: 60,
-  hostExclusions: ['foo.example.com', 'bar.example.com'],
-};
-
-type Issue = { message: string; path: [keyof LdapBruteforceUserConfig] };
-
-/**
- * The config schema (a Standard Schema: alert packages cannot import zod, see the README):
- * MozDef's defaults for missing keys; whole numbers of at least 1; host names non-empty strings.
- */
-const configSchema: NonNullable<AlertDeclaration<LdapBruteforceUserConfig>['config']> = {
-  '~standard': {
-    version: 1,
-    vendor: 'alert-ldap-bruteforce-user',
-    validate(input) {
-      if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-        return { issues: [{ message: 'the config must be an object' }] };
-      }
-      const value = { ...defaultConfig, ...(input as Partial<Record<keyof LdapBruteforceUserConfig, unknown>>) };
-      const issues: Issue[] = [];
-      for (const key of ['thresholdCount', 'searchDepthMin'] as const) {
-        const count = value[key];
-        if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) issues.push({ path: [key], message: 'must be a whole number >= 1' });
-      }
-      const hosts = value.hostExclusions;
-      if (!Array.isArray(hosts) || hosts.some((host) => typeof host !== 'string' || host.trim() === '')) {
-        issues.push({ path: ['hostExclusions'], message: 'must be a list of non-empty strings (server names)' });
-      }
-      if (issues.length > 0) return { issues };
-      // Only the known keys: the runner reports any other key as unknown.
-      const { thresholdCount, searchDepthMin, hostExclusions } = value as LdapBruteforceUserConfig;
-      return { value: { thresholdCount, searchDepthMin, hostExclusions: [...hostExclusions] } };
-    },
-  },
-};
+/** The alert's config (MozDef's `ldap_bruteforce_user.conf`): the output of its schema. */
+export type LdapBruteforceUserConfig = z.output<typeof configSchema>;
 
 /** How many client addresses the summary lists. */
 const LISTED_CLIENTS = 10;

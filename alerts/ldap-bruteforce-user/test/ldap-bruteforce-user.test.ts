@@ -94,8 +94,10 @@ describe('config', () => {
 
   it("defaults to MozDef's ldap_bruteforce_user.conf and validates overrides", () => {
     expect(resolveAlertConfig(alert, {})).toEqual({ thresholdCount: 1, searchDepthMin: 60, hostExclusions: ['foo.example.com', 'bar.example.com'] });
-    expect(() => resolveAlertConfig(alert, { hostExclusions: 'foo.example.com,bar.example.com' })).toThrow(/hostExclusions: must be a list/);
-    expect(() => resolveAlertConfig(alert, { thresholdCount: -1 })).toThrow(/thresholdCount: must be a whole number >= 1/);
+    expect(() => resolveAlertConfig(alert, { hostExclusions: 'foo.example.com,bar.example.com' })).toThrow(/hostExclusions: Invalid input: expected array, received string/);
+    expect(() => resolveAlertConfig(alert, { hostExclusions: [''] })).toThrow(/hostExclusions\.0: must be a non-empty string/);
+    expect(() => resolveAlertConfig(alert, { thresholdCount: -1 })).toThrow(/thresholdCount: Too small: expected number to be >=1/);
+    expect(() => resolveAlertConfig(alert, { searchDepthMin: 1.5 })).toThrow(/searchDepthMin: Invalid input: expected int, received number/);
     expect(() => resolveAlertConfig(alert, { host_exclusions: [] })).toThrow(/host_exclusions: unknown key/);
   });
 });
