@@ -1,35 +1,24 @@
-import { Category, defineAlert, pyFormat, valueByPath, type AlertDeclaration } from '@alertkit/core';
+import { Category, defineAlert, pyFormat, valueByPath, z } from '@alertkit/core';
 import { match, search } from '@alertkit/query';
 
-/** The alert's settings (MozDef's `proxy_drop_non_standard_port.conf`). */
-export interface ProxyDropNonStandardPortConfig {
-  /** Destination ports whose denied CONNECTs are expected (TLS), never reported. */
-  excludedPorts: number[];
-}
-
-/** MozDef's defaults: `excludedports = 443,8443`. */
-export const DEFAULT_CONFIG: Readonly<ProxyDropNonStandardPortConfig> = Object.freeze({ excludedPorts: [443, 8443] });
-
-const isPort = (p: unknown): p is number => typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 65535;
+const PORT_ERROR = 'expected a port number (a whole number from 0 to 65535), e.g. 443';
 
 /**
- * The config schema (a Standard Schema, which `defineAlert` accepts like a zod schema; zod itself
- * is not resolvable from alert packages yet). Unknown keys are left out, so core reports them.
+ * The alert's settings (MozDef's `proxy_drop_non_standard_port.conf`), with MozDef's defaults.
+ * zod's object drops unknown keys, which core's `resolveAlertConfig` then reports as unknown.
  */
-const configSchema: NonNullable<AlertDeclaration<ProxyDropNonStandardPortConfig>['config']> = {
-  '~standard': {
-    version: 1,
-    vendor: 'alert-proxy-drop-non-standard-port',
-    validate(input) {
-      if (input === null || typeof input !== 'object' || Array.isArray(input)) return { issues: [{ message: 'expected an object' }] };
-      const { excludedPorts = DEFAULT_CONFIG.excludedPorts } = input as { excludedPorts?: unknown };
-      if (!Array.isArray(excludedPorts) || !excludedPorts.every(isPort)) {
-        return { issues: [{ message: 'expected a list of port numbers (0-65535), e.g. [443, 8443]', path: ['excludedPorts'] }] };
-      }
-      return { value: { excludedPorts: [...excludedPorts] } };
-    },
-  },
-};
+const configSchema = z.object({
+  excludedPorts: z
+    .array(z.int({ error: PORT_ERROR }).min(0, { error: PORT_ERROR }).max(65535, { error: PORT_ERROR }), {
+      error: 'expected a list of port numbers (0-65535), e.g. [443, 8443]',
+    })
+    // MozDef's `excludedports = 443,8443`.
+    .default([443, 8443])
+    .describe('Destination ports whose denied CONNECTs are expected (TLS), never reported'),
+});
+
+/** The alert's settings (MozDef's `proxy_drop_non_standard_port.conf`): the output of its config schema. */
+export type ProxyDropNonStandardPortConfig = z.output<typeof configSchema>;
 
 /** Python's `sorted()` of strings: by code point (JavaScript's default sort compares UTF-16 units). */
 function pySorted(values: Iterable<string>): string[] {

@@ -81,8 +81,13 @@ describe('alert proxy-drop-non-standard-port, beyond the harness cases', () => {
 
   it('defaults to MozDef excluded ports and validates them', () => {
     expect(resolveAlertConfig(alert, {})).toEqual({ excludedPorts: [443, 8443] });
-    expect(() => resolveAlertConfig(alert, { excludedPorts: ['443'] })).toThrow(/excludedPorts/);
-    expect(() => resolveAlertConfig(alert, { excludedPorts: [70000] })).toThrow(/excludedPorts/);
+    expect(() => resolveAlertConfig(alert, { excludedPorts: ['443'] })).toThrow(/excludedPorts\.0: expected a port number/);
+    expect(() => resolveAlertConfig(alert, { excludedPorts: [70000] })).toThrow(/excludedPorts\.0: expected a port number/);
+    expect(() => resolveAlertConfig(alert, { excludedPorts: [443, -1] })).toThrow(/excludedPorts\.1: expected a port number/);
+    expect(() => resolveAlertConfig(alert, { excludedPorts: [443.5] })).toThrow(/excludedPorts\.0: expected a port number/);
+    expect(() => resolveAlertConfig(alert, { excludedPorts: 443 })).toThrow(/excludedPorts: expected a list of port numbers/);
+    expect(resolveAlertConfig(alert, { excludedPorts: [0, 65535] })).toEqual({ excludedPorts: [0, 65535] });
+    expect(() => resolveAlertConfig(alert, { excludedports: [443] })).toThrow(/excludedports: unknown key/);
   });
 });
 
