@@ -1,34 +1,26 @@
-import { Category, defineAlert, pyFormat, valueByPath, type AlertDeclaration } from '@alertkit/core';
+import { Category, defineAlert, pyFormat, valueByPath, z } from '@alertkit/core';
 import { match, search } from '@alertkit/query';
 
-/** The alert's settings (MozDef's `proxy_exfil_domains.conf`). */
-export interface ProxyExfilDomainsConfig {
-  /** Hosts known for exfiltration (paste sites, file drops), compared exactly with `details.host`. */
-  exfilDomains: string[];
-}
-
-/** MozDef's defaults: `exfil_domains = pastebin.com,www.sendspace.com`. */
-export const DEFAULT_CONFIG: Readonly<ProxyExfilDomainsConfig> = Object.freeze({ exfilDomains: ['pastebin.com', 'www.sendspace.com'] });
+const DOMAIN_ERROR = 'expected a host name (a non-empty string), e.g. "pastebin.com"';
 
 /**
- * The config schema (a Standard Schema, which `defineAlert` accepts like a zod schema; zod itself
- * is not resolvable from alert packages yet). Unknown keys are left out, so core reports them.
+ * The alert's settings (MozDef's `proxy_exfil_domains.conf`), with MozDef's defaults. zod's
+ * object drops unknown keys, which core's `resolveAlertConfig` then reports as unknown.
  */
-const configSchema: NonNullable<AlertDeclaration<ProxyExfilDomainsConfig>['config']> = {
-  '~standard': {
-    version: 1,
-    vendor: 'alert-proxy-exfil-domains',
-    validate(input) {
-      if (input === null || typeof input !== 'object' || Array.isArray(input)) return { issues: [{ message: 'expected an object' }] };
-      const { exfilDomains = DEFAULT_CONFIG.exfilDomains } = input as { exfilDomains?: unknown };
-      // An empty list would leave no should clause: every proxy event would alert.
-      if (!Array.isArray(exfilDomains) || exfilDomains.length === 0 || !exfilDomains.every((d) => typeof d === 'string' && d !== '')) {
-        return { issues: [{ message: 'expected a non-empty list of host names, e.g. ["pastebin.com"]', path: ['exfilDomains'] }] };
-      }
-      return { value: { exfilDomains: [...(exfilDomains as string[])] } };
-    },
-  },
-};
+const configSchema = z.object({
+  exfilDomains: z
+    .array(z.string({ error: DOMAIN_ERROR }).min(1, { error: DOMAIN_ERROR }), {
+      error: 'expected a list of host names, e.g. ["pastebin.com"]',
+    })
+    // An empty list would leave no should clause: every proxy event would alert.
+    .min(1, { error: 'expected at least one host name, e.g. ["pastebin.com"]' })
+    // MozDef's `exfil_domains = pastebin.com,www.sendspace.com`.
+    .default(['pastebin.com', 'www.sendspace.com'])
+    .describe('Hosts known for exfiltration (paste sites, file drops), compared exactly with `details.host`'),
+});
+
+/** The alert's settings (MozDef's `proxy_exfil_domains.conf`): the output of its config schema. */
+export type ProxyExfilDomainsConfig = z.output<typeof configSchema>;
 
 /** Python's `sorted()` of strings: by code point (JavaScript's default sort compares UTF-16 units). */
 function pySorted(values: Iterable<string>): string[] {

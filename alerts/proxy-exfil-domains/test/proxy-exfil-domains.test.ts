@@ -75,7 +75,10 @@ describe('alert proxy-exfil-domains, beyond the harness cases', () => {
 
   it('defaults to MozDef domains and refuses an empty list', () => {
     expect(resolveAlertConfig(alert, {})).toEqual({ exfilDomains: ['pastebin.com', 'www.sendspace.com'] });
-    expect(() => resolveAlertConfig(alert, { exfilDomains: [] })).toThrow(/exfilDomains/);
+    expect(() => resolveAlertConfig(alert, { exfilDomains: [] })).toThrow(/exfilDomains: expected at least one host name/);
+    expect(() => resolveAlertConfig(alert, { exfilDomains: ['pastebin.com', ''] })).toThrow(/exfilDomains\.1: expected a host name/);
+    expect(() => resolveAlertConfig(alert, { exfilDomains: 'pastebin.com' })).toThrow(/exfilDomains: expected a list of host names/);
+    expect(() => resolveAlertConfig(alert, { exfil_domains: ['pastebin.com'] })).toThrow(/exfil_domains: unknown key/);
   });
 });
 
