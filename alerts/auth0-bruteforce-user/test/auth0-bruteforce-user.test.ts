@@ -115,9 +115,12 @@ describe('config', () => {
 
   it("defaults to MozDef's auth0_bruteforce_user.conf and validates overrides", () => {
     expect(resolveAlertConfig(alert, {})).toEqual({ thresholdCount: 1, searchDepthMin: 60, severity: 'WARNING' });
-    expect(() => resolveAlertConfig(alert, { severity: 'warning' })).toThrow(/severity: must be one of/);
-    expect(() => resolveAlertConfig(alert, { thresholdCount: 0 })).toThrow(/thresholdCount: must be a whole number >= 1/);
-    expect(() => resolveAlertConfig(alert, { searchDepthMin: '60' })).toThrow(/searchDepthMin: must be a whole number >= 1/);
+    expect(() => resolveAlertConfig(alert, { severity: 'warning' })).toThrow(
+      /severity: Invalid option: expected one of "DEBUG"\|"INFO"\|"NOTICE"\|"WARNING"\|"ERROR"\|"CRITICAL"\|"ALERT"\|"EMERGENCY"/,
+    );
+    expect(() => resolveAlertConfig(alert, { thresholdCount: 0 })).toThrow(/thresholdCount: Too small: expected number to be >=1/);
+    expect(() => resolveAlertConfig(alert, { thresholdCount: 2.5 })).toThrow(/thresholdCount: Invalid input: expected int, received number/);
+    expect(() => resolveAlertConfig(alert, { searchDepthMin: '60' })).toThrow(/searchDepthMin: Invalid input: expected number, received string/);
     expect(() => resolveAlertConfig(alert, { threshold_count: 2 })).toThrow(/threshold_count: unknown key/);
   });
 });
