@@ -1,4 +1,4 @@
-import { AlertkitError, type BoolClause, type Clause } from '@alertkit/core';
+import { AlertkitError, type BoolClause, type Clause, type RangeClause } from '@alertkit/core';
 import { parseCidr } from '../cidr.js';
 import { type QueryStringOptions, parseQueryString } from '../queryString/index.js';
 import { type Column, NumericColumn, TermColumn, isNumericType } from './columns.js';
@@ -114,12 +114,24 @@ function atLeast(predicates: readonly Predicate[], required: number): Predicate 
   };
 }
 
+/** A range with its string bounds lower-cased (query_string terms on a text field). */
+function lowerCaseStringBounds(clause: RangeClause): RangeClause {
+  const lower = (v: RangeClause['gte']): RangeClause['gte'] => (typeof v === 'string' ? v.toLowerCase() : v);
+  return { ...clause, gte: lower(clause.gte), gt: lower(clause.gt), lte: lower(clause.lte), lt: lower(clause.lt) };
+}
+
 function describe(clause: Clause): string {
   return JSON.stringify(clause).slice(0, 200);
 }
 
 class Compiler {
   readonly #index: EventIndex;
+  /**
+   * > 0 while compiling what a query_string stands for: Elasticsearch's query_string normalises
+   * regexp and range terms with the field's analyser (lower-case on text fields), while the DSL
+   * `regexp`/`range` queries take them as written.
+   */
+  #inQueryString = 0;
 
   constructor(index: EventIndex) {
     this.#index = index;
@@ -137,7 +149,12 @@ class Compiler {
         const options: QueryStringOptions = {};
         if (clause.defaultField !== undefined) options.defaultField = clause.defaultField;
         if (clause.defaultOperator !== undefined) options.defaultOperator = clause.defaultOperator;
-        return this.compile(parseQueryString(clause.query, options), lenient);
+        this.#inQueryString++;
+        try {
+          return this.compile(parseQueryString(clause.query, options), lenient);
+        } finally {
+          this.#inQueryString--;
+        }
       }
       case 'exists':
         return this.#exists(clause.field);
@@ -163,10 +180,13 @@ class Compiler {
         return this.#perField(clause, clause.field, lenient, (column) => prefixQuery(column, clause.value));
       case 'regexp': {
         const regExp = luceneRegexpToRegExp(clause.pattern);
-        return this.#perField(clause, clause.field, lenient, (column) => regExpQuery(column, regExp, 'regexp'));
+        const lowered = this.#inQueryString > 0 ? luceneRegexpToRegExp(clause.pattern.toLowerCase()) : regExp;
+        return this.#perField(clause, clause.field, lenient, (column) => regExpQuery(column, column.type === 'text' ? lowered : regExp, 'regexp'));
       }
-      case 'range':
-        return this.#perField(clause, clause.field, lenient, (column) => rangeQuery(column, clause));
+      case 'range': {
+        const lowered = this.#inQueryString > 0 ? lowerCaseStringBounds(clause) : clause;
+        return this.#perField(clause, clause.field, lenient, (column) => rangeQuery(column, column.type === 'text' ? lowered : clause));
+      }
       case 'subnet': {
         // MozDef's SubnetMatch is the range [first TO last] of the network: on an ip field that is
         // "the address lies in the CIDR"; on another field it is that range of its type.
