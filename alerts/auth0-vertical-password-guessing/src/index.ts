@@ -1,57 +1,19 @@
-import { Category, defineAlert, isSeverity, pyStr, Severity, type AlertDeclaration, type StoredEvent } from '@alertkit/core';
+import { Category, defineAlert, pyStr, SEVERITIES, Severity, z, type StoredEvent } from '@alertkit/core';
 import { match, search } from '@alertkit/query';
 
-/** MozDef's `auth0_vertical_password_guessing.conf`, as typed config. */
-export interface Auth0VerticalPasswordGuessingConfig {
-  /** MozDef's `threshold_count`: failed logins (of any users) that raise an alert. */
-  thresholdCount: number;
-  /** MozDef's `search_depth_min`: the window, in minutes. */
-  searchDepthMin: number;
-  /** MozDef's `user_count`: distinct users the failures must be spread over. */
-  userCount: number;
-  /** MozDef's `severity` of the alert (validated: one of alertkit's severities). */
-  severity: Severity;
-}
-
-/** MozDef's defaults. */
-export const defaultConfig: Auth0VerticalPasswordGuessingConfig = {
-  thresholdCount: 1,
-  searchDepthMin: 60,
-  userCount: 2,
-  severity: Severity.WARNING,
-};
-
-type Issue = { message: string; path: [keyof Auth0VerticalPasswordGuessingConfig] };
-
 /**
- * The config schema (a Standard Schema: alert packages cannot import zod, see the README):
- * MozDef's defaults for missing keys; whole numbers of at least 1; a known severity (MozDef took
- * any string, semantics §9.6).
+ * MozDef's `auth0_vertical_password_guessing.conf` as a zod schema, with MozDef's defaults. The
+ * severity must be one of alertkit's severities (MozDef took any string, semantics §9.6).
  */
-const configSchema: NonNullable<AlertDeclaration<Auth0VerticalPasswordGuessingConfig>['config']> = {
-  '~standard': {
-    version: 1,
-    vendor: 'alert-auth0-vertical-password-guessing',
-    validate(input) {
-      if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-        return { issues: [{ message: 'the config must be an object' }] };
-      }
-      const value = { ...defaultConfig, ...(input as Partial<Record<keyof Auth0VerticalPasswordGuessingConfig, unknown>>) };
-      const issues: Issue[] = [];
-      for (const key of ['thresholdCount', 'searchDepthMin', 'userCount'] as const) {
-        const count = value[key];
-        if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) issues.push({ path: [key], message: 'must be a whole number >= 1' });
-      }
-      if (!isSeverity(value.severity)) {
-        issues.push({ path: ['severity'], message: 'must be one of DEBUG, INFO, NOTICE, WARNING, ERROR, CRITICAL, ALERT, EMERGENCY' });
-      }
-      if (issues.length > 0) return { issues };
-      // Only the known keys: the runner reports any other key as unknown.
-      const { thresholdCount, searchDepthMin, userCount, severity } = value as Auth0VerticalPasswordGuessingConfig;
-      return { value: { thresholdCount, searchDepthMin, userCount, severity } };
-    },
-  },
-};
+const configSchema = z.object({
+  thresholdCount: z.int().min(1).default(1).describe("MozDef's `threshold_count`: failed logins (of any users) that raise an alert"),
+  searchDepthMin: z.int().min(1).default(60).describe("MozDef's `search_depth_min`: the window, in minutes"),
+  userCount: z.int().min(1).default(2).describe("MozDef's `user_count`: distinct users the failures must be spread over"),
+  severity: z.enum(SEVERITIES).default(Severity.WARNING).describe("MozDef's `severity` of the alert"),
+});
+
+/** The alert's config (MozDef's `auth0_vertical_password_guessing.conf`): the output of its schema. */
+export type Auth0VerticalPasswordGuessingConfig = z.output<typeof configSchema>;
 
 /**
  * The distinct values of `path` over `events`, as MozDef's Python set. An event without the

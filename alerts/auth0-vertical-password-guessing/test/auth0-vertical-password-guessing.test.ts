@@ -122,8 +122,11 @@ describe('config', () => {
 
   it("defaults to MozDef's auth0_vertical_password_guessing.conf and validates overrides", () => {
     expect(resolveAlertConfig(alert, {})).toEqual({ thresholdCount: 1, searchDepthMin: 60, userCount: 2, severity: 'WARNING' });
-    expect(() => resolveAlertConfig(alert, { severity: 'LOUD' })).toThrow(/severity: must be one of/);
-    expect(() => resolveAlertConfig(alert, { userCount: 1.5 })).toThrow(/userCount: must be a whole number >= 1/);
+    expect(() => resolveAlertConfig(alert, { severity: 'LOUD' })).toThrow(
+      /severity: Invalid option: expected one of "DEBUG"\|"INFO"\|"NOTICE"\|"WARNING"\|"ERROR"\|"CRITICAL"\|"ALERT"\|"EMERGENCY"/,
+    );
+    expect(() => resolveAlertConfig(alert, { userCount: 1.5 })).toThrow(/userCount: Invalid input: expected int, received number/);
+    expect(() => resolveAlertConfig(alert, { userCount: 0 })).toThrow(/userCount: Too small: expected number to be >=1/);
     expect(() => resolveAlertConfig(alert, { user_count: 2 })).toThrow(/user_count: unknown key/);
   });
 });
