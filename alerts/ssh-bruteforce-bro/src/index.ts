@@ -1,41 +1,22 @@
-import { Category, defineAlert, pyFormat, type AlertDeclaration } from '@alertkit/core';
+import { Category, defineAlert, pyFormat, z } from '@alertkit/core';
 import { match, phrase, search } from '@alertkit/query';
 
-/** The alert's settings (MozDef's `ssh_bruteforce_bro.conf`). */
-export interface SshBruteforceBroConfig {
-  /** A runbook or reference link written as the alert's `url`; empty = no `url` field. */
-  url: string;
-}
-
-/** MozDef's default: no `url` (the alert reads one, no .conf sets it). */
-export const DEFAULT_CONFIG: Readonly<SshBruteforceBroConfig> = Object.freeze({ url: '' });
-
-function isHttpUrl(text: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(text).protocol);
-  } catch {
-    return false;
-  }
-}
+const URL_ERROR = 'expected an http(s) URL, or "" for none';
 
 /**
- * The config schema (a Standard Schema, which `defineAlert` accepts like a zod schema; zod itself
- * is not resolvable from alert packages yet). Unknown keys are left out, so core reports them.
+ * The alert's settings (MozDef's `ssh_bruteforce_bro.conf`), with MozDef's default.
+ * zod's object drops unknown keys, which core's `resolveAlertConfig` then reports as unknown.
  */
-const configSchema: NonNullable<AlertDeclaration<SshBruteforceBroConfig>['config']> = {
-  '~standard': {
-    version: 1,
-    vendor: 'alert-ssh-bruteforce-bro',
-    validate(input) {
-      if (input === null || typeof input !== 'object' || Array.isArray(input)) return { issues: [{ message: 'expected an object' }] };
-      const { url = DEFAULT_CONFIG.url } = input as { url?: unknown };
-      if (typeof url !== 'string' || (url !== '' && !isHttpUrl(url))) {
-        return { issues: [{ message: 'expected an http(s) URL, or "" for none', path: ['url'] }] };
-      }
-      return { value: { url } };
-    },
-  },
-};
+const configSchema = z.object({
+  url: z
+    .union([z.literal(''), z.url({ protocol: /^https?$/, error: URL_ERROR })], { error: URL_ERROR })
+    // MozDef's alert reads a `url` option that no .conf sets: none.
+    .default('')
+    .describe("A runbook or reference link written as the alert's `url`; empty writes no `url` field"),
+});
+
+/** The alert's settings (MozDef's `ssh_bruteforce_bro.conf`): the output of its config schema. */
+export type SshBruteforceBroConfig = z.output<typeof configSchema>;
 
 /**
  * Bro's `SSH::Password_Guessing` notice: one client made many failed SSH logins, as seen on the

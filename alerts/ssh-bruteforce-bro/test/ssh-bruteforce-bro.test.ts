@@ -96,6 +96,10 @@ describe('alert ssh-bruteforce-bro, beyond the harness cases', () => {
   it('defaults to MozDef url and validates it', () => {
     expect(resolveAlertConfig(alert, {})).toEqual({ url: '' });
     expect(resolveAlertConfig(alert, { url: '' })).toEqual({ url: '' });
-    expect(() => resolveAlertConfig(alert, { url: 'not a url' })).toThrow(/url/);
+    expect(() => resolveAlertConfig(alert, { url: 'not a url' })).toThrow(/url: expected an http\(s\) URL, or "" for none/);
+    expect(() => resolveAlertConfig(alert, { url: 'ftp://example.com/runbook' })).toThrow(/url: expected an http\(s\) URL/);
+    expect(() => resolveAlertConfig(alert, { url: 42 })).toThrow(/url: expected an http\(s\) URL/);
+    expect(resolveAlertConfig(alert, { url: 'http://localhost:8080/runbook' })).toEqual({ url: 'http://localhost:8080/runbook' });
+    expect(() => resolveAlertConfig(alert, { URL: 'https://example.com' })).toThrow(/URL: unknown key/);
   });
 });
