@@ -35,7 +35,8 @@ for (const dir of workspaces) {
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
   let packageFailed = report.numFailedTests ?? 0;
   // A file that fails to load fails no test case but fails its suite.
-  if (report.success === false && packageFailed === 0) packageFailed = Math.max(1, report.numFailedTestSuites ?? 0);
+  if (report.success === false && packageFailed === 0)
+    packageFailed = Math.max(1, report.numFailedTestSuites ?? 0);
   if (packageFailed > 0) problems.push(`${pkg.name}: ${packageFailed} failed`);
   failed += packageFailed;
 }

@@ -29,16 +29,23 @@ const none = (value) => value.trim() === '' || value.trim() === NONE;
  */
 function kindOf(answers) {
   if (answers && typeof answers.kind === 'string') return answers.kind.trim();
-  const args = process.argv.slice(process.argv.indexOf('alert') + 1).filter((a) => !a.startsWith('--'));
+  const args = process.argv
+    .slice(process.argv.indexOf('alert') + 1)
+    .filter((a) => !a.startsWith('--'));
   return (args[2] ?? '').trim();
 }
 
 /** @param {string} name */
 const classnameOf = (name) =>
-  'Alert' + name.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  'Alert' +
+  name
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 
 /** Text inside a single-quoted JavaScript string. @param {string} text */
-const jsString = (text) => text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r?\n/g, '\\n');
+const jsString = (text) =>
+  text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r?\n/g, '\\n');
 
 /** Text inside a JSON string. @param {string} text */
 const jsonString = (text) => JSON.stringify(text).slice(1, -1);
@@ -53,7 +60,10 @@ export default function (plop) {
 
   plop.setActionType('pnpm install', () => {
     // Under CI=true a bare install is frozen and would leave the new package unlinked.
-    execFileSync('pnpm', ['install', '--no-frozen-lockfile', '--prefer-offline'], { cwd: root, stdio: 'inherit' });
+    execFileSync('pnpm', ['install', '--no-frozen-lockfile', '--prefer-offline'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     return 'linked the new package (pnpm install --no-frozen-lockfile)';
   });
 
@@ -68,8 +78,10 @@ export default function (plop) {
         validate: (/** @type {string} */ v) => {
           const name = v.trim();
           if (name === '' || name === NONE) return 'name is required';
-          if (name.startsWith('alert-')) return `name must not start with "alert-" (the package is named alert-<name>), got "${name}"`;
-          if (!KEBAB.test(name)) return `name must be kebab-case (lower-case words joined by -), got "${name}"`;
+          if (name.startsWith('alert-'))
+            return `name must not start with "alert-" (the package is named alert-<name>), got "${name}"`;
+          if (!KEBAB.test(name))
+            return `name must be kebab-case (lower-case words joined by -), got "${name}"`;
           if (existsSync(join(root, 'alerts', name))) return `alerts/${name} already exists`;
           return true;
         },
@@ -96,7 +108,9 @@ export default function (plop) {
         default: 'NOTICE',
         filter: (/** @type {string} */ v) => (none(v) ? 'NOTICE' : v.trim()),
         validate: (/** @type {string} */ v) =>
-          none(v) || SEVERITIES.includes(v.trim()) ? true : `severity must be one of ${SEVERITIES.join(', ')}, got "${v}"`,
+          none(v) || SEVERITIES.includes(v.trim())
+            ? true
+            : `severity must be one of ${SEVERITIES.join(', ')}, got "${v}"`,
       },
       {
         type: 'input',
@@ -111,7 +125,12 @@ export default function (plop) {
         message: 'tags (comma-separated; - for none):',
         default: NONE,
         filter: (/** @type {string} */ v) =>
-          none(v) ? [] : v.split(',').map((t) => t.trim()).filter((t) => t !== ''),
+          none(v)
+            ? []
+            : v
+                .split(',')
+                .map((t) => t.trim())
+                .filter((t) => t !== ''),
       },
       {
         type: 'input',
@@ -120,7 +139,9 @@ export default function (plop) {
         default: '5',
         filter: (/** @type {string} */ v) => (none(v) ? 5 : Number(v.trim())),
         validate: (/** @type {string} */ v) =>
-          none(v) || /^[1-9]\d*$/.test(v.trim()) ? true : `window-minutes must be a positive integer, got "${v}"`,
+          none(v) || /^[1-9]\d*$/.test(v.trim())
+            ? true
+            : `window-minutes must be a positive integer, got "${v}"`,
       },
       {
         type: 'input',
@@ -130,9 +151,13 @@ export default function (plop) {
         filter: (/** @type {string} */ v) => (none(v) ? '' : v.trim()),
         validate: (/** @type {string} */ v, /** @type {Record<string, unknown>} */ answers) => {
           const aggregation = kindOf(answers) === 'aggregation';
-          if (none(v)) return aggregation ? 'an aggregation alert needs an aggregation field' : true;
-          if (!aggregation) return `aggregation-field is only for aggregation alerts (use -), got "${v}"`;
-          return FIELD.test(v.trim()) ? true : `aggregation-field must be a dotted field path such as details.sourceipaddress, got "${v}"`;
+          if (none(v))
+            return aggregation ? 'an aggregation alert needs an aggregation field' : true;
+          if (!aggregation)
+            return `aggregation-field is only for aggregation alerts (use -), got "${v}"`;
+          return FIELD.test(v.trim())
+            ? true
+            : `aggregation-field must be a dotted field path such as details.sourceipaddress, got "${v}"`;
         },
       },
       {
@@ -145,7 +170,9 @@ export default function (plop) {
           const aggregation = kindOf(answers) === 'aggregation';
           if (none(v)) return aggregation ? 'an aggregation alert needs a threshold' : true;
           if (!aggregation) return `threshold is only for aggregation alerts (use -), got "${v}"`;
-          return /^[1-9]\d*$/.test(v.trim()) ? true : `threshold must be a positive integer, got "${v}"`;
+          return /^[1-9]\d*$/.test(v.trim())
+            ? true
+            : `threshold must be a positive integer, got "${v}"`;
         },
       },
     ],

@@ -6,9 +6,20 @@ import { match, search } from '@alertkit/query';
  * be one of alertkit's severities (MozDef took any string, semantics §9.6).
  */
 const configSchema = z.object({
-  thresholdCount: z.int().min(1).default(1).describe("MozDef's `threshold_count`: failed logins of one user that raise an alert"),
-  searchDepthMin: z.int().min(1).default(60).describe("MozDef's `search_depth_min`: the window, in minutes"),
-  severity: z.enum(SEVERITIES).default(Severity.WARNING).describe("MozDef's `severity` of the alert"),
+  thresholdCount: z
+    .int()
+    .min(1)
+    .default(1)
+    .describe("MozDef's `threshold_count`: failed logins of one user that raise an alert"),
+  searchDepthMin: z
+    .int()
+    .min(1)
+    .default(60)
+    .describe("MozDef's `search_depth_min`: the window, in minutes"),
+  severity: z
+    .enum(SEVERITIES)
+    .default(Severity.WARNING)
+    .describe("MozDef's `severity` of the alert"),
 });
 
 /** The alert's config (MozDef's `auth0_bruteforce_user.conf`): the output of its schema. */
@@ -33,7 +44,11 @@ export const alert = defineAlert({
     search({ minutes: config.searchDepthMin })
       .must(match('tags', 'auth0'), match('details.eventname', 'Failed Login (wrong password)'))
       .mustNot(match('details.username', '')),
-  aggregate: (config) => ({ field: 'details.username', samples: 10, threshold: config.thresholdCount }),
+  aggregate: (config) => ({
+    field: 'details.username',
+    samples: 10,
+    threshold: config.thresholdCount,
+  }),
   onAggregation: (group, { config, helpers }) => {
     // Every address of the group (not only the samples), sorted as text, as MozDef's sorted(set).
     // An event without an address adds none (MozDef's KeyError aborted the whole run instead).

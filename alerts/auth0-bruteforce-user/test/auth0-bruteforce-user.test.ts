@@ -52,7 +52,10 @@ const summaryFor = (addresses: string) =>
 const mozdefCases = [
   positive('Positive test with default events and default alert expected', events({}, 10)),
   positive('Positive test with default events and default alert expected - dedup', events({}, 2)),
-  negative('Negative test with default negative event', events({ details: { eventname: 'Success Login' } }, 10)),
+  negative(
+    'Negative test with default negative event',
+    events({ details: { eventname: 'Success Login' } }, 10),
+  ),
   negative('Negative test case with events with incorrect tags', events({ tags: ['bad'] }, 10)),
   negative('Negative test case with old timestamp', events(timed(minutesAgo(241)), 10)),
 ];
@@ -62,15 +65,29 @@ const criterionCases = [
   positive('one failed login reaches the threshold of 1', [event({})]),
   negative('no failed login, no alert', events({ details: { eventname: 'Success Login' } }, 1)),
   positive("'auth0' among other tags is enough", events({ tags: ['auth0', 'login'] }, 2)),
-  negative("details.eventname is exact and case-sensitive ('failed login (wrong password)')", events({ details: { eventname: 'failed login (wrong password)' } }, 2)),
+  negative(
+    "details.eventname is exact and case-sensitive ('failed login (wrong password)')",
+    events({ details: { eventname: 'failed login (wrong password)' } }, 2),
+  ),
   negative('an empty details.username is left out', events({ details: { username: '' } }, 2)),
-  negative('events without details.username are left out (nothing to group by)', events({ details: { username: null } }, 2)),
+  negative(
+    'events without details.username are left out (nothing to group by)',
+    events({ details: { username: null } }, 2),
+  ),
   positive('exactly at the window edge (60 minutes ago) is in', events(timed(at('-60m')), 2)),
   negative('one second outside the window is out', events(timed(at('-60m1s')), 2)),
-  negative('events already used by this alert do not count again', events({ alert_names: ['AlertAuth0BruteforceUser'] }, 2)),
+  negative(
+    'events already used by this alert do not count again',
+    events({ alert_names: ['AlertAuth0BruteforceUser'] }, 2),
+  ),
   positive(
     'addresses are listed once each, sorted as text',
-    [event(from('9.9.9.9')), event(from('10.0.0.2')), event(from('1.1.1.1')), event(from('9.9.9.9'))],
+    [
+      event(from('9.9.9.9')),
+      event(from('10.0.0.2')),
+      event(from('1.1.1.1')),
+      event(from('9.9.9.9')),
+    ],
     { summary: summaryFor('1.1.1.1, 10.0.0.2, 9.9.9.9') },
   ),
   positive(
@@ -78,10 +95,17 @@ const criterionCases = [
     Array.from({ length: 10 }, (_, i) => event(from(`10.0.0.${i}`))),
     { summary: summaryFor(Array.from({ length: 10 }, (_, i) => `10.0.0.${i}`).join(', ') + '...') },
   ),
-  positive('9 distinct addresses: no "..."', Array.from({ length: 9 }, (_, i) => event(from(`10.0.0.${i}`))), {
-    summary: summaryFor(Array.from({ length: 9 }, (_, i) => `10.0.0.${i}`).join(', ')),
-  }),
-  positive('an event without an address adds none to the list', [event(from('1.1.1.1')), event(from(null))]),
+  positive(
+    '9 distinct addresses: no "..."',
+    Array.from({ length: 9 }, (_, i) => event(from(`10.0.0.${i}`))),
+    {
+      summary: summaryFor(Array.from({ length: 9 }, (_, i) => `10.0.0.${i}`).join(', ')),
+    },
+  ),
+  positive('an event without an address adds none to the list', [
+    event(from('1.1.1.1')),
+    event(from(null)),
+  ]),
 ];
 
 describeAlert(alert, { ...suite, cases: [...mozdefCases, ...criterionCases] });
@@ -91,7 +115,10 @@ describe('config', () => {
     describeAlert(alert, {
       ...suite,
       config: { thresholdCount: 3 },
-      cases: [positive('3 failed logins alert', events({}, 3)), negative('2 failed logins do not', events({}, 2))],
+      cases: [
+        positive('3 failed logins alert', events({}, 3)),
+        negative('2 failed logins do not', events({}, 2)),
+      ],
     });
   });
   describe('searchDepthMin 5', () => {
@@ -114,14 +141,26 @@ describe('config', () => {
   });
 
   it("defaults to MozDef's auth0_bruteforce_user.conf and validates overrides", () => {
-    expect(resolveAlertConfig(alert, {})).toEqual({ thresholdCount: 1, searchDepthMin: 60, severity: 'WARNING' });
+    expect(resolveAlertConfig(alert, {})).toEqual({
+      thresholdCount: 1,
+      searchDepthMin: 60,
+      severity: 'WARNING',
+    });
     expect(() => resolveAlertConfig(alert, { severity: 'warning' })).toThrow(
       /severity: Invalid option: expected one of "DEBUG"\|"INFO"\|"NOTICE"\|"WARNING"\|"ERROR"\|"CRITICAL"\|"ALERT"\|"EMERGENCY"/,
     );
-    expect(() => resolveAlertConfig(alert, { thresholdCount: 0 })).toThrow(/thresholdCount: Too small: expected number to be >=1/);
-    expect(() => resolveAlertConfig(alert, { thresholdCount: 2.5 })).toThrow(/thresholdCount: Invalid input: expected int, received number/);
-    expect(() => resolveAlertConfig(alert, { searchDepthMin: '60' })).toThrow(/searchDepthMin: Invalid input: expected number, received string/);
-    expect(() => resolveAlertConfig(alert, { threshold_count: 2 })).toThrow(/threshold_count: unknown key/);
+    expect(() => resolveAlertConfig(alert, { thresholdCount: 0 })).toThrow(
+      /thresholdCount: Too small: expected number to be >=1/,
+    );
+    expect(() => resolveAlertConfig(alert, { thresholdCount: 2.5 })).toThrow(
+      /thresholdCount: Invalid input: expected int, received number/,
+    );
+    expect(() => resolveAlertConfig(alert, { searchDepthMin: '60' })).toThrow(
+      /searchDepthMin: Invalid input: expected number, received string/,
+    );
+    expect(() => resolveAlertConfig(alert, { threshold_count: 2 })).toThrow(
+      /threshold_count: unknown key/,
+    );
   });
 });
 
@@ -131,12 +170,19 @@ describe('samples', () => {
     const run = await runAlertCase(
       alert,
       { ...suite, numSamples: 10 },
-      positive('11 addresses', addresses.map((address) => event(from(address))), {
-        summary: summaryFor(addresses.slice(0, 10).join(', ') + '...'),
-      }),
+      positive(
+        '11 addresses',
+        addresses.map((address) => event(from(address))),
+        {
+          summary: summaryFor(addresses.slice(0, 10).join(', ') + '...'),
+        },
+      ),
     );
-    const stored = await run.store.getEvents(run.events.map(({ _index, _id }) => ({ _index, _id })));
+    const stored = await run.store.getEvents(
+      run.events.map(({ _index, _id }) => ({ _index, _id })),
+    );
     expect(stored).toHaveLength(11);
-    for (const tagged of stored) expect(tagged._source.alert_names).toEqual(['AlertAuth0BruteforceUser']);
+    for (const tagged of stored)
+      expect(tagged._source.alert_names).toEqual(['AlertAuth0BruteforceUser']);
   });
 });

@@ -1,4 +1,12 @@
-import { Category, defineAlert, pyStr, SEVERITIES, Severity, z, type StoredEvent } from '@alertkit/core';
+import {
+  Category,
+  defineAlert,
+  pyStr,
+  SEVERITIES,
+  Severity,
+  z,
+  type StoredEvent,
+} from '@alertkit/core';
 import { match, search } from '@alertkit/query';
 
 /**
@@ -6,10 +14,25 @@ import { match, search } from '@alertkit/query';
  * severity must be one of alertkit's severities (MozDef took any string, semantics §9.6).
  */
 const configSchema = z.object({
-  thresholdCount: z.int().min(1).default(1).describe("MozDef's `threshold_count`: failed logins (of any users) that raise an alert"),
-  searchDepthMin: z.int().min(1).default(60).describe("MozDef's `search_depth_min`: the window, in minutes"),
-  userCount: z.int().min(1).default(2).describe("MozDef's `user_count`: distinct users the failures must be spread over"),
-  severity: z.enum(SEVERITIES).default(Severity.WARNING).describe("MozDef's `severity` of the alert"),
+  thresholdCount: z
+    .int()
+    .min(1)
+    .default(1)
+    .describe("MozDef's `threshold_count`: failed logins (of any users) that raise an alert"),
+  searchDepthMin: z
+    .int()
+    .min(1)
+    .default(60)
+    .describe("MozDef's `search_depth_min`: the window, in minutes"),
+  userCount: z
+    .int()
+    .min(1)
+    .default(2)
+    .describe("MozDef's `user_count`: distinct users the failures must be spread over"),
+  severity: z
+    .enum(SEVERITIES)
+    .default(Severity.WARNING)
+    .describe("MozDef's `severity` of the alert"),
 });
 
 /** The alert's config (MozDef's `auth0_vertical_password_guessing.conf`): the output of its schema. */
@@ -19,7 +42,11 @@ export type Auth0VerticalPasswordGuessingConfig = z.output<typeof configSchema>;
  * The distinct values of `path` over `events`, as MozDef's Python set. An event without the
  * field adds nothing (MozDef's KeyError aborted the whole run instead).
  */
-function distinct(events: readonly StoredEvent[], path: string, valueByPath: (document: unknown, path: string) => unknown): Set<string> {
+function distinct(
+  events: readonly StoredEvent[],
+  path: string,
+  valueByPath: (document: unknown, path: string) => unknown,
+): Set<string> {
   const values = new Set<string>();
   for (const event of events) {
     const value = valueByPath(event._source, path);
@@ -50,7 +77,11 @@ export const alert = defineAlert({
       )
       .mustNot(match('details.username', '')),
   // Grouping by the event name puts every failure in one group (the criteria fix the name).
-  aggregate: (config) => ({ field: 'details.eventname', samples: 10, threshold: config.thresholdCount }),
+  aggregate: (config) => ({
+    field: 'details.eventname',
+    samples: 10,
+    threshold: config.thresholdCount,
+  }),
   onAggregation: (group, { config, helpers }) => {
     const users = distinct(group.allEvents, 'details.username', helpers.valueByPath);
     const addresses = distinct(group.allEvents, 'details.sourceipaddress', helpers.valueByPath);

@@ -4,7 +4,9 @@ import { match, phrase, search, terms } from '@alertkit/query';
 /** MozDef's `bruteforce_ssh.conf` as a zod schema, with MozDef's defaults. */
 const configSchema = z.object({
   skipHosts: z
-    .array(z.string().refine((host) => host.trim() !== '', 'must be a non-empty string (an IP address)'))
+    .array(
+      z.string().refine((host) => host.trim() !== '', 'must be a non-empty string (an IP address)'),
+    )
     // MozDef's `skiphosts = 11.22.33.44 55.66.77.88` (whitespace-separated there).
     .default(['11.22.33.44', '55.66.77.88'])
     .describe(
@@ -40,7 +42,9 @@ export const alert = defineAlert({
   onAggregation: (group, { helpers }) => {
     let summary = `${group.count} ssh bruteforce attempts by ${pyStr(group.value)}`;
     // The hosts attacked most, as MozDef lists them: top 5, count descending, ties first seen.
-    for (const { value, count } of helpers.mostCommon(group.allEvents, '_source.hostname').slice(0, 5)) {
+    for (const { value, count } of helpers
+      .mostCommon(group.allEvents, '_source.hostname')
+      .slice(0, 5)) {
       summary += ` ${pyStr(value)} (${count} hits)`;
     }
     return { summary };

@@ -12,7 +12,9 @@ const configSchema = z.object({
     .union([z.literal(''), z.url({ protocol: /^https?$/, error: URL_ERROR })], { error: URL_ERROR })
     // MozDef's `url = https://www.mozilla.org`.
     .default('https://www.mozilla.org')
-    .describe("A runbook or reference link written as the alert's `url`; empty writes no `url` field"),
+    .describe(
+      "A runbook or reference link written as the alert's `url`; empty writes no `url` field",
+    ),
 });
 
 /** The alert's settings (MozDef's `bugzilla_auth_bruteforce.conf`): the output of its config schema. */
@@ -42,7 +44,8 @@ export const alert = defineAlert({
   onEvent(event, { config }) {
     // MozDef reads both with `event['_source'][key]`: a missing key raised KeyError and aborted
     // the whole run (no alert for this or any later event). alertkit skips this event only.
-    if (!Object.hasOwn(event._source, 'hostname') || !Object.hasOwn(event._source, 'summary')) return null;
+    if (!Object.hasOwn(event._source, 'hostname') || !Object.hasOwn(event._source, 'summary'))
+      return null;
     return {
       // The notice's own summary, prefixed with the reporting host (Python str(): null -> None).
       summary: pyFormat('{0} {1}', event._source.hostname, event._source.summary),

@@ -1,5 +1,15 @@
 import { resolveAlertConfig, runAlert, type StoredEvent } from '@alertkit/core';
-import { DEFAULT_NOW, at, describeAlert, event, events, isoformat, minutesAgo, negative, positive } from '@alertkit/harness';
+import {
+  DEFAULT_NOW,
+  at,
+  describeAlert,
+  event,
+  events,
+  isoformat,
+  minutesAgo,
+  negative,
+  positive,
+} from '@alertkit/harness';
 import { createEmbeddedStore } from '@alertkit/query';
 import { describe, expect, it } from 'vitest';
 import { alert } from '../src/index.js';
@@ -11,8 +21,12 @@ const defaultEvent = {
     category: 'bro',
     source: 'notice',
     hostname: 'nsm1.example.com',
-    summary: '10.1.2.3 appears to be guessing passwords on bugzilla.example.com (seen in 50 connections).',
-    details: { note: 'BugzBruteforcing::HTTP_BugzBruteforcing_Attacker', sourceipaddress: '10.1.2.3' },
+    summary:
+      '10.1.2.3 appears to be guessing passwords on bugzilla.example.com (seen in 50 connections).',
+    details: {
+      note: 'BugzBruteforcing::HTTP_BugzBruteforcing_Attacker',
+      sourceipaddress: '10.1.2.3',
+    },
   },
 };
 
@@ -20,7 +34,8 @@ const defaultAlert = {
   category: 'httperrors',
   tags: ['http'],
   severity: 'NOTICE',
-  summary: 'nsm1.example.com 10.1.2.3 appears to be guessing passwords on bugzilla.example.com (seen in 50 connections).',
+  summary:
+    'nsm1.example.com 10.1.2.3 appears to be guessing passwords on bugzilla.example.com (seen in 50 connections).',
   url: 'https://www.mozilla.org',
 };
 
@@ -34,20 +49,47 @@ describeAlert(alert, {
     // must source notice
     negative('a Bro event from another log (intel) does not alert', [event({ source: 'intel' })]),
     // must details.note = BugzBruteforcing::HTTP_BugzBruteforcing_Attacker (keyword: exact, case-sensitive, whole value)
-    negative('another Bro notice does not alert', [event({ details: { note: 'AuthBruteforcing::HTTP_AuthBruteforcing_Attacker' } })]),
-    negative('the note must be the whole value', [event({ details: { note: 'BugzBruteforcing::HTTP_BugzBruteforcing_Attacker_Extra' } })]),
-    negative('the note is case-sensitive', [event({ details: { note: 'bugzbruteforcing::http_bugzbruteforcing_attacker' } })]),
+    negative('another Bro notice does not alert', [
+      event({ details: { note: 'AuthBruteforcing::HTTP_AuthBruteforcing_Attacker' } }),
+    ]),
+    negative('the note must be the whole value', [
+      event({ details: { note: 'BugzBruteforcing::HTTP_BugzBruteforcing_Attacker_Extra' } }),
+    ]),
+    negative('the note is case-sensitive', [
+      event({ details: { note: 'bugzbruteforcing::http_bugzbruteforcing_attacker' } }),
+    ]),
     negative('no note does not alert', [event({ details: { note: null } })]),
     // window: 15 minutes, utctimestamp OR receivedtimestamp, both edges inclusive
-    positive('exactly 15 minutes old is inside the window', events({ utctimestamp: minutesAgo(15), receivedtimestamp: minutesAgo(15) }, 1)),
-    negative('15 minutes and 1 second old is outside the window', events({ utctimestamp: at('-15m1s'), receivedtimestamp: at('-15m1s') }, 1)),
-    positive('an old utctimestamp with a recent receivedtimestamp is inside', events({ utctimestamp: minutesAgo(60), receivedtimestamp: minutesAgo(1) }, 1)),
-    negative('an event 1 second in the future is outside', events({ utctimestamp: at('+1s'), receivedtimestamp: at('+1s') }, 1)),
+    positive(
+      'exactly 15 minutes old is inside the window',
+      events({ utctimestamp: minutesAgo(15), receivedtimestamp: minutesAgo(15) }, 1),
+    ),
+    negative(
+      '15 minutes and 1 second old is outside the window',
+      events({ utctimestamp: at('-15m1s'), receivedtimestamp: at('-15m1s') }, 1),
+    ),
+    positive(
+      'an old utctimestamp with a recent receivedtimestamp is inside',
+      events({ utctimestamp: minutesAgo(60), receivedtimestamp: minutesAgo(1) }, 1),
+    ),
+    negative(
+      'an event 1 second in the future is outside',
+      events({ utctimestamp: at('+1s'), receivedtimestamp: at('+1s') }, 1),
+    ),
     // de-duplication: a notice already alerted on does not alert again
-    negative('a notice already in an AlertBugzillaPBruteforce alert does not alert again', events({ alert_names: ['AlertBugzillaPBruteforce'] }, 1)),
+    negative(
+      'a notice already in an AlertBugzillaPBruteforce alert does not alert again',
+      events({ alert_names: ['AlertBugzillaPBruteforce'] }, 1),
+    ),
     // the summary is Python's '{0} {1}'.format(hostname, summary)
-    positive('a null hostname prints as None (Python str)', [event({ hostname: null })], { summary: 'None 10.1.2.3 appears to be guessing passwords on bugzilla.example.com (seen in 50 connections).' }),
-    positive('a numeric hostname prints as Python does', [event({ hostname: 1.5 })], { summary: '1.5 10.1.2.3 appears to be guessing passwords on bugzilla.example.com (seen in 50 connections).' }),
+    positive('a null hostname prints as None (Python str)', [event({ hostname: null })], {
+      summary:
+        'None 10.1.2.3 appears to be guessing passwords on bugzilla.example.com (seen in 50 connections).',
+    }),
+    positive('a numeric hostname prints as Python does', [event({ hostname: 1.5 })], {
+      summary:
+        '1.5 10.1.2.3 appears to be guessing passwords on bugzilla.example.com (seen in 50 connections).',
+    }),
   ],
 });
 
@@ -70,7 +112,16 @@ describeAlert(alert, {
 /** A stored event exactly as given: no harness defaults, so a field can really be missing. */
 function rawEvent(id: string, source: Record<string, unknown>): StoredEvent {
   const now = isoformat(DEFAULT_NOW);
-  return { _index: 'events', _id: id, _source: { utctimestamp: now, receivedtimestamp: now, ...structuredClone(defaultEvent._source), ...source } };
+  return {
+    _index: 'events',
+    _id: id,
+    _source: {
+      utctimestamp: now,
+      receivedtimestamp: now,
+      ...structuredClone(defaultEvent._source),
+      ...source,
+    },
+  };
 }
 
 describe('alert bugzilla-auth-bruteforce, beyond the harness cases', () => {
@@ -80,7 +131,9 @@ describe('alert bugzilla-auth-bruteforce, beyond the harness cases', () => {
     const store = createEmbeddedStore();
     store.ingest([withoutHostname, rawEvent('ok', { hostname: 'nsm2.example.com' })]);
     const result = await runAlert(alert, store, { now: DEFAULT_NOW });
-    expect(result.alerts.map((a) => a._source.summary)).toEqual(['nsm2.example.com 10.1.2.3 appears to be guessing passwords on bugzilla.example.com (seen in 50 connections).']);
+    expect(result.alerts.map((a) => a._source.summary)).toEqual([
+      'nsm2.example.com 10.1.2.3 appears to be guessing passwords on bugzilla.example.com (seen in 50 connections).',
+    ]);
     const [skipped] = await store.getEvents([{ _index: 'events', _id: 'no-hostname' }]);
     expect(skipped?._source.alert_names).toBeUndefined();
   });
@@ -96,10 +149,18 @@ describe('alert bugzilla-auth-bruteforce, beyond the harness cases', () => {
   it('defaults to MozDef url and validates it', () => {
     expect(resolveAlertConfig(alert, {})).toEqual({ url: 'https://www.mozilla.org' });
     expect(resolveAlertConfig(alert, { url: '' })).toEqual({ url: '' });
-    expect(() => resolveAlertConfig(alert, { url: 'not a url' })).toThrow(/url: expected an http\(s\) URL, or "" for none/);
-    expect(() => resolveAlertConfig(alert, { url: 'ftp://example.com/runbook' })).toThrow(/url: expected an http\(s\) URL/);
+    expect(() => resolveAlertConfig(alert, { url: 'not a url' })).toThrow(
+      /url: expected an http\(s\) URL, or "" for none/,
+    );
+    expect(() => resolveAlertConfig(alert, { url: 'ftp://example.com/runbook' })).toThrow(
+      /url: expected an http\(s\) URL/,
+    );
     expect(() => resolveAlertConfig(alert, { url: 42 })).toThrow(/url: expected an http\(s\) URL/);
-    expect(resolveAlertConfig(alert, { url: 'http://localhost:8080/runbook' })).toEqual({ url: 'http://localhost:8080/runbook' });
-    expect(() => resolveAlertConfig(alert, { URL: 'https://example.com' })).toThrow(/URL: unknown key/);
+    expect(resolveAlertConfig(alert, { url: 'http://localhost:8080/runbook' })).toEqual({
+      url: 'http://localhost:8080/runbook',
+    });
+    expect(() => resolveAlertConfig(alert, { URL: 'https://example.com' })).toThrow(
+      /URL: unknown key/,
+    );
   });
 });

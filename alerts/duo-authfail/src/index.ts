@@ -37,7 +37,9 @@ export const alert = defineAlert({
   onEvent: (event, { config }) => {
     const details = event._source.details;
     const known = (key: string) =>
-      details !== null && typeof details === 'object' && !Array.isArray(details) && key in details ? pyStr(details[key]) : 'unknown';
+      details !== null && typeof details === 'object' && !Array.isArray(details) && key in details
+        ? pyStr(details[key])
+        : 'unknown';
     return {
       summary: `Duo Authentication Failure: user ${known('username')} rejected and marked a Duo Authentication attempt from ${known('sourceipaddress')} as fraud`,
       url: config.url,

@@ -2,7 +2,9 @@ import { describeAlert, events, negative, positive } from '@alertkit/harness';
 import { alert } from '../src/index.js';
 
 // A failed login for bob; 10 of them within 5 minutes reach the threshold.
-const failedLogin = { _source: { category: 'authentication', details: { username: 'bob', success: false } } };
+const failedLogin = {
+  _source: { category: 'authentication', details: { username: 'bob', success: false } },
+};
 
 describeAlert(alert, {
   defaultEvent: failedLogin,

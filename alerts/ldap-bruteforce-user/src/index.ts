@@ -3,12 +3,24 @@ import { match, search } from '@alertkit/query';
 
 /** MozDef's `ldap_bruteforce_user.conf` as a zod schema, with MozDef's defaults. */
 const configSchema = z.object({
-  thresholdCount: z.int().min(1).default(1).describe("MozDef's `threshold_count`: failed binds of one user that raise an alert"),
-  searchDepthMin: z.int().min(1).default(60).describe("MozDef's `search_depth_min`: the window, in minutes"),
+  thresholdCount: z
+    .int()
+    .min(1)
+    .default(1)
+    .describe("MozDef's `threshold_count`: failed binds of one user that raise an alert"),
+  searchDepthMin: z
+    .int()
+    .min(1)
+    .default(60)
+    .describe("MozDef's `search_depth_min`: the window, in minutes"),
   hostExclusions: z
-    .array(z.string().refine((host) => host.trim() !== '', 'must be a non-empty string (a server name)'))
+    .array(
+      z.string().refine((host) => host.trim() !== '', 'must be a non-empty string (a server name)'),
+    )
     .default(['foo.example.com', 'bar.example.com'])
-    .describe("MozDef's `host_exclusions` (comma-separated there): LDAP servers (`details.server`) whose failures never count"),
+    .describe(
+      "MozDef's `host_exclusions` (comma-separated there): LDAP servers (`details.server`) whose failures never count",
+    ),
 });
 
 /** The alert's config (MozDef's `ldap_bruteforce_user.conf`): the output of its schema. */
@@ -32,7 +44,10 @@ export const alert = defineAlert({
   criteria: (config) =>
     search({ minutes: config.searchDepthMin })
       .must(match('category', 'ldap'), match('details.response.error', 'LDAP_INVALID_CREDENTIALS'))
-      .mustNot(match('details.user', ''), config.hostExclusions.map((host) => match('details.server', host))),
+      .mustNot(
+        match('details.user', ''),
+        config.hostExclusions.map((host) => match('details.server', host)),
+      ),
   aggregate: (config) => ({ field: 'details.user', samples: 10, threshold: config.thresholdCount }),
   onAggregation: (group, { helpers }) => {
     // Every client of the group (not only the samples), sorted as text, as MozDef's sorted(set).

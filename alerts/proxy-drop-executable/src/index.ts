@@ -3,7 +3,8 @@ import { match, queryString, search } from '@alertkit/query';
 
 // An extension goes into a Lucene regexp unescaped (as in MozDef), so only plain names are accepted.
 const EXTENSION = /^[A-Za-z0-9_-]+$/;
-const EXTENSION_ERROR = 'expected an extension without the dot: letters, digits, _ and - only, e.g. "exe"';
+const EXTENSION_ERROR =
+  'expected an extension without the dot: letters, digits, _ and - only, e.g. "exe"';
 
 /**
  * The alert's settings (MozDef's `proxy_drop_executable.conf`), with MozDef's defaults. zod's
@@ -29,7 +30,8 @@ function pySorted(values: Iterable<string>): string[] {
   const key = (s: string) => Array.from(s, (c) => c.codePointAt(0) ?? 0);
   return [...values].sort((a, b) => {
     const [x, y] = [key(a), key(b)];
-    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+    for (let i = 0; i < Math.min(x.length, y.length); i++)
+      if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
     return x.length - y.length;
   });
 }

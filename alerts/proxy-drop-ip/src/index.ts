@@ -14,7 +14,9 @@ const configSchema = z.object({
     })
     // MozDef's `ip_whitelist = 169.254.169.254` (the cloud metadata address).
     .default(['169.254.169.254'])
-    .describe('Destination hosts never reported (exact `details.host` values), e.g. the cloud metadata address'),
+    .describe(
+      'Destination hosts never reported (exact `details.host` values), e.g. the cloud metadata address',
+    ),
 });
 
 /** The alert's settings (MozDef's `proxy_drop_ip.conf`): the output of its config schema. */
@@ -34,7 +36,11 @@ function isInetAtonAddress(text: string): boolean {
     // strtoul(part, &end, 0)
     let end = i;
     let value: number;
-    if (text[i] === '0' && (text[i + 1] === 'x' || text[i + 1] === 'X') && HEX.test(text[i + 2] ?? '')) {
+    if (
+      text[i] === '0' &&
+      (text[i + 1] === 'x' || text[i + 1] === 'X') &&
+      HEX.test(text[i + 2] ?? '')
+    ) {
       end = i + 2;
       while (HEX.test(text[end] ?? '')) end++;
       value = parseInt(text.slice(i + 2, end), 16);
@@ -135,7 +141,8 @@ function pySorted(values: Iterable<string>): string[] {
   const key = (s: string) => Array.from(s, (c) => c.codePointAt(0) ?? 0);
   return [...values].sort((a, b) => {
     const [x, y] = [key(a), key(b)];
-    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+    for (let i = 0; i < Math.min(x.length, y.length); i++)
+      if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
     return x.length - y.length;
   });
 }
@@ -168,7 +175,9 @@ export const alert = defineAlert({
   aggregate: { field: 'details.sourceipaddress', threshold: 1, samples: 10 },
   onAggregation(group) {
     // From ALL events of the group (not the samples), keep those whose host is an IP address.
-    const kept = group.allEvents.filter((e) => isNetaddrIpAddress(valueByPath(e._source, 'details.host')));
+    const kept = group.allEvents.filter((e) =>
+      isNetaddrIpAddress(valueByPath(e._source, 'details.host')),
+    );
     // Only over-matches: no alert (and nothing tagged).
     if (kept.length === 0) return null;
     const hosts = new Set(kept.map((e) => valueByPath(e._source, 'details.host') as string));

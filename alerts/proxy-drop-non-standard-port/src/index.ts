@@ -9,9 +9,12 @@ const PORT_ERROR = 'expected a port number (a whole number from 0 to 65535), e.g
  */
 const configSchema = z.object({
   excludedPorts: z
-    .array(z.int({ error: PORT_ERROR }).min(0, { error: PORT_ERROR }).max(65535, { error: PORT_ERROR }), {
-      error: 'expected a list of port numbers (0-65535), e.g. [443, 8443]',
-    })
+    .array(
+      z.int({ error: PORT_ERROR }).min(0, { error: PORT_ERROR }).max(65535, { error: PORT_ERROR }),
+      {
+        error: 'expected a list of port numbers (0-65535), e.g. [443, 8443]',
+      },
+    )
     // MozDef's `excludedports = 443,8443`.
     .default([443, 8443])
     .describe('Destination ports whose denied CONNECTs are expected (TLS), never reported'),
@@ -25,7 +28,8 @@ function pySorted(values: Iterable<string>): string[] {
   const key = (s: string) => Array.from(s, (c) => c.codePointAt(0) ?? 0);
   return [...values].sort((a, b) => {
     const [x, y] = [key(a), key(b)];
-    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+    for (let i = 0; i < Math.min(x.length, y.length); i++)
+      if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
     return x.length - y.length;
   });
 }
@@ -47,7 +51,11 @@ export const alert = defineAlert({
   config: configSchema,
   criteria: (config) =>
     search({ minutes: 20 })
-      .must(match('category', 'proxy'), match('details.proxyaction', 'TCP_DENIED'), match('details.method', 'CONNECT'))
+      .must(
+        match('category', 'proxy'),
+        match('details.proxyaction', 'TCP_DENIED'),
+        match('details.method', 'CONNECT'),
+      )
       // destinationport is a keyword: the decimal string matches a JSON number too, as in MozDef.
       .mustNot(config.excludedPorts.map((port) => match('details.destinationport', String(port)))),
   aggregate: { field: 'details.sourceipaddress', threshold: 1, samples: 10 },

@@ -16,7 +16,9 @@ const configSchema = z.object({
     .min(1, { error: 'expected at least one host name, e.g. ["pastebin.com"]' })
     // MozDef's `exfil_domains = pastebin.com,www.sendspace.com`.
     .default(['pastebin.com', 'www.sendspace.com'])
-    .describe('Hosts known for exfiltration (paste sites, file drops), compared exactly with `details.host`'),
+    .describe(
+      'Hosts known for exfiltration (paste sites, file drops), compared exactly with `details.host`',
+    ),
 });
 
 /** The alert's settings (MozDef's `proxy_exfil_domains.conf`): the output of its config schema. */
@@ -27,7 +29,8 @@ function pySorted(values: Iterable<string>): string[] {
   const key = (s: string) => Array.from(s, (c) => c.codePointAt(0) ?? 0);
   return [...values].sort((a, b) => {
     const [x, y] = [key(a), key(b)];
-    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+    for (let i = 0; i < Math.min(x.length, y.length); i++)
+      if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
     return x.length - y.length;
   });
 }

@@ -1,5 +1,15 @@
 import { resolveAlertConfig, runAlert, type StoredEvent } from '@alertkit/core';
-import { DEFAULT_NOW, at, describeAlert, event, events, isoformat, minutesAgo, negative, positive } from '@alertkit/harness';
+import {
+  DEFAULT_NOW,
+  at,
+  describeAlert,
+  event,
+  events,
+  isoformat,
+  minutesAgo,
+  negative,
+  positive,
+} from '@alertkit/harness';
 import { createEmbeddedStore } from '@alertkit/query';
 import { describe, expect, it } from 'vitest';
 import { alert } from '../src/index.js';
@@ -20,7 +30,8 @@ const defaultAlert = {
   category: 'bruteforce',
   tags: ['http'],
   severity: 'NOTICE',
-  summary: 'nsm1.example.com 10.1.2.3 appears to be guessing SSH passwords (seen in 30 connections).',
+  summary:
+    'nsm1.example.com 10.1.2.3 appears to be guessing SSH passwords (seen in 30 connections).',
   url: undefined,
 };
 
@@ -34,20 +45,45 @@ describeAlert(alert, {
     // must source notice
     negative('a Bro event from another log (intel) does not alert', [event({ source: 'intel' })]),
     // must details.note = SSH::Password_Guessing (keyword: exact, case-sensitive, whole value)
-    negative('another Bro notice does not alert', [event({ details: { note: 'SSH::Login_By_Password_Guesser' } })]),
-    negative('the note must be the whole value', [event({ details: { note: 'SSH::Password_Guessing_Extra' } })]),
-    negative('the note is case-sensitive', [event({ details: { note: 'ssh::password_guessing' } })]),
+    negative('another Bro notice does not alert', [
+      event({ details: { note: 'SSH::Login_By_Password_Guesser' } }),
+    ]),
+    negative('the note must be the whole value', [
+      event({ details: { note: 'SSH::Password_Guessing_Extra' } }),
+    ]),
+    negative('the note is case-sensitive', [
+      event({ details: { note: 'ssh::password_guessing' } }),
+    ]),
     negative('no note does not alert', [event({ details: { note: null } })]),
     // window: 15 minutes, utctimestamp OR receivedtimestamp, both edges inclusive
-    positive('exactly 15 minutes old is inside the window', events({ utctimestamp: minutesAgo(15), receivedtimestamp: minutesAgo(15) }, 1)),
-    negative('15 minutes and 1 second old is outside the window', events({ utctimestamp: at('-15m1s'), receivedtimestamp: at('-15m1s') }, 1)),
-    positive('an old utctimestamp with a recent receivedtimestamp is inside', events({ utctimestamp: minutesAgo(60), receivedtimestamp: minutesAgo(1) }, 1)),
-    negative('an event 1 second in the future is outside', events({ utctimestamp: at('+1s'), receivedtimestamp: at('+1s') }, 1)),
+    positive(
+      'exactly 15 minutes old is inside the window',
+      events({ utctimestamp: minutesAgo(15), receivedtimestamp: minutesAgo(15) }, 1),
+    ),
+    negative(
+      '15 minutes and 1 second old is outside the window',
+      events({ utctimestamp: at('-15m1s'), receivedtimestamp: at('-15m1s') }, 1),
+    ),
+    positive(
+      'an old utctimestamp with a recent receivedtimestamp is inside',
+      events({ utctimestamp: minutesAgo(60), receivedtimestamp: minutesAgo(1) }, 1),
+    ),
+    negative(
+      'an event 1 second in the future is outside',
+      events({ utctimestamp: at('+1s'), receivedtimestamp: at('+1s') }, 1),
+    ),
     // de-duplication: a notice already alerted on does not alert again
-    negative('a notice already in an AlertSSHManyConns alert does not alert again', events({ alert_names: ['AlertSSHManyConns'] }, 1)),
+    negative(
+      'a notice already in an AlertSSHManyConns alert does not alert again',
+      events({ alert_names: ['AlertSSHManyConns'] }, 1),
+    ),
     // the summary is Python's '{0} {1}'.format(hostname, summary)
-    positive('a null hostname prints as None (Python str)', [event({ hostname: null })], { summary: 'None 10.1.2.3 appears to be guessing SSH passwords (seen in 30 connections).' }),
-    positive('a numeric hostname prints as Python does', [event({ hostname: 1.5 })], { summary: '1.5 10.1.2.3 appears to be guessing SSH passwords (seen in 30 connections).' }),
+    positive('a null hostname prints as None (Python str)', [event({ hostname: null })], {
+      summary: 'None 10.1.2.3 appears to be guessing SSH passwords (seen in 30 connections).',
+    }),
+    positive('a numeric hostname prints as Python does', [event({ hostname: 1.5 })], {
+      summary: '1.5 10.1.2.3 appears to be guessing SSH passwords (seen in 30 connections).',
+    }),
   ],
 });
 
@@ -70,7 +106,16 @@ describeAlert(alert, {
 /** A stored event exactly as given: no harness defaults, so a field can really be missing. */
 function rawEvent(id: string, source: Record<string, unknown>): StoredEvent {
   const now = isoformat(DEFAULT_NOW);
-  return { _index: 'events', _id: id, _source: { utctimestamp: now, receivedtimestamp: now, ...structuredClone(defaultEvent._source), ...source } };
+  return {
+    _index: 'events',
+    _id: id,
+    _source: {
+      utctimestamp: now,
+      receivedtimestamp: now,
+      ...structuredClone(defaultEvent._source),
+      ...source,
+    },
+  };
 }
 
 describe('alert ssh-bruteforce-bro, beyond the harness cases', () => {
@@ -80,7 +125,9 @@ describe('alert ssh-bruteforce-bro, beyond the harness cases', () => {
     const store = createEmbeddedStore();
     store.ingest([withoutHostname, rawEvent('ok', { hostname: 'nsm2.example.com' })]);
     const result = await runAlert(alert, store, { now: DEFAULT_NOW });
-    expect(result.alerts.map((a) => a._source.summary)).toEqual(['nsm2.example.com 10.1.2.3 appears to be guessing SSH passwords (seen in 30 connections).']);
+    expect(result.alerts.map((a) => a._source.summary)).toEqual([
+      'nsm2.example.com 10.1.2.3 appears to be guessing SSH passwords (seen in 30 connections).',
+    ]);
     const [skipped] = await store.getEvents([{ _index: 'events', _id: 'no-hostname' }]);
     expect(skipped?._source.alert_names).toBeUndefined();
   });
@@ -96,10 +143,18 @@ describe('alert ssh-bruteforce-bro, beyond the harness cases', () => {
   it('defaults to MozDef url and validates it', () => {
     expect(resolveAlertConfig(alert, {})).toEqual({ url: '' });
     expect(resolveAlertConfig(alert, { url: '' })).toEqual({ url: '' });
-    expect(() => resolveAlertConfig(alert, { url: 'not a url' })).toThrow(/url: expected an http\(s\) URL, or "" for none/);
-    expect(() => resolveAlertConfig(alert, { url: 'ftp://example.com/runbook' })).toThrow(/url: expected an http\(s\) URL/);
+    expect(() => resolveAlertConfig(alert, { url: 'not a url' })).toThrow(
+      /url: expected an http\(s\) URL, or "" for none/,
+    );
+    expect(() => resolveAlertConfig(alert, { url: 'ftp://example.com/runbook' })).toThrow(
+      /url: expected an http\(s\) URL/,
+    );
     expect(() => resolveAlertConfig(alert, { url: 42 })).toThrow(/url: expected an http\(s\) URL/);
-    expect(resolveAlertConfig(alert, { url: 'http://localhost:8080/runbook' })).toEqual({ url: 'http://localhost:8080/runbook' });
-    expect(() => resolveAlertConfig(alert, { URL: 'https://example.com' })).toThrow(/URL: unknown key/);
+    expect(resolveAlertConfig(alert, { url: 'http://localhost:8080/runbook' })).toEqual({
+      url: 'http://localhost:8080/runbook',
+    });
+    expect(() => resolveAlertConfig(alert, { URL: 'https://example.com' })).toThrow(
+      /URL: unknown key/,
+    );
   });
 });

@@ -9,7 +9,8 @@ import { match, phrase, search } from '@alertkit/query';
 export const alert = defineAlert({
   name: 'vpn-duo-auth-failures',
   classname: 'AlertManyVPNDuoAuthFailures',
-  description: 'At least 5 failed Duo authentications of one user on the OpenVPN integration within 2 minutes',
+  description:
+    'At least 5 failed Duo authentications of one user on the OpenVPN integration within 2 minutes',
   severity: Severity.NOTICE,
   category: Category.OPENVPN,
   tags: ['vpn', 'auth', 'duo'],
@@ -24,7 +25,9 @@ export const alert = defineAlert({
   onAggregation: (group, { helpers }) => {
     let summary = `${group.count} openvpn authentication attempts by ${pyStr(group.value)}`;
     // The addresses tried from most, as MozDef lists them: top 5, count descending, ties first seen.
-    for (const { value, count } of helpers.mostCommon(group.allEvents, '_source.details.ip').slice(0, 5)) {
+    for (const { value, count } of helpers
+      .mostCommon(group.allEvents, '_source.details.ip')
+      .slice(0, 5)) {
       summary += ` ${pyStr(value)} (${count} hits)`;
     }
     return { summary };

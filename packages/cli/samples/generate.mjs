@@ -24,12 +24,29 @@ function random() {
 }
 const pick = (list) => list[Math.floor(random() * list.length)];
 const int = (lo, hi) => lo + Math.floor(random() * (hi - lo + 1));
-const iso = (ms) => new Date(ms).toISOString().replace(/\.000Z$/, '+00:00').replace(/Z$/, '+00:00');
+const iso = (ms) =>
+  new Date(ms)
+    .toISOString()
+    .replace(/\.000Z$/, '+00:00')
+    .replace(/Z$/, '+00:00');
 
-const hosts = ['web1.prod.example.org', 'web2.prod.example.org', 'db1.prod.example.org', 'build3.ci.example.org', 'vpn1.example.org'];
+const hosts = [
+  'web1.prod.example.org',
+  'web2.prod.example.org',
+  'db1.prod.example.org',
+  'build3.ci.example.org',
+  'vpn1.example.org',
+];
 const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
 const internal = () => `10.${int(0, 20)}.${int(0, 255)}.${int(1, 254)}`;
-const sites = ['www.mozilla.org', 'github.com', 'registry.npmjs.org', 'deb.debian.org', 'docs.example.org', 'news.ycombinator.com'];
+const sites = [
+  'www.mozilla.org',
+  'github.com',
+  'registry.npmjs.org',
+  'deb.debian.org',
+  'docs.example.org',
+  'news.ycombinator.com',
+];
 
 const events = [];
 function add(msAgo, source) {
@@ -56,8 +73,16 @@ const anytime = () => int(minutes(1), minutes(360));
 for (let i = 0; i < 700; i++) {
   const host = pick(hosts);
   add(anytime(), {
-    category: 'syslog', source: 'syslog', hostname: host, processname: pick(['CRON', 'systemd', 'kernel', 'rsyslogd']),
-    summary: pick(['Started Daily apt download activities.', 'pam_unix(cron:session): session closed for user root', 'Finished Rotate log files.', 'eth0: link up']),
+    category: 'syslog',
+    source: 'syslog',
+    hostname: host,
+    processname: pick(['CRON', 'systemd', 'kernel', 'rsyslogd']),
+    summary: pick([
+      'Started Daily apt download activities.',
+      'pam_unix(cron:session): session closed for user root',
+      'Finished Rotate log files.',
+      'eth0: link up',
+    ]),
     details: { program: 'cron', hostname: host },
   });
 }
@@ -66,7 +91,10 @@ for (let i = 0; i < 500; i++) {
   const user = pick(users);
   const ip = internal();
   add(anytime(), {
-    category: 'syslog', source: 'syslog', hostname: host, processname: 'sshd',
+    category: 'syslog',
+    source: 'syslog',
+    hostname: host,
+    processname: 'sshd',
     summary: `Accepted publickey for ${user} from ${ip} port ${int(30000, 65000)} ssh2`,
     details: { program: 'sshd', username: user, sourceipaddress: ip, hostname: host },
   });
@@ -75,31 +103,57 @@ for (let i = 0; i < 600; i++) {
   const ip = internal();
   const site = pick(sites);
   add(anytime(), {
-    category: 'proxy', source: 'squid', hostname: 'proxy1.example.org', processname: 'squid',
+    category: 'proxy',
+    source: 'squid',
+    hostname: 'proxy1.example.org',
+    processname: 'squid',
     summary: `squid TCP_TUNNEL ${site}:443`,
-    details: { sourceipaddress: ip, destination: `${site}:443`, host: site, destinationport: 443, method: 'CONNECT', proxyaction: 'TCP_TUNNEL', success: true },
+    details: {
+      sourceipaddress: ip,
+      destination: `${site}:443`,
+      host: site,
+      destinationport: 443,
+      method: 'CONNECT',
+      proxyaction: 'TCP_TUNNEL',
+      success: true,
+    },
   });
 }
 for (let i = 0; i < 400; i++) {
   const user = pick(users);
   add(anytime(), {
-    category: 'authentication', source: 'sso', hostname: 'sso.example.org', processname: 'sso',
+    category: 'authentication',
+    source: 'sso',
+    hostname: 'sso.example.org',
+    processname: 'sso',
     summary: `${user} logged in`,
     details: { username: user, sourceipaddress: internal(), success: true },
   });
 }
 for (let i = 0; i < 150; i++) {
   add(anytime(), {
-    category: 'ldapChange', source: 'ldap', hostname: 'ldap1.example.org', processname: 'slapd',
+    category: 'ldapChange',
+    source: 'ldap',
+    hostname: 'ldap1.example.org',
+    processname: 'slapd',
     summary: 'LDAP modify of a user entry',
-    details: { actor: 'cn=admin,dc=example', changetype: 'modify', dn: `mail=${pick(users)}@example.org,o=com,dc=example`, changepairs: ['replace:description'] },
+    details: {
+      actor: 'cn=admin,dc=example',
+      changetype: 'modify',
+      dn: `mail=${pick(users)}@example.org,o=com,dc=example`,
+      changepairs: ['replace:description'],
+    },
   });
 }
 // Heartbeats from the bastion host until it went quiet 45 minutes ago (dead-man alerts).
 for (let ago = 360; ago >= 45; ago -= 5) {
   add(minutes(ago), {
-    category: 'syslog', source: 'syslog', hostname: 'bastion1.example.org', processname: 'heartbeat',
-    summary: 'heartbeat ok', details: { program: 'heartbeat', hostname: 'bastion1.example.org' },
+    category: 'syslog',
+    source: 'syslog',
+    hostname: 'bastion1.example.org',
+    processname: 'heartbeat',
+    summary: 'heartbeat ok',
+    details: { program: 'heartbeat', hostname: 'bastion1.example.org' },
   });
 }
 
@@ -107,14 +161,22 @@ for (let ago = 360; ago >= 45; ago -= 5) {
 for (let i = 0; i < 14; i++) {
   const host = i % 3 === 0 ? 'web2.prod.example.org' : 'web1.prod.example.org';
   add(seconds(int(5, 110)), {
-    category: 'syslog', source: 'syslog', hostname: host, processname: 'sshd', severity: 'NOTICE',
+    category: 'syslog',
+    source: 'syslog',
+    hostname: host,
+    processname: 'sshd',
+    severity: 'NOTICE',
     summary: `Failed password for invalid user ${pick(['admin', 'oracle', 'test', 'ubuntu'])} from 203.0.113.45 port ${int(30000, 65000)} ssh2`,
     details: { program: 'sshd', sourceipaddress: '203.0.113.45', hostname: host },
   });
 }
 for (let i = 0; i < 4; i++) {
   add(seconds(int(5, 110)), {
-    category: 'syslog', source: 'syslog', hostname: 'db1.prod.example.org', processname: 'sshd', severity: 'NOTICE',
+    category: 'syslog',
+    source: 'syslog',
+    hostname: 'db1.prod.example.org',
+    processname: 'sshd',
+    severity: 'NOTICE',
     summary: `Failed password for carol from 198.51.100.7 port ${int(30000, 65000)} ssh2`,
     details: { program: 'sshd', sourceipaddress: '198.51.100.7', hostname: 'db1.prod.example.org' },
   });
@@ -123,83 +185,185 @@ for (let i = 0; i < 4; i++) {
 // Story: password guessing against alice (12 failures in 5 minutes), bob fat-fingers twice.
 for (let i = 0; i < 12; i++) {
   add(seconds(int(10, 280)), {
-    category: 'authentication', source: 'sso', hostname: 'sso.example.org', processname: 'sso',
+    category: 'authentication',
+    source: 'sso',
+    hostname: 'sso.example.org',
+    processname: 'sso',
     summary: 'alice failed to log in: wrong password',
     details: { username: 'alice', sourceipaddress: '192.0.2.77', success: false },
   });
 }
 for (let i = 0; i < 2; i++) {
   add(seconds(int(10, 280)), {
-    category: 'authentication', source: 'sso', hostname: 'sso.example.org', processname: 'sso',
-    summary: 'bob failed to log in: wrong password', details: { username: 'bob', sourceipaddress: internal(), success: false },
+    category: 'authentication',
+    source: 'sso',
+    hostname: 'sso.example.org',
+    processname: 'sso',
+    summary: 'bob failed to log in: wrong password',
+    details: { username: 'bob', sourceipaddress: internal(), success: false },
   });
 }
 
 // Story: auth0 failures against frank, LDAP invalid credentials against grace.
 for (const ip of ['192.0.2.10', '192.0.2.11', '192.0.2.12']) {
   add(minutes(int(2, 50)), {
-    category: 'authentication', source: 'auth0', hostname: 'auth0.example.org', processname: 'auth0', tags: ['auth0'],
+    category: 'authentication',
+    source: 'auth0',
+    hostname: 'auth0.example.org',
+    processname: 'auth0',
+    tags: ['auth0'],
     summary: 'Failed Login (wrong password)',
-    details: { eventname: 'Failed Login (wrong password)', description: 'Wrong email or password.', username: 'frank@example.org', sourceipaddress: ip },
+    details: {
+      eventname: 'Failed Login (wrong password)',
+      description: 'Wrong email or password.',
+      username: 'frank@example.org',
+      sourceipaddress: ip,
+    },
   });
 }
 for (const client of ['10.9.8.7', '10.9.8.8']) {
   add(minutes(int(2, 50)), {
-    category: 'ldap', source: 'ldap', hostname: 'ldap1.example.org', processname: 'slapd',
+    category: 'ldap',
+    source: 'ldap',
+    hostname: 'ldap1.example.org',
+    processname: 'slapd',
     summary: 'LDAP_INVALID_CREDENTIALS for grace',
-    details: { user: 'grace@example.org', client, server: 'ldap1.example.org', response: { error: 'LDAP_INVALID_CREDENTIALS' } },
+    details: {
+      user: 'grace@example.org',
+      client,
+      server: 'ldap1.example.org',
+      response: { error: 'LDAP_INVALID_CREDENTIALS' },
+    },
   });
 }
 
 // Story: a Duo push marked as fraud.
 add(minutes(6), {
-  category: 'authentication', source: 'duo', hostname: 'duo.example.org', processname: 'duo', tags: ['duosecurity'],
-  summary: 'Duo authentication fraud', details: { username: 'heidi', sourceipaddress: '198.51.100.23', result: 'fraud' },
+  category: 'authentication',
+  source: 'duo',
+  hostname: 'duo.example.org',
+  processname: 'duo',
+  tags: ['duosecurity'],
+  summary: 'Duo authentication fraud',
+  details: { username: 'heidi', sourceipaddress: '198.51.100.23', result: 'fraud' },
 });
 
 // Story: proxy drops.
 const dropped = (ip, destination, host, port, method = 'GET') =>
   add(minutes(int(1, 15)), {
-    category: 'proxy', source: 'squid', hostname: 'proxy1.example.org', processname: 'squid',
+    category: 'proxy',
+    source: 'squid',
+    hostname: 'proxy1.example.org',
+    processname: 'squid',
     summary: `squid TCP_DENIED ${destination}`,
-    details: { sourceipaddress: ip, destination, host, destinationport: port, method, proxyaction: 'TCP_DENIED', success: false },
+    details: {
+      sourceipaddress: ip,
+      destination,
+      host,
+      destinationport: port,
+      method,
+      proxyaction: 'TCP_DENIED',
+      success: false,
+    },
   });
 dropped('10.3.3.3', 'http://downloads.example.net/invoice.exe', 'downloads.example.net', 80);
 dropped('10.3.3.3', 'http://downloads.example.net/run.sh', 'downloads.example.net', 80);
 dropped('10.4.4.4', 'http://203.0.113.99/payload', '203.0.113.99', 80);
 dropped('10.5.5.5', 'odd.example.net:6667', 'odd.example.net', 6667, 'CONNECT');
 add(minutes(3), {
-  category: 'proxy', source: 'squid', hostname: 'proxy1.example.org', processname: 'squid',
+  category: 'proxy',
+  source: 'squid',
+  hostname: 'proxy1.example.org',
+  processname: 'squid',
   summary: 'squid TCP_TUNNEL pastebin.com:443',
-  details: { sourceipaddress: '10.6.6.6', destination: 'pastebin.com:443', host: 'pastebin.com', destinationport: 443, method: 'CONNECT', proxyaction: 'TCP_TUNNEL', success: true },
+  details: {
+    sourceipaddress: '10.6.6.6',
+    destination: 'pastebin.com:443',
+    host: 'pastebin.com',
+    destinationport: 443,
+    method: 'CONNECT',
+    proxyaction: 'TCP_TUNNEL',
+    success: true,
+  },
 });
 
 // Story: LDAP changes made by people (not bind accounts), and an account lockout.
 add(minutes(4), {
-  category: 'ldapChange', source: 'ldap', hostname: 'ldap1.example.org', processname: 'slapd', summary: 'LDAP add',
-  details: { actor: 'mail=judy@example.org,o=com,dc=example', changetype: 'add', dn: 'mail=newhire@example.org,o=com,dc=example', email: 'judy@example.org' },
+  category: 'ldapChange',
+  source: 'ldap',
+  hostname: 'ldap1.example.org',
+  processname: 'slapd',
+  summary: 'LDAP add',
+  details: {
+    actor: 'mail=judy@example.org,o=com,dc=example',
+    changetype: 'add',
+    dn: 'mail=newhire@example.org,o=com,dc=example',
+    email: 'judy@example.org',
+  },
 });
 add(minutes(9), {
-  category: 'ldapChange', source: 'ldap', hostname: 'ldap1.example.org', processname: 'slapd', summary: 'LDAP delete',
-  details: { actor: 'mail=judy@example.org,o=com,dc=example', changetype: 'delete', dn: 'mail=leaver@example.org,o=com,dc=example', email: 'judy@example.org' },
+  category: 'ldapChange',
+  source: 'ldap',
+  hostname: 'ldap1.example.org',
+  processname: 'slapd',
+  summary: 'LDAP delete',
+  details: {
+    actor: 'mail=judy@example.org,o=com,dc=example',
+    changetype: 'delete',
+    dn: 'mail=leaver@example.org,o=com,dc=example',
+    email: 'judy@example.org',
+  },
 });
 add(minutes(7), {
-  category: 'ldapChange', source: 'ldap', hostname: 'ldap1.example.org', processname: 'slapd', summary: 'LDAP modify',
-  details: { actor: 'cn=admin,dc=mozilla', changetype: 'modify', dn: 'mail=ivan@example.org,o=com,dc=example', changepairs: ['replace:pwdAccountLockedTime'] },
+  category: 'ldapChange',
+  source: 'ldap',
+  hostname: 'ldap1.example.org',
+  processname: 'slapd',
+  summary: 'LDAP modify',
+  details: {
+    actor: 'cn=admin,dc=mozilla',
+    changetype: 'modify',
+    dn: 'mail=ivan@example.org,o=com,dc=example',
+    changepairs: ['replace:pwdAccountLockedTime'],
+  },
 });
 
 // Story: someone stopped CloudTrail logging; GuardDuty saw a port probe.
 add(minutes(12), {
-  category: 'AWSCloudtrail', source: 'cloudtrail', hostname: 'cloudtrail', processname: 'cloudtrail', summary: 'StopLogging',
-  details: { eventname: 'StopLogging', sourceipaddress: '198.51.100.50', requestparameters: { name: 'org-trail' } },
+  category: 'AWSCloudtrail',
+  source: 'cloudtrail',
+  hostname: 'cloudtrail',
+  processname: 'cloudtrail',
+  summary: 'StopLogging',
+  details: {
+    eventname: 'StopLogging',
+    sourceipaddress: '198.51.100.50',
+    requestparameters: { name: 'org-trail' },
+  },
 });
 add(minutes(8), {
-  category: 'guardduty', source: 'guardduty', hostname: 'guardduty', processname: 'guardduty', summary: 'Port probe on an unprotected port',
+  category: 'guardduty',
+  source: 'guardduty',
+  hostname: 'guardduty',
+  processname: 'guardduty',
+  summary: 'Port probe on an unprotected port',
   details: { sourceipaddress: '203.0.113.200', finding: { action: { actionType: 'PORT_PROBE' } } },
 });
 
 // Store order is arrival order.
-events.sort((a, b) => (a.receivedtimestamp < b.receivedtimestamp ? -1 : a.receivedtimestamp > b.receivedtimestamp ? 1 : 0));
-const lines = events.map((source, i) => JSON.stringify({ _index: 'events', _id: `sample-${String(i + 1).padStart(5, '0')}`, _source: source }));
+events.sort((a, b) =>
+  a.receivedtimestamp < b.receivedtimestamp
+    ? -1
+    : a.receivedtimestamp > b.receivedtimestamp
+      ? 1
+      : 0,
+);
+const lines = events.map((source, i) =>
+  JSON.stringify({
+    _index: 'events',
+    _id: `sample-${String(i + 1).padStart(5, '0')}`,
+    _source: source,
+  }),
+);
 writeFileSync(new URL('events.ndjson', dir), lines.join('\n') + '\n');
 console.log(`wrote ${lines.length} events ending at ${nowIso}`);

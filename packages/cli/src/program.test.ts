@@ -5,11 +5,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from './program.js';
 
-const coreSource = pathToFileURL(resolve(dirname(fileURLToPath(import.meta.url)), '../../core/src/index.ts')).href;
+const coreSource = pathToFileURL(
+  resolve(dirname(fileURLToPath(import.meta.url)), '../../core/src/index.ts'),
+).href;
 let root: string;
 
 function capture() {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  const io = {
+    stdout: '',
+    stderr: '',
+    out: (t: string) => void (io.stdout += t),
+    err: (t: string) => void (io.stderr += t),
+  };
   return io;
 }
 
@@ -17,7 +24,14 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'alertkit-cli-'));
   const dir = join(root, 'ssh-failures');
   await mkdir(join(dir, 'dist'), { recursive: true });
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'alert-ssh-failures', version: '0.2.0', exports: { '.': { default: './dist/index.js' } } }));
+  await writeFile(
+    join(dir, 'package.json'),
+    JSON.stringify({
+      name: 'alert-ssh-failures',
+      version: '0.2.0',
+      exports: { '.': { default: './dist/index.js' } },
+    }),
+  );
   await writeFile(
     join(dir, 'dist', 'index.js'),
     `import { defineAlert } from ${JSON.stringify(coreSource)};
@@ -36,7 +50,9 @@ describe('alertkit list / validate', () => {
     const io = capture();
     expect(await main(['list', '--alerts', root], io)).toBe(0);
     expect(io.stdout).toMatch(/^ALERT\s+PACKAGE\s+VERSION/);
-    expect(io.stdout).toMatch(/ssh-failures\s+alert-ssh-failures\s+0\.2\.0\s+aggregation\s+every 1m\s+2 minutes\s+WARNING\s+AlertSshFailures/);
+    expect(io.stdout).toMatch(
+      /ssh-failures\s+alert-ssh-failures\s+0\.2\.0\s+aggregation\s+every 1m\s+2 minutes\s+WARNING\s+AlertSshFailures/,
+    );
   });
 
   it('validates and counts', async () => {

@@ -15,7 +15,9 @@ function describeWindow(loaded: LoadedAlert): string {
   if (typeof criteria === 'function') return '(from config)';
   const window = resolveCriteria(criteria).window;
   if (!window) return '-';
-  return Object.entries(window).map(([unit, n]) => `${String(n)} ${unit}`).join(' ');
+  return Object.entries(window)
+    .map(([unit, n]) => `${String(n)} ${unit}`)
+    .join(' ');
 }
 
 function schedule(loaded: LoadedAlert): string {
@@ -37,9 +39,20 @@ export function createProgram(io: Io = processIo): Command {
     .option('--alerts <dir>', 'directory of alert packages', 'alerts')
     .action(async (options: { alerts: string }) => {
       const alerts = await loadAlertsDirectory(resolve(options.alerts));
-      const rows = [['ALERT', 'PACKAGE', 'VERSION', 'KIND', 'SCHEDULE', 'WINDOW', 'SEVERITY', 'CLASSNAME']];
+      const rows = [
+        ['ALERT', 'PACKAGE', 'VERSION', 'KIND', 'SCHEDULE', 'WINDOW', 'SEVERITY', 'CLASSNAME'],
+      ];
       for (const a of alerts) {
-        rows.push([a.alert.name, a.packageName, a.version, a.alert.kind, schedule(a), describeWindow(a), a.alert.severity, a.alert.classname]);
+        rows.push([
+          a.alert.name,
+          a.packageName,
+          a.version,
+          a.alert.kind,
+          schedule(a),
+          describeWindow(a),
+          a.alert.severity,
+          a.alert.classname,
+        ]);
       }
       io.out(formatTable(rows));
     });
@@ -51,7 +64,9 @@ export function createProgram(io: Io = processIo): Command {
     .action(async (options: { alerts: string }) => {
       const alerts = await loadAlertsDirectory(resolve(options.alerts));
       for (const a of alerts) {
-        io.out(`ok  ${a.packageName}@${a.version}  ${a.alert.kind}, ${schedule(a)}, window ${describeWindow(a)}, ${a.alert.severity}\n`);
+        io.out(
+          `ok  ${a.packageName}@${a.version}  ${a.alert.kind}, ${schedule(a)}, window ${describeWindow(a)}, ${a.alert.severity}\n`,
+        );
       }
       io.out(`${alerts.length} alert${alerts.length === 1 ? '' : 's'} valid\n`);
     });

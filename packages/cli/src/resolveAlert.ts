@@ -16,12 +16,19 @@ async function isDirectory(path: string): Promise<boolean> {
  * `alerts/bruteforce-ssh`) or a package name (`alert-bruteforce-ssh`), looked up in the
  * workspace's `alerts/` folder and then in `node_modules` from the current directory.
  */
-export async function resolveAlert(spec: string, cwd: string = process.cwd()): Promise<LoadedAlert> {
+export async function resolveAlert(
+  spec: string,
+  cwd: string = process.cwd(),
+): Promise<LoadedAlert> {
   const asPath = resolve(cwd, spec);
   if (await isDirectory(asPath)) return loadAlertPackage(asPath);
   const workspaceDir = join(cwd, 'alerts', spec.replace(/^alert-/, ''));
-  if (spec.startsWith('alert-') && (await isDirectory(workspaceDir))) return loadAlertPackage(workspaceDir);
+  if (spec.startsWith('alert-') && (await isDirectory(workspaceDir)))
+    return loadAlertPackage(workspaceDir);
   const installed = await findInstalledPackage(spec, cwd);
   if (installed) return loadAlertPackage(installed);
-  throw new AlertkitError('ALERT_INVALID', `no alert "${spec}": not a directory, not in alerts/, and not an installed package (npm install ${spec})`);
+  throw new AlertkitError(
+    'ALERT_INVALID',
+    `no alert "${spec}": not a directory, not in alerts/, and not an installed package (npm install ${spec})`,
+  );
 }

@@ -5,8 +5,16 @@ import { defineAlert } from './defineAlert.js';
 import { isAlertkitError } from './errors.js';
 import type { Criteria } from './query.js';
 
-const criteria: Criteria = { query: { type: 'bool', must: [{ type: 'match', field: 'category', value: 'ssh' }] } };
-const base = { description: 'd', severity: 'NOTICE', category: 'c', criteria, onEvent: () => ({ summary: 's' }) } as const;
+const criteria: Criteria = {
+  query: { type: 'bool', must: [{ type: 'match', field: 'category', value: 'ssh' }] },
+};
+const base = {
+  description: 'd',
+  severity: 'NOTICE',
+  category: 'c',
+  criteria,
+  onEvent: () => ({ summary: 's' }),
+} as const;
 
 const alert = defineAlert({
   ...base,
@@ -31,7 +39,12 @@ function configError(overrides: unknown): Error {
 
 describe('resolveAlertConfig', () => {
   it('merges overrides over the schema defaults', () => {
-    expect(resolveAlertConfig(alert, {})).toEqual({ threshold: 10, channel: null, skiphosts: [], localities: [] });
+    expect(resolveAlertConfig(alert, {})).toEqual({
+      threshold: 10,
+      channel: null,
+      skiphosts: [],
+      localities: [],
+    });
     expect(resolveAlertConfig(alert, { threshold: 3, localities: [{ city: 'Berlin' }] })).toEqual({
       threshold: 3,
       channel: null,
@@ -42,7 +55,9 @@ describe('resolveAlertConfig', () => {
   });
 
   it('names the alert, the key path and the reason', () => {
-    expect(configError({ threshold: 'ten' }).message).toMatch(/^alert "configured": invalid config: threshold: .*number/);
+    expect(configError({ threshold: 'ten' }).message).toMatch(
+      /^alert "configured": invalid config: threshold: .*number/,
+    );
     expect(configError({ threshold: 0 }).message).toMatch(/threshold: .*>=\s*1/);
     const nested = configError({ localities: [{ city: 'Berlin' }, { city: 7 }] });
     expect(nested.message).toContain('localities.1.city:');
@@ -52,15 +67,23 @@ describe('resolveAlertConfig', () => {
   });
 
   it('rejects unknown keys, also nested ones, even though the schema would strip them', () => {
-    expect(configError({ threshhold: 3 }).message).toBe('alert "configured": invalid config: threshhold: unknown key');
-    expect(configError({ localities: [{ city: 'x', radious: 5 }] }).message).toContain('localities.0.radious: unknown key');
+    expect(configError({ threshhold: 3 }).message).toBe(
+      'alert "configured": invalid config: threshhold: unknown key',
+    );
+    expect(configError({ localities: [{ city: 'x', radious: 5 }] }).message).toContain(
+      'localities.0.radious: unknown key',
+    );
   });
 
   it('rejects a config that is not an object, and any key for an alert without a schema', () => {
-    expect(configError(['a']).message).toContain('(config): the config must be an object, got an array');
+    expect(configError(['a']).message).toContain(
+      '(config): the config must be an object, got an array',
+    );
     const plain = defineAlert({ ...base, name: 'plain' });
     expect(resolveAlertConfig(plain, {})).toEqual({});
-    expect(() => resolveAlertConfig(plain, { threshold: 1 })).toThrow('alert "plain": invalid config: threshold: unknown key (this alert takes no config)');
+    expect(() => resolveAlertConfig(plain, { threshold: 1 })).toThrow(
+      'alert "plain": invalid config: threshold: unknown key (this alert takes no config)',
+    );
   });
 
   it('refuses asynchronous schemas with a clear message', () => {

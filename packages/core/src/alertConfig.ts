@@ -20,37 +20,62 @@ export interface ConfigIssue {
  * @throws AlertkitError `CONFIG_INVALID` naming the alert, each key path and the reason;
  *   `details.issues` lists them as {@link ConfigIssue}s.
  */
-export function resolveAlertConfig<TConfig>(alert: AlertDefinition<TConfig>, overrides: unknown = {}): TConfig {
+export function resolveAlertConfig<TConfig>(
+  alert: AlertDefinition<TConfig>,
+  overrides: unknown = {},
+): TConfig {
   if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
-    throw configError(alert.name, [{ path: '', reason: `the config must be an object, got ${describe(overrides)}` }]);
+    throw configError(alert.name, [
+      { path: '', reason: `the config must be an object, got ${describe(overrides)}` },
+    ]);
   }
   if (alert.config === undefined) {
-    const unknown = Object.keys(overrides).map((key) => ({ path: key, reason: 'unknown key (this alert takes no config)' }));
+    const unknown = Object.keys(overrides).map((key) => ({
+      path: key,
+      reason: 'unknown key (this alert takes no config)',
+    }));
     if (unknown.length > 0) throw configError(alert.name, unknown);
     return {} as TConfig;
   }
   const result = alert.config['~standard'].validate(overrides);
   if (result instanceof Promise) {
-    throw configError(alert.name, [{ path: '', reason: 'the config schema validates asynchronously; use a synchronous schema' }]);
+    throw configError(alert.name, [
+      { path: '', reason: 'the config schema validates asynchronously; use a synchronous schema' },
+    ]);
   }
   if (result.issues !== undefined) {
-    throw configError(alert.name, result.issues.map((issue) => ({ path: pathOf(issue), reason: issue.message })));
+    throw configError(
+      alert.name,
+      result.issues.map((issue) => ({ path: pathOf(issue), reason: issue.message })),
+    );
   }
   // Schemas that strip unknown keys (zod's default) leave them out of the output: compare.
   const unknown = unknownKeys(overrides, result.value, '');
-  if (unknown.length > 0) throw configError(alert.name, unknown.map((path) => ({ path, reason: 'unknown key' })));
+  if (unknown.length > 0)
+    throw configError(
+      alert.name,
+      unknown.map((path) => ({ path, reason: 'unknown key' })),
+    );
   return result.value;
 }
 
 function configError(alert: string, issues: ConfigIssue[]): AlertkitError {
-  const lines = issues.map((issue) => `${issue.path === '' ? '(config)' : issue.path}: ${issue.reason}`);
-  return new AlertkitError('CONFIG_INVALID', `alert "${alert}": invalid config: ${lines.join('; ')}`, {
-    details: { alert, issues },
-  });
+  const lines = issues.map(
+    (issue) => `${issue.path === '' ? '(config)' : issue.path}: ${issue.reason}`,
+  );
+  return new AlertkitError(
+    'CONFIG_INVALID',
+    `alert "${alert}": invalid config: ${lines.join('; ')}`,
+    {
+      details: { alert, issues },
+    },
+  );
 }
 
 function pathOf(issue: StandardSchemaV1.Issue): string {
-  return (issue.path ?? []).map((segment) => String(typeof segment === 'object' ? segment.key : segment)).join('.');
+  return (issue.path ?? [])
+    .map((segment) => String(typeof segment === 'object' ? segment.key : segment))
+    .join('.');
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -61,7 +86,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function unknownKeys(input: unknown, output: unknown, prefix: string): string[] {
   const found: string[] = [];
   if (Array.isArray(input) && Array.isArray(output)) {
-    input.forEach((item, index) => found.push(...unknownKeys(item, output[index], `${prefix}${index}.`)));
+    input.forEach((item, index) =>
+      found.push(...unknownKeys(item, output[index], `${prefix}${index}.`)),
+    );
   } else if (isPlainObject(input) && isPlainObject(output)) {
     for (const key of Object.keys(input)) {
       if (!Object.hasOwn(output, key)) found.push(prefix + key);

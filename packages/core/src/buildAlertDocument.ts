@@ -35,9 +35,13 @@ export function buildAlertDocument(
   context: { now: Date; defaultEvents: readonly StoredEvent[]; where: string },
 ): AlertDocument {
   const bad: (message: string) => never = (message) => {
-    throw new AlertkitError('REACTION_FAILED', `alert "${alert.name}": the reaction ${context.where} returned ${message}`, {
-      details: { alert: alert.name, where: context.where },
-    });
+    throw new AlertkitError(
+      'REACTION_FAILED',
+      `alert "${alert.name}": the reaction ${context.where} returned ${message}`,
+      {
+        details: { alert: alert.name, where: context.where },
+      },
+    );
   };
   if (draft === null || typeof draft !== 'object') bad(`${typeof draft} instead of an alert`);
   if (typeof draft.summary !== 'string') bad('an alert without a string summary');
@@ -48,7 +52,8 @@ export function buildAlertDocument(
   const tags: readonly string[] = draft.tags ?? alert.tags;
   if (!isStringArray(tags)) bad('tags that are not an array of strings');
   const events = draft.events ?? context.defaultEvents;
-  if (!Array.isArray(events) || events.some((e) => !isStoredEvent(e))) bad('events that are not stored events ({_index, _id, _source})');
+  if (!Array.isArray(events) || events.some((e) => !isStoredEvent(e)))
+    bad('events that are not stored events ({_index, _id, _source})');
   const channel = draft.channel ?? null;
   const document: AlertDocument = {
     utctimestamp: isoformat(context.now),
@@ -65,7 +70,8 @@ export function buildAlertDocument(
   // MozDef adds `url` only when it is truthy.
   if (draft.url) document.url = draft.url;
   for (const [key, value] of Object.entries(draft.extra ?? {})) {
-    if (STANDARD_KEYS.has(key)) bad(`extra field "${key}", which would overwrite a standard alert field`);
+    if (STANDARD_KEYS.has(key))
+      bad(`extra field "${key}", which would overwrite a standard alert field`);
     document[key] = structuredClone(value);
   }
   return document;
@@ -73,7 +79,11 @@ export function buildAlertDocument(
 
 function alertEvent(event: StoredEvent): AlertEvent {
   // Key order as MozDef writes it: documentindex, documentsource, documentid.
-  return { documentindex: event._index, documentsource: structuredClone(event._source), documentid: event._id };
+  return {
+    documentindex: event._index,
+    documentsource: structuredClone(event._source),
+    documentid: event._id,
+  };
 }
 
 function isStringArray(value: unknown): value is readonly string[] {
@@ -83,5 +93,10 @@ function isStringArray(value: unknown): value is readonly string[] {
 function isStoredEvent(value: unknown): value is StoredEvent {
   if (value === null || typeof value !== 'object') return false;
   const event = value as Partial<StoredEvent>;
-  return typeof event._index === 'string' && typeof event._id === 'string' && typeof event._source === 'object' && event._source !== null;
+  return (
+    typeof event._index === 'string' &&
+    typeof event._id === 'string' &&
+    typeof event._source === 'object' &&
+    event._source !== null
+  );
 }

@@ -7,8 +7,16 @@ import { z } from 'zod';
 import { defineAlert, type AlertDefinition, type ReactionContext } from './defineAlert.js';
 import type { Criteria } from './query.js';
 
-const criteria: Criteria = { query: { type: 'bool', must: [{ type: 'match', field: 'category', value: 'x' }] } };
-const base = { name: 'typed', description: 'd', severity: 'NOTICE', category: 'c', criteria } as const;
+const criteria: Criteria = {
+  query: { type: 'bool', must: [{ type: 'match', field: 'category', value: 'x' }] },
+};
+const base = {
+  name: 'typed',
+  description: 'd',
+  severity: 'NOTICE',
+  category: 'c',
+  criteria,
+} as const;
 
 // A reaction must return a summary.
 // @ts-expect-error -- 'summary' is missing
@@ -46,14 +54,20 @@ const configured = defineAlert({
   onAggregation: async (group, context) => {
     expectTypeOf(context).toEqualTypeOf<ReactionContext<{ threshold: number; users: string[] }>>();
     expectTypeOf(group.value).toEqualTypeOf<string | number | boolean>();
-    return { summary: `${group.count} by ${String(group.value)} from ${await context.helpers.addHostnameToIp('10.0.0.1')}` };
+    return {
+      summary: `${group.count} by ${String(group.value)} from ${await context.helpers.addHostnameToIp('10.0.0.1')}`,
+    };
   },
 });
 expectTypeOf(configured).toExtend<AlertDefinition<{ threshold: number; users: string[] }>>();
 // An alert of any config is still an AlertDefinition<unknown> (how loaders and the runner hold it).
 expectTypeOf(configured).toExtend<AlertDefinition<unknown>>();
 
-const plain = defineAlert({ ...base, onEvent: (event) => (event._source.summary ? { summary: JSON.stringify(event._source.summary) } : null) });
+const plain = defineAlert({
+  ...base,
+  onEvent: (event) =>
+    event._source.summary ? { summary: JSON.stringify(event._source.summary) } : null,
+});
 expectTypeOf(plain.kind).toEqualTypeOf<'event' | 'aggregation' | 'deadman'>();
 // @ts-expect-error -- an alert without a config schema has no config keys
 defineAlert({ ...base, onEvent: (_event, { config }) => ({ summary: String(config.threshold) }) });

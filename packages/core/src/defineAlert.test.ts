@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { classnameOf, defineAlert, isAlertDefinition, resolveCriteria, windowOf } from './defineAlert.js';
+import {
+  classnameOf,
+  defineAlert,
+  isAlertDefinition,
+  resolveCriteria,
+  windowOf,
+} from './defineAlert.js';
 import { isAlertkitError } from './errors.js';
 import type { Criteria } from './query.js';
 
@@ -32,7 +38,9 @@ describe('defineAlert', () => {
     const alert = defineAlert({
       ...base,
       aggregate: { field: 'details.username', threshold: 10 },
-      onAggregation: (group) => ({ summary: `${group.count} failed logins for ${String(group.value)}` }),
+      onAggregation: (group) => ({
+        summary: `${group.count} failed logins for ${String(group.value)}`,
+      }),
     });
     expect(alert.kind).toBe('aggregation');
     expect(alert.classname).toBe('AlertFailedLogins');
@@ -60,7 +68,10 @@ describe('defineAlert', () => {
     [{ criteria: { ...criteria, window: { minutes: 0 } } }, 'window must be longer than zero'],
     [{ criteria: { ...criteria, window: { minutes: -1 } } }, 'bad time window'],
     [{ schedule: { every: '0s' } }, 'schedule.every must be longer than zero'],
-    [{ schedule: { cron: '*/5 * * *' } }, 'schedule.cron "*/5 * * *": invalid configuration format'],
+    [
+      { schedule: { cron: '*/5 * * *' } },
+      'schedule.cron "*/5 * * *": invalid configuration format',
+    ],
     [{ config: { parse: () => ({}) } }, 'config must be a Standard Schema'],
   ])('rejects %o with a clear error', (override, message) => {
     const error = errorOf(() =>
@@ -74,26 +85,40 @@ describe('defineAlert', () => {
   it('rejects zero or two reactions, and onAggregation without aggregate', () => {
     expect(errorOf(() => defineAlert({ ...base } as never)).message).toContain('got none');
     expect(
-      errorOf(() => defineAlert({ ...base, onEvent: () => null, onNoEvent: () => null } as never)).message,
+      errorOf(() => defineAlert({ ...base, onEvent: () => null, onNoEvent: () => null } as never))
+        .message,
     ).toContain('onEvent, onNoEvent');
-    expect(errorOf(() => defineAlert({ ...base, onAggregation: () => null } as never)).message).toContain(
-      'onAggregation needs `aggregate',
-    );
+    expect(
+      errorOf(() => defineAlert({ ...base, onAggregation: () => null } as never)).message,
+    ).toContain('onAggregation needs `aggregate');
   });
 });
 
 describe('defineAlert: schedules, aggregation specs and config-dependent parts', () => {
   it('keeps a valid cron or interval schedule', () => {
-    expect(defineAlert({ ...base, schedule: { cron: '*/5 * * * *' }, onEvent: () => null }).schedule).toEqual({ cron: '*/5 * * * *' });
-    expect(defineAlert({ ...base, schedule: { every: '30s' }, onEvent: () => null }).schedule).toEqual({ every: '30s' });
+    expect(
+      defineAlert({ ...base, schedule: { cron: '*/5 * * * *' }, onEvent: () => null }).schedule,
+    ).toEqual({ cron: '*/5 * * * *' });
+    expect(
+      defineAlert({ ...base, schedule: { every: '30s' }, onEvent: () => null }).schedule,
+    ).toEqual({ every: '30s' });
   });
 
   it.each([
     [{ field: '', threshold: 1 }, 'aggregate.field must be a dotted field path'],
     [{ field: 'details..user', threshold: 1 }, 'aggregate.field must be a dotted field path'],
-    [{ field: 'details.user', threshold: 0 }, 'aggregate.threshold must be a whole number >= 1, got 0'],
-    [{ field: 'details.user', threshold: 2.5 }, 'aggregate.threshold must be a whole number >= 1, got 2.5'],
-    [{ field: 'details.user', threshold: 2, samples: 0 }, 'aggregate.samples must be a whole number >= 1, got 0'],
+    [
+      { field: 'details.user', threshold: 0 },
+      'aggregate.threshold must be a whole number >= 1, got 0',
+    ],
+    [
+      { field: 'details.user', threshold: 2.5 },
+      'aggregate.threshold must be a whole number >= 1, got 2.5',
+    ],
+    [
+      { field: 'details.user', threshold: 2, samples: 0 },
+      'aggregate.samples must be a whole number >= 1, got 0',
+    ],
   ])('rejects the aggregation spec %o', (aggregate, message) => {
     const error = errorOf(() => defineAlert({ ...base, aggregate, onAggregation: () => null }));
     expect(error.message).toContain(message);

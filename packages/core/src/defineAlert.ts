@@ -142,11 +142,19 @@ const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
 /** MozDef-style class name of an alert name: `bruteforce-ssh` -> `AlertBruteforceSsh`. */
 export function classnameOf(name: string): string {
-  return 'Alert' + name.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  return (
+    'Alert' +
+    name
+      .split('-')
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+      .join('')
+  );
 }
 
 function fail(name: string, message: string): never {
-  throw new AlertkitError('ALERT_INVALID', `alert "${name}": ${message}`, { details: { alert: name } });
+  throw new AlertkitError('ALERT_INVALID', `alert "${name}": ${message}`, {
+    details: { alert: name },
+  });
 }
 
 /**
@@ -169,36 +177,50 @@ export function defineAlert<TConfig = Record<never, never>>(
   input: AlertInput<TConfig>,
 ): AlertDefinition<TConfig> {
   const name = typeof input.name === 'string' ? input.name : String(input.name);
-  if (!KEBAB.test(name)) fail(name, `name must be kebab-case (e.g. "bruteforce-ssh"), got "${name}"`);
+  if (!KEBAB.test(name))
+    fail(name, `name must be kebab-case (e.g. "bruteforce-ssh"), got "${name}"`);
   if (typeof input.description !== 'string' || input.description.trim() === '') {
     fail(name, 'description must be a non-empty string');
   }
   if (!isSeverity(input.severity)) {
-    fail(name, `severity must be one of DEBUG, INFO, NOTICE, WARNING, ERROR, CRITICAL, ALERT, EMERGENCY, got "${String(input.severity)}"`);
+    fail(
+      name,
+      `severity must be one of DEBUG, INFO, NOTICE, WARNING, ERROR, CRITICAL, ALERT, EMERGENCY, got "${String(input.severity)}"`,
+    );
   }
-  if (typeof input.category !== 'string' || input.category === '') fail(name, 'category must be a non-empty string');
+  if (typeof input.category !== 'string' || input.category === '')
+    fail(name, 'category must be a non-empty string');
   const tags: readonly string[] = input.tags ?? [];
   if (!Array.isArray(input.tags ?? []) || tags.some((t) => typeof t !== 'string' || t === '')) {
     fail(name, 'tags must be an array of non-empty strings');
   }
   const classname = input.classname ?? classnameOf(name);
-  if (typeof classname !== 'string' || classname === '') fail(name, 'classname must be a non-empty string');
+  if (typeof classname !== 'string' || classname === '')
+    fail(name, 'classname must be a non-empty string');
 
   const reactions = (['onEvent', 'onAggregation', 'onNoEvent'] as const).filter(
     (key) => typeof (input as unknown as Record<string, unknown>)[key] === 'function',
   );
   if (reactions.length !== 1) {
-    fail(name, `needs exactly one reaction (onEvent, onAggregation or onNoEvent), got ${reactions.length === 0 ? 'none' : reactions.join(', ')}`);
+    fail(
+      name,
+      `needs exactly one reaction (onEvent, onAggregation or onNoEvent), got ${reactions.length === 0 ? 'none' : reactions.join(', ')}`,
+    );
   }
   const kind: AlertKind =
-    reactions[0] === 'onEvent' ? 'event' : reactions[0] === 'onAggregation' ? 'aggregation' : 'deadman';
+    reactions[0] === 'onEvent'
+      ? 'event'
+      : reactions[0] === 'onAggregation'
+        ? 'aggregation'
+        : 'deadman';
   if (kind === 'aggregation' && !('aggregate' in input && input.aggregate)) {
     fail(name, 'onAggregation needs `aggregate: { field, threshold }`');
   }
   if (kind !== 'aggregation' && 'aggregate' in input && input.aggregate !== undefined) {
     fail(name, '`aggregate` is only for alerts with onAggregation');
   }
-  if (kind === 'aggregation' && typeof input.aggregate === 'object') validateAggregate(name, input.aggregate);
+  if (kind === 'aggregation' && typeof input.aggregate === 'object')
+    validateAggregate(name, input.aggregate);
   if (typeof input.criteria !== 'function') validateCriteria(name, resolveCriteria(input.criteria));
   const schedule = input.schedule ?? { every: '1m' };
   const problem = scheduleProblem(schedule);
@@ -207,7 +229,15 @@ export function defineAlert<TConfig = Record<never, never>>(
     fail(name, 'config must be a Standard Schema (e.g. a zod object schema with defaults)');
   }
 
-  return Object.freeze({ ...input, name, classname, kind, schedule, tags: Object.freeze([...tags]), __alertkit: 1 as const });
+  return Object.freeze({
+    ...input,
+    name,
+    classname,
+    kind,
+    schedule,
+    tags: Object.freeze([...tags]),
+    __alertkit: 1 as const,
+  });
 }
 
 /**
@@ -217,14 +247,27 @@ export function defineAlert<TConfig = Record<never, never>>(
 export function validateAggregate(name: string, aggregate: unknown): AggregationSpec {
   const spec = (aggregate ?? {}) as Partial<AggregationSpec>;
   if (typeof spec.field !== 'string' || !/^[^.]+(\.[^.]+)*$/.test(spec.field)) {
-    fail(name, `aggregate.field must be a dotted field path such as "details.sourceipaddress", got ${JSON.stringify(spec.field)}`);
+    fail(
+      name,
+      `aggregate.field must be a dotted field path such as "details.sourceipaddress", got ${JSON.stringify(spec.field)}`,
+    );
   }
-  if (typeof spec.threshold !== 'number' || !Number.isInteger(spec.threshold) || spec.threshold < 1) {
-    fail(name, `aggregate.threshold must be a whole number >= 1, got ${JSON.stringify(spec.threshold)}`);
+  if (
+    typeof spec.threshold !== 'number' ||
+    !Number.isInteger(spec.threshold) ||
+    spec.threshold < 1
+  ) {
+    fail(
+      name,
+      `aggregate.threshold must be a whole number >= 1, got ${JSON.stringify(spec.threshold)}`,
+    );
   }
   const samples = spec.samples ?? 5;
   if (typeof samples !== 'number' || !Number.isInteger(samples) || samples < 1) {
-    fail(name, `aggregate.samples must be a whole number >= 1, got ${JSON.stringify(spec.samples)}`);
+    fail(
+      name,
+      `aggregate.samples must be a whole number >= 1, got ${JSON.stringify(spec.samples)}`,
+    );
   }
   return { field: spec.field, threshold: spec.threshold, samples };
 }
@@ -237,7 +280,9 @@ function isStandardSchema(value: unknown): value is StandardSchemaV1 {
 
 /** Plain criteria from criteria data or a builder. */
 export function resolveCriteria(criteria: CriteriaLike): Criteria {
-  return 'build' in criteria && typeof criteria.build === 'function' ? criteria.build() : (criteria as Criteria);
+  return 'build' in criteria && typeof criteria.build === 'function'
+    ? criteria.build()
+    : (criteria as Criteria);
 }
 
 /** Checks resolved criteria (also those a config function returns, at run time). */
@@ -246,12 +291,17 @@ export function validateCriteria(name: string, criteria: Criteria): void {
     fail(name, 'criteria must be a query (a bool clause with must / must_not / should)');
   }
   const q: BoolClause = criteria.query;
-  const clauses = (q.must?.length ?? 0) + (q.mustNot?.length ?? 0) + (q.should?.length ?? 0) + (q.filter?.length ?? 0);
+  const clauses =
+    (q.must?.length ?? 0) +
+    (q.mustNot?.length ?? 0) +
+    (q.should?.length ?? 0) +
+    (q.filter?.length ?? 0);
   // MozDef's SearchQuery refuses a query with only a time window; so do we.
   if (clauses === 0) fail(name, 'criteria must have at least one must, must_not or should clause');
   if (criteria.window !== undefined) {
     try {
-      if (durationToMs(criteria.window) <= 0) fail(name, 'the time window must be longer than zero');
+      if (durationToMs(criteria.window) <= 0)
+        fail(name, 'the time window must be longer than zero');
     } catch (error) {
       if (error instanceof AlertkitError && error.code === 'ALERT_INVALID') throw error;
       fail(name, `bad time window: ${(error as Error).message}`);
@@ -261,7 +311,11 @@ export function validateCriteria(name: string, criteria: Criteria): void {
 
 /** True for an object made by {@link defineAlert} (also across copies of core). */
 export function isAlertDefinition(value: unknown): value is AlertDefinition<unknown> {
-  return typeof value === 'object' && value !== null && (value as { __alertkit?: unknown }).__alertkit === 1;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { __alertkit?: unknown }).__alertkit === 1
+  );
 }
 
 /** The alert's time window, when its criteria do not depend on config. */

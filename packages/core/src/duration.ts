@@ -35,7 +35,10 @@ export function durationToMs(duration: Duration): number {
     const value = duration[unit];
     if (value === undefined) continue;
     if (!Number.isFinite(value) || value < 0) {
-      throw new AlertkitError('QUERY_INVALID', `duration ${unit} must be a non-negative number, got ${String(value)}`);
+      throw new AlertkitError(
+        'QUERY_INVALID',
+        `duration ${unit} must be a non-negative number, got ${String(value)}`,
+      );
     }
     total += value * factor;
   }
@@ -49,7 +52,10 @@ export function durationToMs(duration: Duration): number {
 export function parseDuration(text: string): number {
   const match = /^\s*([+-])?((?:\d+(?:\.\d+)?(?:ms|w|d|h|m|s)\s*)+)$/.exec(text);
   if (!match?.[2]) {
-    throw new AlertkitError('QUERY_INVALID', `not a duration: "${text}" (expected e.g. 90s, 2m, 1h30m, 7d)`);
+    throw new AlertkitError(
+      'QUERY_INVALID',
+      `not a duration: "${text}" (expected e.g. 90s, 2m, 1h30m, 7d)`,
+    );
   }
   let ms = 0;
   for (const part of match[2].matchAll(/(\d+(?:\.\d+)?)(ms|w|d|h|m|s)/g)) {

@@ -106,7 +106,12 @@ export {
   systemReverseDns,
   valueByPath,
 } from './helpers/index.js';
-export type { AddHostnameOptions, AlertHelpers, ReverseDnsResolver, ValueCount } from './helpers/index.js';
+export type {
+  AddHostnameOptions,
+  AlertHelpers,
+  ReverseDnsResolver,
+  ValueCount,
+} from './helpers/index.js';
 
 /**
  * zod, for alert configs (`config: z.object({ threshold: z.number().int().default(10) })`):

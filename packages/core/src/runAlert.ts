@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import type { AlertDocument, StoredAlert } from './alertDocument.js';
 import { resolveAlertConfig } from './alertConfig.js';
 import { buildAlertDocument } from './buildAlertDocument.js';
-import type { AggregationGroup, AlertDefinition, AlertDraft, ReactionContext } from './defineAlert.js';
+import type {
+  AggregationGroup,
+  AlertDefinition,
+  AlertDraft,
+  ReactionContext,
+} from './defineAlert.js';
 import { AlertkitError, isAlertkitError } from './errors.js';
 import type { EventRef, StoredEvent } from './event.js';
 import { createAlertHelpers } from './helpers/index.js';
@@ -20,7 +25,9 @@ export const ALERTS_INDEX = 'alerts';
  * alert plugins, semantics §3.10): returns the document to save, or `null` to suppress the alert
  * (then nothing is saved or tagged: MozDef crashed here, §8.8). Never called for dead-man alerts.
  */
-export type AlertDocumentPlugin = (document: AlertDocument) => AlertDocument | null | Promise<AlertDocument | null>;
+export type AlertDocumentPlugin = (
+  document: AlertDocument,
+) => AlertDocument | null | Promise<AlertDocument | null>;
 
 /** Options of {@link runAlert}. */
 export interface RunAlertOptions {
@@ -84,7 +91,15 @@ export async function runAlert<TConfig>(
     alert,
     helpers: createAlertHelpers(options.reverseDns ?? systemReverseDns),
   };
-  const result: RunAlertResult = { alerts: [], existingIds: [], taggedEvents: 0, matched: 0, suppressed: 0, truncated: false, criteria };
+  const result: RunAlertResult = {
+    alerts: [],
+    existingIds: [],
+    taggedEvents: 0,
+    matched: 0,
+    suppressed: 0,
+    truncated: false,
+    criteria,
+  };
   const size = options.hitLimit === undefined ? {} : { size: options.hitLimit };
   const raise = async (raised: Raised): Promise<void> => {
     let document: AlertDocument | null = buildAlertDocument(alert, raised.draft, {
@@ -97,36 +112,64 @@ export async function runAlert<TConfig>(
       result.suppressed += 1;
       return;
     }
-    const stored: StoredAlert = { _index: ALERTS_INDEX, _id: alertId(alert.name, now, raised.group), _source: document };
+    const stored: StoredAlert = {
+      _index: ALERTS_INDEX,
+      _id: alertId(alert.name, now, raised.group),
+      _source: document,
+    };
     // Stores keep their own copy (the embedded store clones, Elasticsearch serialises).
     const saved = await store.saveAlert(stored);
     const savedAlert = { ...stored, _index: saved._index, _id: saved._id };
     result.alerts.push(savedAlert);
     if (!saved.created) result.existingIds.push(saved._id);
     if (raised.tag.length > 0) {
-      await store.tagEvents(raised.tag, { alertName: alert.classname, alert: { index: saved._index, id: saved._id } });
+      await store.tagEvents(raised.tag, {
+        alertName: alert.classname,
+        alert: { index: saved._index, id: saved._id },
+      });
       result.taggedEvents += raised.tag.length;
     }
   };
 
   if (alert.kind === 'aggregation') {
     const aggregation = aggregationOf(alert, config) as NonNullable<Criteria['aggregation']>;
-    const { buckets } = await store.aggregate({ criteria: { ...criteria, aggregation }, now, ...size });
+    const { buckets } = await store.aggregate({
+      criteria: { ...criteria, aggregation },
+      now,
+      ...size,
+    });
     for (const bucket of buckets) {
       result.matched += bucket.count;
       // The store only returns groups at the threshold; check anyway, it is MozDef's rule (>=).
       if (bucket.count < aggregation.threshold) continue;
-      const group: AggregationGroup = { value: bucket.key, count: bucket.count, events: bucket.samples, allEvents: bucket.events };
+      const group: AggregationGroup = {
+        value: bucket.key,
+        count: bucket.count,
+        events: bucket.samples,
+        allEvents: bucket.events,
+      };
       const where = `for group ${JSON.stringify(bucket.key)} of ${aggregation.field}`;
       const draft = await react(alert.name, where, () => alert.onAggregation?.(group, context));
-      if (draft) await raise({ draft, where, group: `group:${JSON.stringify(bucket.key)}`, defaultEvents: bucket.samples, tag: refs(bucket.events), plugins: true });
+      if (draft)
+        await raise({
+          draft,
+          where,
+          group: `group:${JSON.stringify(bucket.key)}`,
+          defaultEvents: bucket.samples,
+          tag: refs(bucket.events),
+          plugins: true,
+        });
     }
     result.truncated = options.hitLimit !== undefined && result.matched >= options.hitLimit;
     return result;
   }
 
   // Dead-man alerts only need to know whether anything matched (MozDef searches with size 1).
-  const search = await store.search({ criteria, now, ...(alert.kind === 'deadman' ? { size: 1 } : size) });
+  const search = await store.search({
+    criteria,
+    now,
+    ...(alert.kind === 'deadman' ? { size: 1 } : size),
+  });
   result.matched = search.total;
   if (alert.kind === 'deadman') {
     if (search.total > 0) return result;
@@ -139,7 +182,15 @@ export async function runAlert<TConfig>(
   for (const event of search.hits) {
     const where = `for event ${event._index}/${event._id}`;
     const draft = await react(alert.name, where, () => alert.onEvent?.(event, context));
-    if (draft) await raise({ draft, where, group: `event:${event._index}/${event._id}`, defaultEvents: [event], tag: refs([event]), plugins: true });
+    if (draft)
+      await raise({
+        draft,
+        where,
+        group: `event:${event._index}/${event._id}`,
+        defaultEvents: [event],
+        tag: refs([event]),
+        plugins: true,
+      });
   }
   return result;
 }
@@ -164,8 +215,16 @@ async function react(
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const prefix = `alert "${alertName}": the reaction failed ${where}`;
-    if (isAlertkitError(error) && error.code === 'REACTION_FAILED' && error.message.startsWith(prefix)) throw error;
-    throw new AlertkitError('REACTION_FAILED', `${prefix}: ${reason}`, { cause: error, details: { alert: alertName, where } });
+    if (
+      isAlertkitError(error) &&
+      error.code === 'REACTION_FAILED' &&
+      error.message.startsWith(prefix)
+    )
+      throw error;
+    throw new AlertkitError('REACTION_FAILED', `${prefix}: ${reason}`, {
+      cause: error,
+      details: { alert: alertName, where },
+    });
   }
 }
 
@@ -179,5 +238,8 @@ function refs(events: readonly StoredEvent[]): EventRef[] {
  * `group:<JSON value>` for aggregation alerts and empty for dead-man alerts.
  */
 export function alertId(alertName: string, now: Date, group: string): string {
-  return createHash('sha256').update(JSON.stringify([alertName, isoformat(now), group])).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify([alertName, isoformat(now), group]))
+    .digest('hex')
+    .slice(0, 32);
 }

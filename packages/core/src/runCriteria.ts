@@ -33,8 +33,10 @@ export function aggregationOf<TConfig>(
   config: TConfig,
   fromCriteria?: AggregationSpec,
 ): AggregationSpec | undefined {
-  if (alert.kind !== 'aggregation' || !('aggregate' in alert) || alert.aggregate === undefined) return undefined;
-  const declared: AggregateOptions = typeof alert.aggregate === 'function' ? alert.aggregate(config) : alert.aggregate;
+  if (alert.kind !== 'aggregation' || !('aggregate' in alert) || alert.aggregate === undefined)
+    return undefined;
+  const declared: AggregateOptions =
+    typeof alert.aggregate === 'function' ? alert.aggregate(config) : alert.aggregate;
   return validateAggregate(alert.name, { samples: fromCriteria?.samples, ...declared });
 }
 

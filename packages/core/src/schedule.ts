@@ -10,8 +10,11 @@ export type Schedule = { every: string; cron?: never } | { cron: string; every?:
  * (five fields, or six with seconds first; names, ranges, steps and lists).
  */
 export function scheduleProblem(schedule: unknown): string | undefined {
-  if (schedule === null || typeof schedule !== 'object') return 'schedule must be { every: "1m" } or { cron: "*/5 * * * *" }';
-  const keys = Object.keys(schedule).filter((key) => (schedule as Record<string, unknown>)[key] !== undefined);
+  if (schedule === null || typeof schedule !== 'object')
+    return 'schedule must be { every: "1m" } or { cron: "*/5 * * * *" }';
+  const keys = Object.keys(schedule).filter(
+    (key) => (schedule as Record<string, unknown>)[key] !== undefined,
+  );
   if (keys.length !== 1 || (keys[0] !== 'every' && keys[0] !== 'cron')) {
     return `schedule must have exactly one of "every" or "cron", got ${JSON.stringify(keys)}`;
   }

@@ -3,7 +3,16 @@ import { isSeverity, notifyMozdefbot, SEVERITIES, Severity } from './severity.js
 
 describe('severities', () => {
   it('cover every level MozDef uses, in order', () => {
-    expect(SEVERITIES).toEqual(['DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY']);
+    expect(SEVERITIES).toEqual([
+      'DEBUG',
+      'INFO',
+      'NOTICE',
+      'WARNING',
+      'ERROR',
+      'CRITICAL',
+      'ALERT',
+      'EMERGENCY',
+    ]);
     expect(Severity.WARNING).toBe('WARNING');
     expect(isSeverity('NOTICE')).toBe(true);
     expect(isSeverity('notice')).toBe(false);

@@ -30,7 +30,8 @@ export interface NegativeCase {
 export type AlertCase = PositiveCase | NegativeCase;
 
 function flatten(events: CaseEvents, description: string): EventInput[] {
-  if (!Array.isArray(events)) throw new TypeError(`case "${description}": events must be a list of events`);
+  if (!Array.isArray(events))
+    throw new TypeError(`case "${description}": events must be a list of events`);
   // Copied at construction, as MozDef's cases deep-copy their events.
   return copyEventInput(events.flat() as EventInput[]);
 }
@@ -42,7 +43,11 @@ function flatten(events: CaseEvents, description: string): EventInput[] {
  * @example
  * positive('alerts on 10 failed logins', events(failedLogin, 10), { summary: '10 failed logins for bob' })
  */
-export function positive(description: string, events: CaseEvents, expectedAlert?: ExpectedAlert): PositiveCase {
+export function positive(
+  description: string,
+  events: CaseEvents,
+  expectedAlert?: ExpectedAlert,
+): PositiveCase {
   const out: PositiveCase = { kind: 'positive', description, events: flatten(events, description) };
   if (expectedAlert !== undefined) out.expectedAlert = structuredClone(expectedAlert);
   return out;

@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_NOW, at, daysAgo, every, hoursAgo, isoformat, minutesAgo, now, resolveTime, secondsAgo, todayAt } from './index.js';
+import {
+  DEFAULT_NOW,
+  at,
+  daysAgo,
+  every,
+  hoursAgo,
+  isoformat,
+  minutesAgo,
+  now,
+  resolveTime,
+  secondsAgo,
+  todayAt,
+} from './index.js';
 
 describe('frozen clock helpers', () => {
   it('print timestamps as Python isoformat() (isoformat comes from core)', () => {
     expect(isoformat(DEFAULT_NOW)).toBe('2017-01-01T01:00:00+00:00');
-    expect(isoformat(new Date('2017-01-01T00:59:59.250Z'))).toBe('2017-01-01T00:59:59.250000+00:00');
+    expect(isoformat(new Date('2017-01-01T00:59:59.250Z'))).toBe(
+      '2017-01-01T00:59:59.250000+00:00',
+    );
   });
 
   it('place events at offsets from the frozen now, evaluated when the case runs', () => {
@@ -26,7 +40,10 @@ describe('frozen clock helpers', () => {
       '2017-01-01T00:59:50+00:00',
       '2017-01-01T01:00:00+00:00',
     ]);
-    expect(every('1m', 2, '-5m').map((t) => resolveTime(t))).toEqual(['2017-01-01T00:54:00+00:00', '2017-01-01T00:55:00+00:00']);
+    expect(every('1m', 2, '-5m').map((t) => resolveTime(t))).toEqual([
+      '2017-01-01T00:54:00+00:00',
+      '2017-01-01T00:55:00+00:00',
+    ]);
     expect(every('1m', 0)).toEqual([]);
     expect(() => every('1m', 1.5)).toThrow('count must be a whole number');
     expect(() => at('soon')).toThrow('not a duration');

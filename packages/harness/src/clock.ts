@@ -26,7 +26,9 @@ function timestamp(label: string, at: (now: Date) => Date): Timestamp {
 
 /** True for a value made by the time helpers. */
 export function isTimestamp(value: unknown): value is Timestamp {
-  return typeof value === 'object' && value !== null && (value as Partial<Timestamp>)[TIMESTAMP] === true;
+  return (
+    typeof value === 'object' && value !== null && (value as Partial<Timestamp>)[TIMESTAMP] === true
+  );
 }
 
 /** The case's `now` itself (MozDef's `current_timestamp_lambda`). */
@@ -76,10 +78,14 @@ export function todayAt(hour: number, minute = 0, second = 0): Timestamp {
 export function every(step: string, count: number, end: string = '-0s'): Timestamp[] {
   const stepMs = parseDuration(step);
   const endMs = parseDuration(end);
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`every: count must be a whole number, got ${count}`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new RangeError(`every: count must be a whole number, got ${count}`);
   return Array.from({ length: count }, (_, i) => {
     const back = (count - 1 - i) * stepMs;
-    return timestamp(`every('${step}', ${count})[${i}]`, (n) => new Date(n.getTime() + endMs - back));
+    return timestamp(
+      `every('${step}', ${count})[${i}]`,
+      (n) => new Date(n.getTime() + endMs - back),
+    );
   });
 }
 

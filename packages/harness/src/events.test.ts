@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { minutesAgo } from './clock.js';
-import { buildCaseEvents, deepMerge, event, events, hashSeed, mozdefDefaultEvent, nested, seededRandom, sourceOf, withRequiredFields } from './events.js';
+import {
+  buildCaseEvents,
+  deepMerge,
+  event,
+  events,
+  hashSeed,
+  mozdefDefaultEvent,
+  nested,
+  seededRandom,
+  sourceOf,
+  withRequiredFields,
+} from './events.js';
 
 const NOW = new Date('2017-01-01T01:00:00Z');
 
@@ -16,10 +27,12 @@ describe('deepMerge (MozDef dict_merge)', () => {
 });
 
 describe('event factories', () => {
-  it('accept MozDef\'s {_source} shape or a bare source', () => {
+  it("accept MozDef's {_source} shape or a bare source", () => {
     expect(sourceOf({ _source: { category: 'x' }, _index: 'events' })).toEqual({ category: 'x' });
     expect(sourceOf({ category: 'x' })).toEqual({ category: 'x' });
-    expect(event({ _source: { details: { a: 1, b: 2 } } }, { details: { b: 3 } })).toEqual({ details: { a: 1, b: 3 } });
+    expect(event({ _source: { details: { a: 1, b: 2 } } }, { details: { b: 3 } })).toEqual({
+      details: { a: 1, b: 3 },
+    });
   });
 
   it('make independent copies, or one event per timestamp', () => {
@@ -28,7 +41,11 @@ describe('event factories', () => {
     (list[0]?.details as { n: number }).n = 2;
     expect(list[1]).toEqual({ details: { n: 1 } });
     const timed = events({ category: 'x' }, [minutesAgo(1), minutesAgo(2)]);
-    expect(timed.map((e) => [e.utctimestamp, e.receivedtimestamp].map((t) => (t as { label: string }).label))).toEqual([
+    expect(
+      timed.map((e) =>
+        [e.utctimestamp, e.receivedtimestamp].map((t) => (t as { label: string }).label),
+      ),
+    ).toEqual([
       ['minutesAgo(1)', 'minutesAgo(1)'],
       ['minutesAgo(2)', 'minutesAgo(2)'],
     ]);
@@ -46,11 +63,16 @@ describe('nested', () => {
 
 describe('building the stored events of a case', () => {
   it('merges generic default, suite default and case event, resolves times, fills required fields', () => {
-    const [stored] = buildCaseEvents([{ _source: { details: { username: 'bob' }, utctimestamp: minutesAgo(3) } }], {
-      defaultEvent: { _source: { category: 'authentication', details: { sourceipaddress: '1.2.3.4' } } },
-      now: NOW,
-      seed: 1,
-    });
+    const [stored] = buildCaseEvents(
+      [{ _source: { details: { username: 'bob' }, utctimestamp: minutesAgo(3) } }],
+      {
+        defaultEvent: {
+          _source: { category: 'authentication', details: { sourceipaddress: '1.2.3.4' } },
+        },
+        now: NOW,
+        seed: 1,
+      },
+    );
     expect(stored?._index).toBe('events');
     expect(stored?._id).toBe('event-1');
     expect(stored?._source).toMatchObject({
@@ -78,12 +100,18 @@ describe('building the stored events of a case', () => {
     expect(ip(hashSeed('a'))).toEqual(ip(hashSeed('a')));
     expect(ip(hashSeed('a'))).not.toEqual(ip(hashSeed('b')));
     for (let seed = 0; seed < 50; seed++) {
-      const octets = String((ip(seed) as { sourceipaddress: string }).sourceipaddress).split('.').map(Number);
+      const octets = String((ip(seed) as { sourceipaddress: string }).sourceipaddress)
+        .split('.')
+        .map(Number);
       expect(octets.every((o) => o >= 1 && o <= 255)).toBe(true);
     }
   });
 
   it('fills only missing top-level keys', () => {
-    expect(withRequiredFields({ summary: 's', mozdef: {} }, NOW)).toMatchObject({ summary: 's', mozdef: {}, category: 'UNKNOWN' });
+    expect(withRequiredFields({ summary: 's', mozdef: {} }, NOW)).toMatchObject({
+      summary: 's',
+      mozdef: {},
+      category: 'UNKNOWN',
+    });
   });
 });

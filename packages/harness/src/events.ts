@@ -8,7 +8,8 @@ import { isoformat, type JsonObject, type JsonValue, type StoredEvent } from '@a
 import { isTimestamp, now, type Timestamp } from './clock.js';
 
 /** A value in an event written for a case: JSON, or a {@link Timestamp} anywhere. */
-export type EventValue = string | number | boolean | null | Timestamp | EventValue[] | { [key: string]: EventValue };
+export type EventValue =
+  string | number | boolean | null | Timestamp | EventValue[] | { [key: string]: EventValue };
 
 /** An event's source as a case writes it. */
 export type EventSourceInput = { [key: string]: EventValue };
@@ -17,7 +18,8 @@ export type EventSourceInput = { [key: string]: EventValue };
  * An event as a case writes it: MozDef's shape `{ _source: {...} }` (other top-level keys such
  * as `_index` are ignored, as MozDef ignores them), or just the source `{ category: ..., ... }`.
  */
-export type EventInput = EventSourceInput | { _source: EventSourceInput; _index?: string; _type?: string; _id?: string };
+export type EventInput =
+  EventSourceInput | { _source: EventSourceInput; _index?: string; _type?: string; _id?: string };
 
 const WRAPPER_KEYS = new Set(['_source', '_index', '_type', '_id']);
 
@@ -26,14 +28,17 @@ export function sourceOf(input: EventInput): EventSourceInput {
   const keys = Object.keys(input);
   if ('_source' in input && keys.every((k) => WRAPPER_KEYS.has(k))) {
     const source = input._source;
-    if (!isObject(source)) throw new TypeError(`an event's _source must be an object, got ${JSON.stringify(source)}`);
+    if (!isObject(source))
+      throw new TypeError(`an event's _source must be an object, got ${JSON.stringify(source)}`);
     return source;
   }
   return input;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !isTimestamp(value);
+  return (
+    value !== null && typeof value === 'object' && !Array.isArray(value) && !isTimestamp(value)
+  );
 }
 
 /** A deep copy of event inputs; {@link Timestamp}s are shared (they are immutable). */
@@ -44,7 +49,8 @@ export function copyEventInput<T>(value: T): T {
 function copy<T>(value: T): T {
   if (isTimestamp(value)) return value;
   if (Array.isArray(value)) return value.map(copy) as T;
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)])) as T;
+  if (isObject(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)])) as T;
   return value;
 }
 
@@ -53,7 +59,10 @@ function copy<T>(value: T): T {
  * the key and its value is an object (and so is `src`'s), merge recursively; otherwise `src`'s
  * value replaces it (lists are replaced, not concatenated; `null` overwrites).
  */
-export function deepMerge<T extends Record<string, unknown>>(target: T, src: Record<string, unknown>): T {
+export function deepMerge<T extends Record<string, unknown>>(
+  target: T,
+  src: Record<string, unknown>,
+): T {
   const out: Record<string, unknown> = copy(target);
   for (const [key, value] of Object.entries(src)) {
     const current = out[key];
@@ -73,7 +82,8 @@ export function event(base: EventInput, overrides: EventInput = {}): EventSource
  */
 export function events(base: EventInput, count: number | readonly Timestamp[]): EventSourceInput[] {
   if (typeof count === 'number') {
-    if (!Number.isInteger(count) || count < 0) throw new RangeError(`events: count must be a whole number, got ${count}`);
+    if (!Number.isInteger(count) || count < 0)
+      throw new RangeError(`events: count must be a whole number, got ${count}`);
     return Array.from({ length: count }, () => event(base));
   }
   return count.map((time) => event(base, { utctimestamp: time, receivedtimestamp: time }));
@@ -85,8 +95,12 @@ export function events(base: EventInput, count: number | readonly Timestamp[]): 
  */
 export function nested(path: string, value: EventValue): EventSourceInput {
   const keys = path.split('.');
-  if (keys.some((key) => key === '')) throw new RangeError(`nested: not a dotted field path: "${path}"`);
-  return keys.reduceRight<EventValue>((inner, key) => ({ [key]: inner }), value) as EventSourceInput;
+  if (keys.some((key) => key === ''))
+    throw new RangeError(`nested: not a dotted field path: "${path}"`);
+  return keys.reduceRight<EventValue>(
+    (inner, key) => ({ [key]: inner }),
+    value,
+  ) as EventSourceInput;
 }
 
 /** A small seeded generator (mulberry32), so "random" default values are the same on every run. */
@@ -125,7 +139,10 @@ export function mozdefDefaultEvent(random: () => number): EventSourceInput {
     source: 'exsource',
     summary: 'Example summary',
     tags: ['tag1', 'tag2'],
-    details: { sourceipaddress: [octet(), octet(), octet(), octet()].join('.'), hostname: 'exhostname' },
+    details: {
+      sourceipaddress: [octet(), octet(), octet(), octet()].join('.'),
+      hostname: 'exhostname',
+    },
   };
 }
 
@@ -166,7 +183,8 @@ export function withRequiredFields(source: JsonObject, at: Date): JsonObject {
 export function resolveTimes(value: EventValue, at: Date): JsonValue {
   if (isTimestamp(value)) return value.at(at);
   if (Array.isArray(value)) return value.map((v) => resolveTimes(v, at));
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveTimes(v, at)]));
+  if (isObject(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveTimes(v, at)]));
   return value;
 }
 
@@ -183,7 +201,10 @@ export interface BuildEventsOptions {
  * The stored events of a case, in order: generic default + suite default + case event, times
  * resolved, required fields filled, `_index` `events`, `_id` `event-1`, `event-2`, ...
  */
-export function buildCaseEvents(inputs: readonly EventInput[], options: BuildEventsOptions): StoredEvent[] {
+export function buildCaseEvents(
+  inputs: readonly EventInput[],
+  options: BuildEventsOptions,
+): StoredEvent[] {
   const random = seededRandom(options.seed);
   const suiteDefault = options.defaultEvent ? sourceOf(options.defaultEvent) : {};
   return inputs.map((input, i) => {

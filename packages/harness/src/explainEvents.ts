@@ -23,20 +23,31 @@ export interface ClauseExplanation {
  */
 export function formatExplanation(explanation: ClauseExplanation, indent = ''): string {
   const passes = explanation.role === 'mustNot' ? !explanation.matched : explanation.matched;
-  const role = explanation.role ? `${explanation.role === 'mustNot' ? 'must_not' : explanation.role}: ` : '';
+  const role = explanation.role
+    ? `${explanation.role === 'mustNot' ? 'must_not' : explanation.role}: `
+    : '';
   let line = `${indent}${passes ? '✓' : '✗'} ${role}${explanation.clause}`;
-  if (explanation.role === 'mustNot' && explanation.matched) line += ' (matched, so the event is excluded)';
+  if (explanation.role === 'mustNot' && explanation.matched)
+    line += ' (matched, so the event is excluded)';
   if (explanation.queryTokens) line += `; query tokens ${JSON.stringify(explanation.queryTokens)}`;
-  for (const [path, values] of Object.entries(explanation.values ?? {})) line += `; event ${path} ${JSON.stringify(values)}`;
+  for (const [path, values] of Object.entries(explanation.values ?? {}))
+    line += `; event ${path} ${JSON.stringify(values)}`;
   if (explanation.error !== undefined) line += ` (error: ${explanation.error})`;
-  return [line, ...(explanation.children ?? []).map((child) => formatExplanation(child, `${indent}  `))].join('\n');
+  return [
+    line,
+    ...(explanation.children ?? []).map((child) => formatExplanation(child, `${indent}  `)),
+  ].join('\n');
 }
 
 /**
  * Explains every event of a case against `criteria` at `now`, in a fresh store holding the
  * case's events as they were before the run tagged any of them.
  */
-export function explainEvents(events: readonly StoredEvent[], criteria: Criteria, now: Date): string {
+export function explainEvents(
+  events: readonly StoredEvent[],
+  criteria: Criteria,
+  now: Date,
+): string {
   const store = createEmbeddedStore({ events });
   const lines: string[] = [];
   for (const event of events) {
@@ -50,17 +61,28 @@ export function explainEvents(events: readonly StoredEvent[], criteria: Criteria
       continue;
     }
     if (explanation.matched) lines.push(`  ${event._id} (${stamp}): matched the criteria`);
-    else lines.push(`  ${event._id} (${stamp}): did not match the criteria`, formatExplanation(explanation, '    '));
+    else
+      lines.push(
+        `  ${event._id} (${stamp}): did not match the criteria`,
+        formatExplanation(explanation, '    '),
+      );
   }
   return lines.join('\n');
 }
 
 /** The groups the case's events form (before the threshold), for aggregation alerts. */
-export async function describeGroups(events: readonly StoredEvent[], criteria: Criteria, now: Date): Promise<string> {
+export async function describeGroups(
+  events: readonly StoredEvent[],
+  criteria: Criteria,
+  now: Date,
+): Promise<string> {
   const aggregation = criteria.aggregation;
   if (!aggregation) return '';
   const store = createEmbeddedStore({ events });
-  const { buckets } = await store.aggregate({ criteria: { ...criteria, aggregation: { ...aggregation, threshold: 1 } }, now });
+  const { buckets } = await store.aggregate({
+    criteria: { ...criteria, aggregation: { ...aggregation, threshold: 1 } },
+    now,
+  });
   const groups = buckets.map((b) => `${JSON.stringify(b.key)} x${b.count}`).join(', ') || 'none';
   return `  groups by ${aggregation.field} (threshold ${aggregation.threshold}, samples ${aggregation.samples}): ${groups}`;
 }

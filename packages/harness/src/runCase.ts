@@ -65,7 +65,8 @@ export class AlertCaseFailure extends Error {
 function nowOf(suite: AlertSuiteOptions): Date {
   const value = suite.now ?? DEFAULT_NOW;
   const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime())) throw new TypeError(`describeAlert: now is not a valid date: ${String(value)}`);
+  if (Number.isNaN(date.getTime()))
+    throw new TypeError(`describeAlert: now is not a valid date: ${String(value)}`);
   return date;
 }
 
@@ -75,15 +76,25 @@ const show = (value: unknown): string => (value === undefined ? '(absent)' : JSO
  * Runs one case and checks it; resolves with what happened, or rejects with an
  * {@link AlertCaseFailure} whose message is the readable diff and the events' explanation.
  */
-export async function runAlertCase<TConfig>(alert: AlertDefinition<TConfig>, suite: AlertSuiteOptions, testCase: AlertCase): Promise<CaseRun> {
+export async function runAlertCase<TConfig>(
+  alert: AlertDefinition<TConfig>,
+  suite: AlertSuiteOptions,
+  testCase: AlertCase,
+): Promise<CaseRun> {
   const now = nowOf(suite);
-  const events = buildCaseEvents(testCase.events, { now, seed: hashSeed(`${alert.name}\0${testCase.description}`), ...(suite.defaultEvent ? { defaultEvent: suite.defaultEvent } : {}) });
+  const events = buildCaseEvents(testCase.events, {
+    now,
+    seed: hashSeed(`${alert.name}\0${testCase.description}`),
+    ...(suite.defaultEvent ? { defaultEvent: suite.defaultEvent } : {}),
+  });
   const store = createEmbeddedStore();
   const ingested = store.ingest(events);
   const header = `alert "${alert.name}", ${testCase.kind} case "${testCase.description}" (now ${isoformat(now)})`;
   if (ingested.rejected.length > 0) {
     const reasons = ingested.rejected.map((r) => `  ${r._id}: ${r.error.message}`).join('\n');
-    throw new AlertCaseFailure(`${header}: the store refused events of the case, as Elasticsearch would:\n${reasons}`);
+    throw new AlertCaseFailure(
+      `${header}: the store refused events of the case, as Elasticsearch would:\n${reasons}`,
+    );
   }
   const explain = async (criteria: Criteria | undefined): Promise<string> => {
     if (!criteria) return '';
@@ -93,7 +104,11 @@ export async function runAlertCase<TConfig>(alert: AlertDefinition<TConfig>, sui
 
   let result: RunAlertResult;
   try {
-    result = await runAlert(alert, store, { now, config: suite.config, reverseDns: suite.reverseDns ?? mozdefMockReverseDns });
+    result = await runAlert(alert, store, {
+      now,
+      config: suite.config,
+      reverseDns: suite.reverseDns ?? mozdefMockReverseDns,
+    });
   } catch (error) {
     let criteria: Criteria | undefined;
     try {
@@ -101,20 +116,32 @@ export async function runAlertCase<TConfig>(alert: AlertDefinition<TConfig>, sui
     } catch {
       criteria = undefined;
     }
-    throw new AlertCaseFailure(`${header}: the run failed: ${(error as Error).message}${await explain(criteria)}`, { cause: error });
+    throw new AlertCaseFailure(
+      `${header}: the run failed: ${(error as Error).message}${await explain(criteria)}`,
+      { cause: error },
+    );
   }
   const alerts = await store.listAlerts();
   const run: CaseRun = { result, events, store, alerts };
 
   if (testCase.kind === 'negative') {
     if (result.alerts.length === 0) return run;
-    const fired = result.alerts.map((a, i) => `  alert ${i + 1}: ${show(a._source.summary)} (${a._source.events.length} event(s))`).join('\n');
-    throw new AlertCaseFailure(`${header}: expected no alert, but ${result.alerts.length} fired:\n${fired}${await explain(result.criteria)}`);
+    const fired = result.alerts
+      .map(
+        (a, i) =>
+          `  alert ${i + 1}: ${show(a._source.summary)} (${a._source.events.length} event(s))`,
+      )
+      .join('\n');
+    throw new AlertCaseFailure(
+      `${header}: expected no alert, but ${result.alerts.length} fired:\n${fired}${await explain(result.criteria)}`,
+    );
   }
 
   const expected: ExpectedAlert = { ...suite.defaultAlert, ...testCase.expectedAlert };
   if (result.alerts.length === 0) {
-    throw new AlertCaseFailure(`${header}: expected an alert, none fired${await explain(result.criteria)}`);
+    throw new AlertCaseFailure(
+      `${header}: expected an alert, none fired${await explain(result.criteria)}`,
+    );
   }
   const problems: string[] = [];
   for (const [i, published] of result.alerts.entries()) {
@@ -124,11 +151,15 @@ export async function runAlertCase<TConfig>(alert: AlertDefinition<TConfig>, sui
       problems.push(`${label}: not found in the alert store`);
       continue;
     }
-    problems.push(...(await checkAlert(alert, saved, published, { expected, suite, testCase, store, label })));
+    problems.push(
+      ...(await checkAlert(alert, saved, published, { expected, suite, testCase, store, label })),
+    );
   }
   if (problems.length > 0) {
     const listed = problems.map((problem) => `  ${problem.replaceAll('\n', '\n  ')}`).join('\n');
-    throw new AlertCaseFailure(`${header}: the alert is not as expected:\n${listed}${await explain(result.criteria)}`);
+    throw new AlertCaseFailure(
+      `${header}: the alert is not as expected:\n${listed}${await explain(result.criteria)}`,
+    );
   }
   return run;
 }
@@ -150,11 +181,15 @@ async function checkAlert(
 ): Promise<string[]> {
   const problems: string[] = [];
   const field = (name: string, want: unknown, got: unknown, why = '') =>
-    problems.push(`${label}: ${name}${why}\n    expected: ${show(want)}\n    actual:   ${show(got)}`);
+    problems.push(
+      `${label}: ${name}${why}\n    expected: ${show(want)}\n    actual:   ${show(got)}`,
+    );
   const doc = saved._source as Record<string, JsonValue | undefined>;
   if (saved._index !== ALERTS_INDEX) field('_index', ALERTS_INDEX, saved._index);
-  if (typeof saved._id !== 'string' || saved._id === '') field('_id', 'a non-empty string', saved._id);
-  if (typeof doc.utctimestamp !== 'string') field('utctimestamp', 'an ISO timestamp', doc.utctimestamp);
+  if (typeof saved._id !== 'string' || saved._id === '')
+    field('_id', 'a non-empty string', saved._id);
+  if (typeof doc.utctimestamp !== 'string')
+    field('utctimestamp', 'an ISO timestamp', doc.utctimestamp);
   if (doc.classname !== alert.classname) field('classname', alert.classname, doc.classname);
   if (!Array.isArray(doc.events)) field('events', 'a list', doc.events);
   const channel = expected.channel ?? null;
@@ -162,20 +197,37 @@ async function checkAlert(
   if (!('notify_mozdefbot' in expected)) {
     const severity = typeof expected.severity === 'string' ? expected.severity : alert.severity;
     const want = notifyMozdefbot(severity, typeof channel === 'string' ? channel : null);
-    if (doc.notify_mozdefbot !== want) field('notify_mozdefbot', want, doc.notify_mozdefbot, ` (MozDef's rule for severity ${severity} and channel ${show(channel)})`);
+    if (doc.notify_mozdefbot !== want)
+      field(
+        'notify_mozdefbot',
+        want,
+        doc.notify_mozdefbot,
+        ` (MozDef's rule for severity ${severity} and channel ${show(channel)})`,
+      );
   }
   for (const [key, want] of Object.entries(expected)) {
     if (!isDeepStrictEqual(doc[key], want)) field(key, want, doc[key]);
   }
   // What a sink publishes is what was saved (MozDef compares the MQ message with the stored alert).
   for (const key of ['summary', 'utctimestamp', 'category'] as const) {
-    if (published._source[key] !== saved._source[key]) field(`published ${key}`, saved._source[key], published._source[key], ' (differs from the saved alert)');
+    if (published._source[key] !== saved._source[key])
+      field(
+        `published ${key}`,
+        saved._source[key],
+        published._source[key],
+        ' (differs from the saved alert)',
+      );
   }
   if (alert.kind === 'deadman' || !Array.isArray(doc.events)) return problems;
   const wantCount = suite.numSamples ?? testCase.events.length;
   if (doc.events.length !== wantCount) {
-    const why = suite.numSamples === undefined ? 'every event of the case must be in the alert' : 'numSamples';
-    problems.push(`${label}: carries ${doc.events.length} event(s), expected ${wantCount} (${why})`);
+    const why =
+      suite.numSamples === undefined
+        ? 'every event of the case must be in the alert'
+        : 'numSamples';
+    problems.push(
+      `${label}: carries ${doc.events.length} event(s), expected ${wantCount} (${why})`,
+    );
   }
   const refs = saved._source.events.map((e) => ({ _index: e.documentindex, _id: e.documentid }));
   const stored = await store.getEvents(refs);
@@ -187,12 +239,20 @@ async function checkAlert(
       continue;
     }
     if (!isDeepStrictEqual(event._source.alert_names, [alert.classname])) {
-      problems.push(`${where}: alert_names\n    expected: ${show([alert.classname])}\n    actual:   ${show(event._source.alert_names)}`);
+      problems.push(
+        `${where}: alert_names\n    expected: ${show([alert.classname])}\n    actual:   ${show(event._source.alert_names)}`,
+      );
     }
     const tags = event._source.alerts;
     const want = { index: saved._index, id: saved._id };
-    if (!Array.isArray(tags) || tags.length === 0 || tags.some((t) => !isDeepStrictEqual(t, want))) {
-      problems.push(`${where}: alerts\n    expected: every entry ${show(want)}\n    actual:   ${show(tags)}`);
+    if (
+      !Array.isArray(tags) ||
+      tags.length === 0 ||
+      tags.some((t) => !isDeepStrictEqual(t, want))
+    ) {
+      problems.push(
+        `${where}: alerts\n    expected: every entry ${show(want)}\n    actual:   ${show(tags)}`,
+      );
     }
   }
   return problems;

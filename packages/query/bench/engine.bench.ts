@@ -51,9 +51,14 @@ function dataset(size: number): Dataset {
   const started = performance.now();
   const store = createEmbeddedStore();
   const report = store.ingest(syntheticEvents(size), { owned: true });
-  if (report.rejected.length > 0) throw new Error(`bench: ${report.rejected.length} synthetic events rejected`);
+  if (report.rejected.length > 0)
+    throw new Error(`bench: ${report.rejected.length} synthetic events rejected`);
   current = { size, store, sources: store.index.events.map((e) => e._source) };
-  meta.sizes[size] = { ingestMs: Math.round(performance.now() - started), rssAfterIngestMb: Math.round(process.memoryUsage().rss / 1048576), hits: {} };
+  meta.sizes[size] = {
+    ingestMs: Math.round(performance.now() - started),
+    rssAfterIngestMb: Math.round(process.memoryUsage().rss / 1048576),
+    hits: {},
+  };
   saveMeta();
   return current;
 }
@@ -64,7 +69,12 @@ async function run(size: number, query: BenchQuery, impl: Impl): Promise<void> {
   if (impl === 'hand') hits = query.hand(store.index);
   else if (impl === 'mingo') hits = query.mingo(sources);
   else if (query.criteria.aggregation) {
-    hits = (await store.aggregate({ criteria: { ...query.criteria, aggregation: query.criteria.aggregation }, now: new Date(END) })).buckets.length;
+    hits = (
+      await store.aggregate({
+        criteria: { ...query.criteria, aggregation: query.criteria.aggregation },
+        now: new Date(END),
+      })
+    ).buckets.length;
   } else hits = (await store.search({ criteria: query.criteria, now: new Date(END) })).total;
   const counts = ((meta.sizes[size] as SizeMeta).hits[query.name] ??= {});
   counts[impl] = hits;
@@ -79,13 +89,22 @@ const once = { time: 0, warmupTime: 0, warmupIterations: 1, setup: () => collect
 
 for (const size of SIZES) {
   describe(`${size} events`, () => {
-    bench('window: bruteforce-ssh over the last 2 minutes (ours)', async () => {
-      await dataset(size).store.search({ criteria: windowCriteria, now: new Date(END) });
-    }, { ...once, iterations: 51 });
+    bench(
+      'window: bruteforce-ssh over the last 2 minutes (ours)',
+      async () => {
+        await dataset(size).store.search({ criteria: windowCriteria, now: new Date(END) });
+      },
+      { ...once, iterations: 51 },
+    );
     for (let round = 1; round <= ROUNDS; round++) {
       for (const query of QUERIES) {
-        for (const impl of round === 1 ? (['ours', 'hand', 'mingo'] as const) : (['ours', 'hand'] as const)) {
-          bench(`${query.name} (${impl}) [round ${round}]`, () => run(size, query, impl), { ...once, iterations: ITERATIONS[impl] });
+        for (const impl of round === 1
+          ? (['ours', 'hand', 'mingo'] as const)
+          : (['ours', 'hand'] as const)) {
+          bench(`${query.name} (${impl}) [round ${round}]`, () => run(size, query, impl), {
+            ...once,
+            iterations: ITERATIONS[impl],
+          });
         }
       }
     }

@@ -79,7 +79,9 @@ export const BRUTEFORCE_SSH = bruteforceSsh;
 export const QUERIES: BenchQuery[] = [
   {
     name: 'term on text',
-    criteria: { query: { type: 'bool', must: [{ type: 'match', field: 'summary', value: 'Failed' }] } },
+    criteria: {
+      query: { type: 'bool', must: [{ type: 'match', field: 'summary', value: 'Failed' }] },
+    },
     hand: (index) => {
       const summary = terms(index, 'summary');
       const failed = summary.idOf('failed');
@@ -96,11 +98,23 @@ export const QUERIES: BenchQuery[] = [
     hand: (index) => {
       const summary = terms(index, 'summary');
       const program = terms(index, 'details.program');
-      const [sshd, failed, password, invalid, user] = [program.idOf('sshd'), ...['failed', 'password', 'invalid', 'user'].map((t) => summary.idOf(t))] as number[];
-      return collect(index, (doc) => holds(program, doc, sshd ?? -1) && holdsPair(summary, doc, failed ?? -1, password ?? -1) && !holdsPair(summary, doc, invalid ?? -1, user ?? -1)).length;
+      const [sshd, failed, password, invalid, user] = [
+        program.idOf('sshd'),
+        ...['failed', 'password', 'invalid', 'user'].map((t) => summary.idOf(t)),
+      ] as number[];
+      return collect(
+        index,
+        (doc) =>
+          holds(program, doc, sshd ?? -1) &&
+          holdsPair(summary, doc, failed ?? -1, password ?? -1) &&
+          !holdsPair(summary, doc, invalid ?? -1, user ?? -1),
+      ).length;
     },
     mingo: (sources) => {
-      const query = new Query({ 'details.program': 'sshd', $and: [{ summary: { $regex: failedPassword } }, { summary: { $not: invalidUser } }] });
+      const query = new Query({
+        'details.program': 'sshd',
+        $and: [{ summary: { $regex: failedPassword } }, { summary: { $not: invalidUser } }],
+      });
       return sources.filter((s) => query.test(s)).length;
     },
   },
@@ -117,7 +131,8 @@ export const QUERIES: BenchQuery[] = [
       const username = terms(index, 'details.username');
       const success = terms(index, 'details.success');
       const watched = new Uint8Array(username.terms.length);
-      for (const user of WATCHED_USERS) if (username.idOf(user) >= 0) watched[username.idOf(user)] = 1;
+      for (const user of WATCHED_USERS)
+        if (username.idOf(user) >= 0) watched[username.idOf(user)] = 1;
       const yes = success.idOf('true');
       return collect(index, (doc) => {
         const s = username.single[doc] as number;
@@ -125,21 +140,31 @@ export const QUERIES: BenchQuery[] = [
       }).length;
     },
     mingo: (sources) => {
-      const query = new Query({ 'details.username': { $in: WATCHED_USERS }, 'details.success': { $ne: true } });
+      const query = new Query({
+        'details.username': { $in: WATCHED_USERS },
+        'details.success': { $ne: true },
+      });
       return sources.filter((s) => query.test(s)).length;
     },
   },
   {
     name: 'query_string with wildcard',
-    criteria: { query: { type: 'bool', must: [{ type: 'queryString', query: 'hostname:host1* AND summary:sess*' }] } },
+    criteria: {
+      query: {
+        type: 'bool',
+        must: [{ type: 'queryString', query: 'hostname:host1* AND summary:sess*' }],
+      },
+    },
     hand: (index) => {
       const hostname = terms(index, 'hostname');
       const summary = terms(index, 'summary');
       // Prefix tests memoised per distinct term (1 yes, 2 no), as a careful hand would.
       const hostOk = new Uint8Array(hostname.terms.length);
       const tokenOk = new Uint8Array(summary.terms.length);
-      const host = (id: number): boolean => (hostOk[id] ||= (hostname.terms[id] as string).startsWith('host1') ? 1 : 2) === 1;
-      const token = (id: number): boolean => (tokenOk[id] ||= (summary.terms[id] as string).startsWith('sess') ? 1 : 2) === 1;
+      const host = (id: number): boolean =>
+        (hostOk[id] ||= (hostname.terms[id] as string).startsWith('host1') ? 1 : 2) === 1;
+      const token = (id: number): boolean =>
+        (tokenOk[id] ||= (summary.terms[id] as string).startsWith('sess') ? 1 : 2) === 1;
       return collect(index, (doc) => {
         const h = hostname.single[doc] as number;
         if (h < 0 || !host(h)) return false;
@@ -160,7 +185,10 @@ export const QUERIES: BenchQuery[] = [
   {
     name: 'aggregation with threshold',
     criteria: {
-      query: { type: 'bool', must: [{ type: 'phrase', field: 'summary', value: 'failed password' }] },
+      query: {
+        type: 'bool',
+        must: [{ type: 'phrase', field: 'summary', value: 'failed password' }],
+      },
       aggregation: { field: 'details.sourceipaddress', threshold: 10, samples: 10 },
     },
     hand: (index) => {
@@ -180,7 +208,12 @@ export const QUERIES: BenchQuery[] = [
       for (const [ip, docs] of groups) {
         if (docs.length < 10) continue;
         const events = docs.map((doc) => index.events[doc] as StoredEvent);
-        buckets.push({ key: ips.terms[ip] ?? '', count: docs.length, samples: events.slice(0, 10), events });
+        buckets.push({
+          key: ips.terms[ip] ?? '',
+          count: docs.length,
+          samples: events.slice(0, 10),
+          events,
+        });
       }
       buckets.sort((a, b) => b.count - a.count || (String(a.key) < String(b.key) ? -1 : 1));
       return buckets.length;
@@ -188,7 +221,13 @@ export const QUERIES: BenchQuery[] = [
     mingo: (sources) =>
       new Aggregator([
         { $match: { summary: { $regex: failedPassword } } },
-        { $group: { _id: '$details.sourceipaddress', count: { $sum: 1 }, events: { $push: '$$ROOT' } } },
+        {
+          $group: {
+            _id: '$details.sourceipaddress',
+            count: { $sum: 1 },
+            events: { $push: '$$ROOT' },
+          },
+        },
         { $match: { count: { $gte: 10 } } },
         { $sort: { count: -1, _id: 1 } },
       ]).run(sources as JsonObject[]).length,

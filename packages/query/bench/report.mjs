@@ -13,7 +13,9 @@ const meta = JSON.parse(readFileSync(here('.bench-meta.json'), 'utf8'));
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+  return sorted.length % 2
+    ? (sorted[mid] ?? NaN)
+    : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
 }
 
 /** @type {Map<string, Map<string, number[]>>} size -> bench name (rounds merged) -> medians (ms) */
@@ -31,7 +33,12 @@ for (const file of raw.files) {
   }
 }
 /** @type {Map<string, Map<string, number>>} size -> bench name -> median of the rounds' medians */
-const medians = new Map([...rounds].map(([size, bySize]) => [size, new Map([...bySize].map(([name, values]) => [name, median(values)]))]));
+const medians = new Map(
+  [...rounds].map(([size, bySize]) => [
+    size,
+    new Map([...bySize].map(([name, values]) => [name, median(values)])),
+  ]),
+);
 
 /** @param {number} n */
 const fmt = (n) => Math.round(n).toLocaleString('en');
@@ -50,18 +57,37 @@ for (const [size, bySize] of medians) {
     return { name, ours_eps: eps('ours'), hand_eps: eps('hand'), mingo_eps: eps('mingo') };
   });
   const windowMs = bySize.get('window: bruteforce-ssh over the last 2 minutes (ours)') ?? NaN;
-  console.log(`\n${fmt(n)} events: ingest ${fmt(sizeMeta.ingestMs)} ms (${fmt(n / (sizeMeta.ingestMs / 1000))} events/s), RSS after ingest ${sizeMeta.rssAfterIngestMb} MB`);
-  console.log('query                        |     ours ev/s |     hand ev/s |  mingo ev/s | ours/hand | ours/mingo | hits ours/hand/mingo');
+  console.log(
+    `\n${fmt(n)} events: ingest ${fmt(sizeMeta.ingestMs)} ms (${fmt(n / (sizeMeta.ingestMs / 1000))} events/s), RSS after ingest ${sizeMeta.rssAfterIngestMb} MB`,
+  );
+  console.log(
+    'query                        |     ours ev/s |     hand ev/s |  mingo ev/s | ours/hand | ours/mingo | hits ours/hand/mingo',
+  );
   for (const q of queries) {
     const hits = sizeMeta.hits[q.name] ?? {};
     const mismatch = hits.ours === hits.hand ? '' : '  MISMATCH ours vs hand';
     console.log(
-      [q.name.padEnd(28), fmt(q.ours_eps).padStart(13), fmt(q.hand_eps).padStart(13), fmt(q.mingo_eps).padStart(11), (q.ours_eps / q.hand_eps).toFixed(2).padStart(9), (q.ours_eps / q.mingo_eps).toFixed(1).padStart(10), ` ${hits.ours}/${hits.hand}/${hits.mingo}${mismatch}`].join(' | '),
+      [
+        q.name.padEnd(28),
+        fmt(q.ours_eps).padStart(13),
+        fmt(q.hand_eps).padStart(13),
+        fmt(q.mingo_eps).padStart(11),
+        (q.ours_eps / q.hand_eps).toFixed(2).padStart(9),
+        (q.ours_eps / q.mingo_eps).toFixed(1).padStart(10),
+        ` ${hits.ours}/${hits.hand}/${hits.mingo}${mismatch}`,
+      ].join(' | '),
     );
   }
-  console.log(`window: bruteforce-ssh criteria over the last 2 minutes of ${fmt(n)} events: median ${windowMs.toFixed(3)} ms`);
+  console.log(
+    `window: bruteforce-ssh criteria over the last 2 minutes of ${fmt(n)} events: median ${windowMs.toFixed(3)} ms`,
+  );
   if (n === 1_000_000) {
-    const results = { events: n, queries, window_ms: Number(windowMs.toFixed(3)), rss_mb: meta.peakRssMb };
+    const results = {
+      events: n,
+      queries,
+      window_ms: Number(windowMs.toFixed(3)),
+      rss_mb: meta.peakRssMb,
+    };
     writeFileSync(here('results.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log('wrote bench/results.json');
   }

@@ -31,7 +31,10 @@ export function* syntheticEvents(count: number, seed = 42): Generator<StoredEven
   for (let i = 0; i < count; i++) {
     const time = END - WEEK_MS + Math.floor(i * step);
     const user = next() < 0.1 ? pick(['root', 'admin']) : pick(USERS);
-    const ip = next() < 0.3 ? `10.${Math.floor(next() * 4)}.${Math.floor(next() * 256)}.${Math.floor(next() * 256)}` : `203.0.113.${Math.floor(next() * 64)}`;
+    const ip =
+      next() < 0.3
+        ? `10.${Math.floor(next() * 4)}.${Math.floor(next() * 256)}.${Math.floor(next() * 256)}`
+        : `203.0.113.${Math.floor(next() * 64)}`;
     const port = 1024 + Math.floor(next() * 60000);
     const host = `host${Math.floor(next() * 500)}.example.com`;
     const kind = next();
@@ -39,11 +42,13 @@ export function* syntheticEvents(count: number, seed = 42): Generator<StoredEven
     let program = 'sshd';
     let success = false;
     if (kind < 0.25) summary = `Failed password for ${user} from ${ip} port ${port} ssh2`;
-    else if (kind < 0.35) summary = `Failed password for invalid user ${user} from ${ip} port ${port} ssh2`;
+    else if (kind < 0.35)
+      summary = `Failed password for invalid user ${user} from ${ip} port ${port} ssh2`;
     else if (kind < 0.55) {
       summary = `Accepted publickey for ${user} from ${ip} port ${port} ssh2`;
       success = true;
-    } else if (kind < 0.75) summary = `pam_unix(sshd:session): session opened for user ${user} by (uid=0)`;
+    } else if (kind < 0.75)
+      summary = `pam_unix(sshd:session): session opened for user ${user} by (uid=0)`;
     else if (kind < 0.9) summary = `Connection closed by ${ip} port ${port} [preauth]`;
     else {
       program = 'sudo';
@@ -67,7 +72,14 @@ export function* syntheticEvents(count: number, seed = 42): Generator<StoredEven
         tags: ['syslog', program],
         summary,
         mozdefhostname: 'mozdef.example.com',
-        details: { program, sourceipaddress: ip, sourceport: port, username: user, success, hostname: host },
+        details: {
+          program,
+          sourceipaddress: ip,
+          sourceport: port,
+          username: user,
+          success,
+          hostname: host,
+        },
       },
     };
   }

@@ -21,8 +21,20 @@ export {
   terms,
   wildcard,
 } from './builder.js';
-export type { AggregateOptions, BoolParts, MatchOptions, QueryStringOptions, RangeBounds, RangeValue } from './builder.js';
-export { clausesEqual, criteriaEqual, describeClause, describeCriteria } from './describeCriteria.js';
+export type {
+  AggregateOptions,
+  BoolParts,
+  MatchOptions,
+  QueryStringOptions,
+  RangeBounds,
+  RangeValue,
+} from './builder.js';
+export {
+  clausesEqual,
+  criteriaEqual,
+  describeClause,
+  describeCriteria,
+} from './describeCriteria.js';
 export {
   DEFAULT_MAX_BUCKETS,
   GROUPS_AGGREGATION,
@@ -40,7 +52,10 @@ export { cidrContains, cidrFromRange, parseCidr } from './cidr.js';
 export type { CidrBlock } from './cidr.js';
 export { analyze, analyzeToTerms, type AnalyzedToken } from './analysis/analyze.js';
 export type { StandardTokenType } from './analysis/standardTokenizer.js';
-export { parseQueryString, type QueryStringOptions as ParseQueryStringOptions } from './queryString/index.js';
+export {
+  parseQueryString,
+  type QueryStringOptions as ParseQueryStringOptions,
+} from './queryString/index.js';
 export {
   EmbeddedStore,
   EventIndex,

@@ -82,7 +82,10 @@ public class EscapeCheck {
 
 describe("luceneEscape against Lucene 8's classic QueryParser", () => {
   it('keeps every generated value one literal term, escaped or quoted', () => {
-    expect(HAVE_LUCENE, 'needs javac and the Lucene 8 jars: apt-get install -y liblucene8-java openjdk-17-jdk-headless').toBe(true);
+    expect(
+      HAVE_LUCENE,
+      'needs javac and the Lucene 8 jars: apt-get install -y liblucene8-java openjdk-17-jdk-headless',
+    ).toBe(true);
     let seed = 42;
     const random = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const alphabet = [

@@ -21,7 +21,10 @@ describe('checkpoints', () => {
     await first.advance('bruteforce-ssh', new Date('2026-11-01T12:00:00Z'));
     const again = await Checkpoints.open(path);
     expect(again.get('bruteforce-ssh')).toEqual(new Date('2026-11-01T12:01:00Z'));
-    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ version: 1, checkpoints: { 'bruteforce-ssh': '2026-11-01T12:01:00.000Z' } });
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({
+      version: 1,
+      checkpoints: { 'bruteforce-ssh': '2026-11-01T12:01:00.000Z' },
+    });
   });
 
   it('refuse a corrupt file with a message that names it', async () => {

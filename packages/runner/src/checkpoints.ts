@@ -21,9 +21,16 @@ export class Checkpoints {
 
   /** Opens the checkpoint file at `path` (or keeps checkpoints in memory only, without a path). */
   static async open(path?: string): Promise<Checkpoints> {
-    const file = path ? await readJsonFile<CheckpointFile>(path, { version: 1, checkpoints: {} }) : undefined;
-    const entries = Object.entries(file?.checkpoints ?? {}).map(([name, iso]) => [name, new Date(iso)] as const);
-    return new Checkpoints(path, new Map(entries.filter(([, date]) => !Number.isNaN(date.getTime()))));
+    const file = path
+      ? await readJsonFile<CheckpointFile>(path, { version: 1, checkpoints: {} })
+      : undefined;
+    const entries = Object.entries(file?.checkpoints ?? {}).map(
+      ([name, iso]) => [name, new Date(iso)] as const,
+    );
+    return new Checkpoints(
+      path,
+      new Map(entries.filter(([, date]) => !Number.isNaN(date.getTime()))),
+    );
   }
 
   /** The end of the alert's last successful window, if it ever ran. */
@@ -37,7 +44,9 @@ export class Checkpoints {
     if (current && current.getTime() >= windowEnd.getTime()) return;
     this.#checkpoints.set(alert, windowEnd);
     if (this.#path) {
-      const checkpoints = Object.fromEntries([...this.#checkpoints].map(([name, date]) => [name, date.toISOString()]));
+      const checkpoints = Object.fromEntries(
+        [...this.#checkpoints].map(([name, date]) => [name, date.toISOString()]),
+      );
       await writeJsonFile(this.#path, { version: 1, checkpoints } satisfies CheckpointFile);
     }
   }

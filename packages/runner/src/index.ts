@@ -22,9 +22,25 @@ export type {
   MemoryStoreConfig,
   SearchStoreConfig,
 } from './config/loadInstallationConfig.js';
-export { installationConfigJsonSchema, installationConfigSchema, sinkConfigSchema } from './config/schema.js';
-export type { EnabledAlertConfig, InstallationConfigInput, ParsedInstallationConfig, SinkConfig, StoreConfig } from './config/schema.js';
-export { collectSecrets, isSecretKey, REDACTED, Redactor, redactUrlCredentials } from './config/redact.js';
+export {
+  installationConfigJsonSchema,
+  installationConfigSchema,
+  sinkConfigSchema,
+} from './config/schema.js';
+export type {
+  EnabledAlertConfig,
+  InstallationConfigInput,
+  ParsedInstallationConfig,
+  SinkConfig,
+  StoreConfig,
+} from './config/schema.js';
+export {
+  collectSecrets,
+  isSecretKey,
+  REDACTED,
+  Redactor,
+  redactUrlCredentials,
+} from './config/redact.js';
 export { createLogger, silentLogger } from './logger.js';
 export type { CreateLoggerOptions, Logger } from './logger.js';
 export { alertMessage, type Sink } from './sinks/sink.js';
@@ -34,13 +50,37 @@ export { createWebhookSink, type WebhookSinkOptions } from './sinks/webhookSink.
 export { alertTableLine, createFileSink, createStdoutSink } from './sinks/streamSinks.js';
 export type { FileSinkOptions, StdoutFormat, StdoutSinkOptions } from './sinks/streamSinks.js';
 export { Outbox } from './delivery/outbox.js';
-export type { DeliveryRecord, DeliveryReport, DeliveryStatus, OutboxEntry, OutboxOptions } from './delivery/outbox.js';
+export type {
+  DeliveryRecord,
+  DeliveryReport,
+  DeliveryStatus,
+  OutboxEntry,
+  OutboxOptions,
+} from './delivery/outbox.js';
 export { Checkpoints } from './checkpoints.js';
-export { createElasticsearchStore, elasticsearchTransport, type ElasticsearchStoreOptions } from './stores/elasticsearchStore.js';
-export { createOpensearchStore, opensearchTransport, type OpensearchStoreOptions } from './stores/opensearchStore.js';
+export {
+  createElasticsearchStore,
+  elasticsearchTransport,
+  type ElasticsearchStoreOptions,
+} from './stores/elasticsearchStore.js';
+export {
+  createOpensearchStore,
+  opensearchTransport,
+  type OpensearchStoreOptions,
+} from './stores/opensearchStore.js';
 export { createClusterStore } from './stores/createClusterStore.js';
-export { createRestStore, type SearchStore, type SearchStoreOptions } from './stores/searchStore.js';
-export type { RestRequest, RestResponse, RestTransport, SearchEngineName, SearchStoreAuth } from './stores/restTransport.js';
+export {
+  createRestStore,
+  type SearchStore,
+  type SearchStoreOptions,
+} from './stores/searchStore.js';
+export type {
+  RestRequest,
+  RestResponse,
+  RestTransport,
+  SearchEngineName,
+  SearchStoreAuth,
+} from './stores/restTransport.js';
 export { createRunner, Runner } from './runner.js';
 export type { AlertCycleResult, CycleSummary, RunnerOptions, ScheduledAlert } from './runner.js';
 export { openInstallation } from './installation.js';

@@ -16,7 +16,14 @@ let dir: string;
 async function writeAlertPackage(): Promise<string> {
   const pkg = join(dir, 'alerts', 'wrong-password');
   await mkdir(join(pkg, 'dist'), { recursive: true });
-  await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: 'alert-wrong-password', version: '0.4.2', exports: { '.': { default: './dist/index.js' } } }));
+  await writeFile(
+    join(pkg, 'package.json'),
+    JSON.stringify({
+      name: 'alert-wrong-password',
+      version: '0.4.2',
+      exports: { '.': { default: './dist/index.js' } },
+    }),
+  );
   await writeFile(
     join(pkg, 'dist', 'index.js'),
     `import { defineAlert } from ${JSON.stringify(source('core'))};
@@ -41,42 +48,72 @@ describe('an installation on the memory store', () => {
     await writeFile(
       join(dir, 'events.ndjson'),
       [
-        JSON.stringify({ _id: 'e1', _source: { utctimestamp: at(30), summary: 'wrong password for root' } }),
+        JSON.stringify({
+          _id: 'e1',
+          _source: { utctimestamp: at(30), summary: 'wrong password for root' },
+        }),
         '{"broken": ',
-        JSON.stringify({ _id: 'e2', _source: { utctimestamp: at(60), summary: 'Wrong password for bob', details: { sourceipaddress: 'nope' } } }),
+        JSON.stringify({
+          _id: 'e2',
+          _source: {
+            utctimestamp: at(60),
+            summary: 'Wrong password for bob',
+            details: { sourceipaddress: 'nope' },
+          },
+        }),
         JSON.stringify({ _id: 'e3', _source: { utctimestamp: at(90), summary: 'WRONG PASSWORD' } }),
       ].join('\n'),
     );
     const configFile = join(dir, 'alertkit.config.json');
     await writeFile(
       configFile,
-      JSON.stringify({ alerts: [{ path: alertDir }], store: { type: 'memory', events: ['events.ndjson'] }, sinks: [{ type: 'file', path: 'out/alerts.ndjson' }], stateDir: 'state' }),
+      JSON.stringify({
+        alerts: [{ path: alertDir }],
+        store: { type: 'memory', events: ['events.ndjson'] },
+        sinks: [{ type: 'file', path: 'out/alerts.ndjson' }],
+        stateDir: 'state',
+      }),
     );
     const lines: string[] = [];
-    const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void lines.push(line) } });
+    const logger = createLogger({
+      level: 'warn',
+      destination: { write: (line: string) => void lines.push(line) },
+    });
 
-    const first = await openInstallation(await loadInstallationConfig({ file: configFile }), { logger });
-    expect(first.alerts.map((a) => `${a.packageName}@${a.version}`)).toEqual(['alert-wrong-password@0.4.2']);
+    const first = await openInstallation(await loadInstallationConfig({ file: configFile }), {
+      logger,
+    });
+    expect(first.alerts.map((a) => `${a.packageName}@${a.version}`)).toEqual([
+      'alert-wrong-password@0.4.2',
+    ]);
     const summary = await first.runner.runCycle(NOW);
     expect(summary.raised).toBe(2);
     await first.close();
     expect(lines.join('')).toContain('skipped a malformed event');
     expect(lines.join('')).toContain('skipped an event the mapping refuses');
-    const delivered = (await readFile(join(dir, 'out', 'alerts.ndjson'), 'utf8')).trim().split('\n');
-    expect(delivered.map((l) => (JSON.parse(l) as { _source: { summary: string } })._source.summary).sort()).toEqual([
-      'wrong password on e1',
-      'wrong password on e3',
-    ]);
+    const delivered = (await readFile(join(dir, 'out', 'alerts.ndjson'), 'utf8'))
+      .trim()
+      .split('\n');
+    expect(
+      delivered
+        .map((l) => (JSON.parse(l) as { _source: { summary: string } })._source.summary)
+        .sort(),
+    ).toEqual(['wrong password on e1', 'wrong password on e3']);
 
     // A restart reloads the events from the files and the alerts and tags from the state file.
-    const second = await openInstallation(await loadInstallationConfig({ file: configFile }), { logger });
+    const second = await openInstallation(await loadInstallationConfig({ file: configFile }), {
+      logger,
+    });
     expect(await second.store.listAlerts()).toHaveLength(2);
     const again = await second.runner.runCycle(new Date(NOW.getTime() + 60_000));
     expect(again.raised).toBe(0);
     await second.close();
 
     // --fresh forgets it all: the same events alert again.
-    const fresh = await openInstallation(await loadInstallationConfig({ file: configFile }), { logger, fresh: true });
+    const fresh = await openInstallation(await loadInstallationConfig({ file: configFile }), {
+      logger,
+      fresh: true,
+    });
     expect((await fresh.runner.runCycle(NOW)).raised).toBe(2);
     await fresh.close();
   });
@@ -87,15 +124,30 @@ describe('an installation on the memory store', () => {
     await writeFile(join(root, 'package.json'), '{}');
     await rm(join(root, 'node_modules', 'alert-wrong-password'), { recursive: true, force: true });
     const { cp } = await import('node:fs/promises');
-    await cp(join(dir, 'alerts', 'wrong-password'), join(root, 'node_modules', 'alert-wrong-password'), { recursive: true });
+    await cp(
+      join(dir, 'alerts', 'wrong-password'),
+      join(root, 'node_modules', 'alert-wrong-password'),
+      { recursive: true },
+    );
     const configFile = join(root, 'alertkit.config.json');
-    await writeFile(configFile, JSON.stringify({ alerts: [{ package: 'alert-wrong-password', version: '^0.5.0' }], stateDir: 'state' }));
-    await expect(openInstallation(await loadInstallationConfig({ file: configFile }))).rejects.toThrow(
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        alerts: [{ package: 'alert-wrong-password', version: '^0.5.0' }],
+        stateDir: 'state',
+      }),
+    );
+    await expect(
+      openInstallation(await loadInstallationConfig({ file: configFile })),
+    ).rejects.toThrow(
       'alerts: alert-wrong-password@0.4.2 is installed but the installation asks for ^0.5.0',
     );
-    await writeFile(configFile, JSON.stringify({ alerts: [{ package: 'alert-missing' }], stateDir: 'state' }));
-    await expect(openInstallation(await loadInstallationConfig({ file: configFile }))).rejects.toThrow(
-      'package "alert-missing" is not installed',
+    await writeFile(
+      configFile,
+      JSON.stringify({ alerts: [{ package: 'alert-missing' }], stateDir: 'state' }),
     );
+    await expect(
+      openInstallation(await loadInstallationConfig({ file: configFile })),
+    ).rejects.toThrow('package "alert-missing" is not installed');
   });
 });

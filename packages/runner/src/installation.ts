@@ -2,12 +2,25 @@ import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import semver from 'semver';
 import { AlertkitError, type ReverseDnsResolver, type Store } from '@alertkit/core';
-import { createEmbeddedStore, type EmbeddedStore, type EmbeddedStoreSnapshot } from '@alertkit/query';
+import {
+  createEmbeddedStore,
+  type EmbeddedStore,
+  type EmbeddedStoreSnapshot,
+} from '@alertkit/query';
 import { Checkpoints } from './checkpoints.js';
-import type { InstallationConfig, LoadedInstallationConfig, MemoryStoreConfig } from './config/loadInstallationConfig.js';
+import type {
+  InstallationConfig,
+  LoadedInstallationConfig,
+  MemoryStoreConfig,
+} from './config/loadInstallationConfig.js';
 import { Outbox } from './delivery/outbox.js';
 import { readJsonFile, writeJsonFile } from './jsonFile.js';
-import { findInstalledPackage, loadAlertPackage, loadAlertsDirectory, type LoadedAlert } from './loadAlerts.js';
+import {
+  findInstalledPackage,
+  loadAlertPackage,
+  loadAlertsDirectory,
+  type LoadedAlert,
+} from './loadAlerts.js';
 import { silentLogger, type Logger } from './logger.js';
 import { readEvents } from './readEvents.js';
 import { createRunner, type Runner, type ScheduledAlert } from './runner.js';
@@ -24,7 +37,9 @@ export interface OpenInstallationOptions {
   /** Where `stdout` sinks write. */
   stdout?: CreateSinksOptions['stdout'];
   /** Creates the store for `elasticsearch`/`opensearch` configs. */
-  createSearchStore?: (config: Exclude<InstallationConfig['store'], MemoryStoreConfig>) => Store | Promise<Store>;
+  createSearchStore?: (
+    config: Exclude<InstallationConfig['store'], MemoryStoreConfig>,
+  ) => Store | Promise<Store>;
 }
 
 /** An installation, opened: its alerts, store, delivery and runner. */
@@ -41,24 +56,42 @@ export interface Installation {
 }
 
 /** Loads an `alerts` entry: a package directory, or an installed package checked against its version range. */
-async function loadEnabledAlert(entry: InstallationConfig['alerts'][number], baseDir: string): Promise<LoadedAlert> {
+async function loadEnabledAlert(
+  entry: InstallationConfig['alerts'][number],
+  baseDir: string,
+): Promise<LoadedAlert> {
   if (entry.path !== undefined) return loadAlertPackage(entry.path);
   const name = entry.package as string;
   const packageDir = await findInstalledPackage(name, baseDir);
-  if (!packageDir) throw new AlertkitError('CONFIG_INVALID', `alerts: package "${name}" is not installed in ${baseDir} (npm install ${name})`);
+  if (!packageDir)
+    throw new AlertkitError(
+      'CONFIG_INVALID',
+      `alerts: package "${name}" is not installed in ${baseDir} (npm install ${name})`,
+    );
   const loaded = await loadAlertPackage(packageDir);
   if (entry.version !== undefined && !semver.satisfies(loaded.version, entry.version)) {
-    throw new AlertkitError('CONFIG_INVALID', `alerts: ${name}@${loaded.version} is installed but the installation asks for ${entry.version}`);
+    throw new AlertkitError(
+      'CONFIG_INVALID',
+      `alerts: ${name}@${loaded.version} is installed but the installation asks for ${entry.version}`,
+    );
   }
   return loaded;
 }
 
-async function openMemoryStore(config: MemoryStoreConfig, logger: Logger, fresh: boolean): Promise<EmbeddedStore> {
+async function openMemoryStore(
+  config: MemoryStoreConfig,
+  logger: Logger,
+  fresh: boolean,
+): Promise<EmbeddedStore> {
   const store = createEmbeddedStore({ onWarning: (message) => logger.warn(message) });
   const batch = [];
   let rejected = 0;
   for await (const event of readEvents(config.events, {
-    onProblem: (p) => logger.warn({ file: p.file, location: p.location }, `skipped a malformed event: ${p.message}`),
+    onProblem: (p) =>
+      logger.warn(
+        { file: p.file, location: p.location },
+        `skipped a malformed event: ${p.message}`,
+      ),
   })) {
     batch.push(event);
     if (batch.length >= 10_000) {
@@ -68,10 +101,17 @@ async function openMemoryStore(config: MemoryStoreConfig, logger: Logger, fresh:
   }
   const report = store.ingest(batch, { owned: true });
   rejected += report.rejected.length;
-  for (const r of report.rejected.slice(0, 20)) logger.warn({ event: `${r._index}/${r._id}` }, `skipped an event the mapping refuses: ${r.error.message}`);
+  for (const r of report.rejected.slice(0, 20))
+    logger.warn(
+      { event: `${r._index}/${r._id}` },
+      `skipped an event the mapping refuses: ${r.error.message}`,
+    );
   logger.info({ events: store.size, rejected }, 'memory store loaded');
   if (!fresh) {
-    const snapshot = await readJsonFile<EmbeddedStoreSnapshot | undefined>(config.stateFile, undefined);
+    const snapshot = await readJsonFile<EmbeddedStoreSnapshot | undefined>(
+      config.stateFile,
+      undefined,
+    );
     if (snapshot) store.restore(snapshot);
   }
   return store;
@@ -82,7 +122,10 @@ async function openMemoryStore(config: MemoryStoreConfig, logger: Logger, fresh:
  * store (the memory store with its events and persisted alerts/tags, or a cluster), the
  * delivery outbox with the sinks, the checkpoints, and creates the runner.
  */
-export async function openInstallation(loaded: LoadedInstallationConfig, options: OpenInstallationOptions = {}): Promise<Installation> {
+export async function openInstallation(
+  loaded: LoadedInstallationConfig,
+  options: OpenInstallationOptions = {},
+): Promise<Installation> {
   const { config } = loaded;
   const logger = options.logger ?? silentLogger();
   const baseDir = loaded.file ? dirname(loaded.file) : process.cwd();
@@ -93,7 +136,12 @@ export async function openInstallation(loaded: LoadedInstallationConfig, options
   for (const entry of config.alerts.filter((a) => a.enabled)) {
     const alert = await loadEnabledAlert(entry, baseDir);
     alerts.push(alert);
-    scheduled.push({ alert: alert.alert, source: `${alert.packageName}@${alert.version}`, ...(entry.schedule ? { schedule: entry.schedule } : {}), ...(entry.config ? { config: entry.config } : {}) });
+    scheduled.push({
+      alert: alert.alert,
+      source: `${alert.packageName}@${alert.version}`,
+      ...(entry.schedule ? { schedule: entry.schedule } : {}),
+      ...(entry.config ? { config: entry.config } : {}),
+    });
   }
   for (const dir of options.alertsDirs ?? []) {
     for (const alert of await loadAlertsDirectory(dir)) {
@@ -103,17 +151,29 @@ export async function openInstallation(loaded: LoadedInstallationConfig, options
     }
   }
 
-  const memory = config.store.type === 'memory' ? await openMemoryStore(config.store, logger, options.fresh === true) : undefined;
+  const memory =
+    config.store.type === 'memory'
+      ? await openMemoryStore(config.store, logger, options.fresh === true)
+      : undefined;
   let store: Store;
   if (memory) store = memory;
-  else if (options.createSearchStore && config.store.type !== 'memory') store = await options.createSearchStore(config.store);
-  else throw new AlertkitError('CONFIG_INVALID', `store: type "${config.store.type}" needs a store factory`);
+  else if (options.createSearchStore && config.store.type !== 'memory')
+    store = await options.createSearchStore(config.store);
+  else
+    throw new AlertkitError(
+      'CONFIG_INVALID',
+      `store: type "${config.store.type}" needs a store factory`,
+    );
 
-  const sinks = createSinks(config.sinks, { logger, ...(options.stdout ? { stdout: options.stdout } : {}) });
+  const sinks = createSinks(config.sinks, {
+    logger,
+    ...(options.stdout ? { stdout: options.stdout } : {}),
+  });
   const outbox = await Outbox.open({ file: join(config.stateDir, 'outbox.json'), sinks, logger });
   const checkpoints = await Checkpoints.open(join(config.stateDir, 'checkpoints.json'));
   const persist = async (): Promise<void> => {
-    if (memory && config.store.type === 'memory') await writeJsonFile(config.store.stateFile, memory.snapshot());
+    if (memory && config.store.type === 'memory')
+      await writeJsonFile(config.store.stateFile, memory.snapshot());
   };
   const runner = createRunner({
     alerts: scheduled,
@@ -129,7 +189,11 @@ export async function openInstallation(loaded: LoadedInstallationConfig, options
     deliver: async (raised) => {
       await persist();
       await outbox.add(raised);
-      void outbox.deliverPending().catch((error: unknown) => logger.warn({ err: error }, 'delivery failed; pending alerts stay in the outbox'));
+      void outbox
+        .deliverPending()
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, 'delivery failed; pending alerts stay in the outbox'),
+        );
     },
   });
   return {
@@ -141,7 +205,14 @@ export async function openInstallation(loaded: LoadedInstallationConfig, options
     persist,
     close: async () => {
       await runner.stop();
-      await outbox.deliverPending().catch((error: unknown) => logger.warn({ err: error }, 'delivery at shutdown failed; pending alerts stay in the outbox'));
+      await outbox
+        .deliverPending()
+        .catch((error: unknown) =>
+          logger.warn(
+            { err: error },
+            'delivery at shutdown failed; pending alerts stay in the outbox',
+          ),
+        );
       await persist();
       await Promise.allSettled(sinks.map((s) => s.close()));
     },

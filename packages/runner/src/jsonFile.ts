@@ -14,7 +14,11 @@ export async function readJsonFile<T>(path: string, fallback: T): Promise<T> {
   try {
     return JSON.parse(text) as T;
   } catch (cause) {
-    throw new AlertkitError('CONFIG_INVALID', `${path}: not valid JSON (${(cause as Error).message}); move it away to start fresh`, { cause });
+    throw new AlertkitError(
+      'CONFIG_INVALID',
+      `${path}: not valid JSON (${(cause as Error).message}); move it away to start fresh`,
+      { cause },
+    );
   }
 }
 

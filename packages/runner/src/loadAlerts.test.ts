@@ -5,13 +5,22 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAlertPackage, loadAlertsDirectory } from './loadAlerts.js';
 
-const coreSource = pathToFileURL(resolve(dirname(fileURLToPath(import.meta.url)), '../../core/src/index.ts')).href;
+const coreSource = pathToFileURL(
+  resolve(dirname(fileURLToPath(import.meta.url)), '../../core/src/index.ts'),
+).href;
 let root: string;
 
-async function writePackage(name: string, body: string, exportsField: unknown = { '.': { default: './dist/index.js' } }) {
+async function writePackage(
+  name: string,
+  body: string,
+  exportsField: unknown = { '.': { default: './dist/index.js' } },
+) {
   const dir = join(root, name);
   await mkdir(join(dir, 'dist'), { recursive: true });
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: `alert-${name}`, version: '0.3.1', exports: exportsField }));
+  await writeFile(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: `alert-${name}`, version: '0.3.1', exports: exportsField }),
+  );
   await writeFile(join(dir, 'dist', 'index.js'), body);
 }
 

@@ -25,7 +25,8 @@ function entryOf(pkg: PackageJson): string {
   const root = typeof pkg.exports === 'object' ? pkg.exports['.'] : pkg.exports;
   if (typeof root === 'string') return root;
   if (root && typeof root === 'object') {
-    const target = (root as Record<string, unknown>)['import'] ?? (root as Record<string, unknown>)['default'];
+    const target =
+      (root as Record<string, unknown>)['import'] ?? (root as Record<string, unknown>)['default'];
     if (typeof target === 'string') return target;
   }
   return pkg.main ?? 'index.js';
@@ -42,25 +43,45 @@ export async function loadAlertPackage(dir: string): Promise<LoadedAlert> {
   try {
     pkg = JSON.parse(await readFile(manifestPath, 'utf8')) as PackageJson;
   } catch (cause) {
-    throw new AlertkitError('ALERT_INVALID', `${manifestPath}: cannot read the alert's package.json`, { cause });
+    throw new AlertkitError(
+      'ALERT_INVALID',
+      `${manifestPath}: cannot read the alert's package.json`,
+      { cause },
+    );
   }
   const entry = join(packageDir, entryOf(pkg));
   try {
     await stat(entry);
   } catch (cause) {
-    throw new AlertkitError('ALERT_INVALID', `${pkg.name ?? packageDir}: ${entry} does not exist (run \`pnpm build\` first)`, { cause });
+    throw new AlertkitError(
+      'ALERT_INVALID',
+      `${pkg.name ?? packageDir}: ${entry} does not exist (run \`pnpm build\` first)`,
+      { cause },
+    );
   }
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
   } catch (cause) {
-    throw new AlertkitError('ALERT_INVALID', `${pkg.name ?? packageDir}: loading ${entry} failed: ${(cause as Error).message}`, { cause });
+    throw new AlertkitError(
+      'ALERT_INVALID',
+      `${pkg.name ?? packageDir}: loading ${entry} failed: ${(cause as Error).message}`,
+      { cause },
+    );
   }
   const alert = module['alert'] ?? module['default'];
   if (!isAlertDefinition(alert)) {
-    throw new AlertkitError('ALERT_INVALID', `${pkg.name ?? packageDir}: ${entry} does not export an alert made by defineAlert as \`alert\``);
+    throw new AlertkitError(
+      'ALERT_INVALID',
+      `${pkg.name ?? packageDir}: ${entry} does not export an alert made by defineAlert as \`alert\``,
+    );
   }
-  return { packageName: pkg.name ?? packageDir, version: pkg.version ?? '0.0.0', dir: packageDir, alert };
+  return {
+    packageName: pkg.name ?? packageDir,
+    version: pkg.version ?? '0.0.0',
+    dir: packageDir,
+    alert,
+  };
 }
 
 /** Every alert package directly under `alertsDir` (each sub-directory with a package.json), sorted by name. */
@@ -86,7 +107,10 @@ export async function loadAlertsDirectory(alertsDir: string): Promise<LoadedAler
  * `fromDir` or any directory above it), without relying on the package exporting
  * `./package.json`. Undefined when it is not installed.
  */
-export async function findInstalledPackage(name: string, fromDir: string): Promise<string | undefined> {
+export async function findInstalledPackage(
+  name: string,
+  fromDir: string,
+): Promise<string | undefined> {
   for (let dir = resolve(fromDir); ; dir = dirname(dir)) {
     const candidate = join(dir, 'node_modules', ...name.split('/'));
     try {

@@ -55,7 +55,9 @@ describe('reading events files', () => {
     const problems: EventProblem[] = [];
     const events = await collect(readEventsFile(file, { onProblem: (p) => problems.push(p) }));
     expect(events.map((e) => e._id)).toEqual(['b.json:0', 'given']);
-    expect(problems).toEqual([{ file, location: 'element 2', message: 'expected a JSON object, got number' }]);
+    expect(problems).toEqual([
+      { file, location: 'element 2', message: 'expected a JSON object, got number' },
+    ]);
   });
 
   it('reads a directory in name order', async () => {

@@ -29,8 +29,13 @@ function isObject(value: unknown): value is JsonObject {
  * A missing `_id` comes from the event's position (file and line or index), never from its
  * content, so identical events stay distinct.
  */
-function toStoredEvent(value: unknown, fallbackId: string, defaultIndex: string): StoredEvent | string {
-  if (!isObject(value)) return `expected a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}`;
+function toStoredEvent(
+  value: unknown,
+  fallbackId: string,
+  defaultIndex: string,
+): StoredEvent | string {
+  if (!isObject(value))
+    return `expected a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}`;
   if ('_source' in value) {
     const source = value['_source'];
     if (!isObject(source)) return '`_source` must be a JSON object';
@@ -43,7 +48,10 @@ function toStoredEvent(value: unknown, fallbackId: string, defaultIndex: string)
   return { _index: defaultIndex, _id: fallbackId, _source: value };
 }
 
-async function* readNdjson(file: string, options: Required<Pick<ReadEventsOptions, 'defaultIndex'>> & ReadEventsOptions): AsyncGenerator<StoredEvent> {
+async function* readNdjson(
+  file: string,
+  options: Required<Pick<ReadEventsOptions, 'defaultIndex'>> & ReadEventsOptions,
+): AsyncGenerator<StoredEvent> {
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   const name = basename(file);
   let lineNumber = 0;
@@ -54,11 +62,16 @@ async function* readNdjson(file: string, options: Required<Pick<ReadEventsOption
     try {
       parsed = JSON.parse(line);
     } catch (error) {
-      options.onProblem?.({ file, location: `line ${lineNumber}`, message: `not JSON: ${(error as Error).message}` });
+      options.onProblem?.({
+        file,
+        location: `line ${lineNumber}`,
+        message: `not JSON: ${(error as Error).message}`,
+      });
       continue;
     }
     const event = toStoredEvent(parsed, `${name}:${lineNumber}`, options.defaultIndex);
-    if (typeof event === 'string') options.onProblem?.({ file, location: `line ${lineNumber}`, message: event });
+    if (typeof event === 'string')
+      options.onProblem?.({ file, location: `line ${lineNumber}`, message: event });
     else yield event;
   }
 }
@@ -68,7 +81,10 @@ async function* readNdjson(file: string, options: Required<Pick<ReadEventsOption
  * full document `{_index, _id, _source}` or a bare event. Malformed lines are reported through
  * `onProblem` and skipped.
  */
-export async function* readEventsFile(file: string, options: ReadEventsOptions = {}): AsyncGenerator<StoredEvent> {
+export async function* readEventsFile(
+  file: string,
+  options: ReadEventsOptions = {},
+): AsyncGenerator<StoredEvent> {
   const defaultIndex = options.defaultIndex ?? 'events';
   const head = await readHead(file);
   if (head !== '[') {
@@ -79,13 +95,18 @@ export async function* readEventsFile(file: string, options: ReadEventsOptions =
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    options.onProblem?.({ file, location: 'file', message: `not a JSON array: ${(error as Error).message}` });
+    options.onProblem?.({
+      file,
+      location: 'file',
+      message: `not a JSON array: ${(error as Error).message}`,
+    });
     return;
   }
   const name = basename(file);
   for (const [index, value] of (parsed as unknown[]).entries()) {
     const event = toStoredEvent(value, `${name}:${index}`, defaultIndex);
-    if (typeof event === 'string') options.onProblem?.({ file, location: `element ${index}`, message: event });
+    if (typeof event === 'string')
+      options.onProblem?.({ file, location: `element ${index}`, message: event });
     else yield event;
   }
 }
@@ -108,7 +129,10 @@ async function readHead(file: string): Promise<string> {
  * Reads every events file of the given paths: files as they are, directories by their
  * `*.ndjson`, `*.jsonl` and `*.json` files in name order.
  */
-export async function* readEvents(paths: readonly string[], options: ReadEventsOptions = {}): AsyncGenerator<StoredEvent> {
+export async function* readEvents(
+  paths: readonly string[],
+  options: ReadEventsOptions = {},
+): AsyncGenerator<StoredEvent> {
   for (const path of paths) {
     if ((await stat(path)).isDirectory()) {
       const names = (await readdir(path)).filter((n) => /\.(ndjson|jsonl|json)$/.test(n)).sort();

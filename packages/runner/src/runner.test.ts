@@ -8,7 +8,11 @@ const T0 = new Date('2026-11-01T12:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function event(id: string, at: number, summary = 'boom'): StoredEvent {
-  return { _index: 'events', _id: id, _source: { utctimestamp: iso(at), receivedtimestamp: iso(at), category: 'test', summary } };
+  return {
+    _index: 'events',
+    _id: id,
+    _source: { utctimestamp: iso(at), receivedtimestamp: iso(at), category: 'test', summary },
+  };
 }
 
 const boom = defineAlert({
@@ -32,9 +36,18 @@ describe('the runner', () => {
     const store = createEmbeddedStore({ events: [event('a', T0.getTime() - 30_000)] });
     const delivered: StoredAlert[] = [];
     const checkpoints = await Checkpoints.open();
-    const runner = createRunner({ alerts: [{ alert: boom }], store, checkpoints, deliver: deliveredTo(delivered) });
+    const runner = createRunner({
+      alerts: [{ alert: boom }],
+      store,
+      checkpoints,
+      deliver: deliveredTo(delivered),
+    });
     const summary = await runner.runCycle(T0);
-    expect(summary).toMatchObject({ raised: 1, failed: 0, alerts: [{ alert: 'boom', ticks: [T0.toISOString()], raised: 1 }] });
+    expect(summary).toMatchObject({
+      raised: 1,
+      failed: 0,
+      alerts: [{ alert: 'boom', ticks: [T0.toISOString()], raised: 1 }],
+    });
     expect(delivered.map((a) => a._source.summary)).toEqual(['boom a']);
     expect(await store.listAlerts()).toHaveLength(1);
     expect(checkpoints.get('boom')).toEqual(T0);
@@ -49,9 +62,18 @@ describe('the runner', () => {
     const checkpoints = await Checkpoints.open();
     await checkpoints.advance('boom', T0);
     const delivered: StoredAlert[] = [];
-    const runner = createRunner({ alerts: [{ alert: boom }], store, checkpoints, deliver: deliveredTo(delivered) });
+    const runner = createRunner({
+      alerts: [{ alert: boom }],
+      store,
+      checkpoints,
+      deliver: deliveredTo(delivered),
+    });
     const summary = await runner.runCycle(new Date(T0.getTime() + 3 * 60_000 + 5_000));
-    expect(summary.alerts[0]?.ticks).toEqual(['2026-11-01T12:01:00.000Z', '2026-11-01T12:02:00.000Z', '2026-11-01T12:03:00.000Z']);
+    expect(summary.alerts[0]?.ticks).toEqual([
+      '2026-11-01T12:01:00.000Z',
+      '2026-11-01T12:02:00.000Z',
+      '2026-11-01T12:03:00.000Z',
+    ]);
     expect(delivered.map((a) => [a._source.summary, a._source.utctimestamp])).toEqual([
       ['boom m1', '2026-11-01T12:01:00+00:00'],
       ['boom m2', '2026-11-01T12:02:00+00:00'],
@@ -65,7 +87,10 @@ describe('the runner', () => {
     await checkpoints.advance('boom', T0);
     const runner = createRunner({ alerts: [{ alert: boom }], store, checkpoints, maxCatchUp: 2 });
     const summary = await runner.runCycle(new Date(T0.getTime() + 5 * 60_000));
-    expect(summary.alerts[0]).toMatchObject({ skippedTicks: 3, ticks: ['2026-11-01T12:04:00.000Z', '2026-11-01T12:05:00.000Z'] });
+    expect(summary.alerts[0]).toMatchObject({
+      skippedTicks: 3,
+      ticks: ['2026-11-01T12:04:00.000Z', '2026-11-01T12:05:00.000Z'],
+    });
   });
 
   it('isolates a throwing alert: the others run, the failure is counted, its tick is retried', async () => {
@@ -84,14 +109,24 @@ describe('the runner', () => {
     });
     const store = createEmbeddedStore({ events: [event('a', T0.getTime() - 1000)] });
     const checkpoints = await Checkpoints.open();
-    const runner = createRunner({ alerts: [{ alert: flaky }, { alert: boom }], store, checkpoints });
+    const runner = createRunner({
+      alerts: [{ alert: flaky }, { alert: boom }],
+      store,
+      checkpoints,
+    });
     const first = await runner.runCycle(T0);
     expect(first.failed).toBe(1);
-    expect(first.alerts[0]?.error).toBe('alert "flaky": the reaction failed for event events/a: bad data');
+    expect(first.alerts[0]?.error).toBe(
+      'alert "flaky": the reaction failed for event events/a: bad data',
+    );
     expect(first.alerts[1]).toMatchObject({ alert: 'boom', raised: 1 });
     expect(checkpoints.get('flaky')).toBeUndefined();
     const second = await runner.runCycle(T0);
-    expect(second.alerts[0]).toMatchObject({ alert: 'flaky', raised: 1, ticks: [T0.toISOString()] });
+    expect(second.alerts[0]).toMatchObject({
+      alert: 'flaky',
+      raised: 1,
+      ticks: [T0.toISOString()],
+    });
   });
 
   it('abandons a run over its timeout and skips the alert while that run is still in flight', async () => {
@@ -105,9 +140,15 @@ describe('the runner', () => {
       onEvent: () => new Promise<null>((resolve) => (release = () => resolve(null))),
     });
     const store = createEmbeddedStore({ events: [event('a', T0.getTime() - 1000)] });
-    const runner = createRunner({ alerts: [{ alert: hangs }, { alert: boom }], store, timeoutMs: 50 });
+    const runner = createRunner({
+      alerts: [{ alert: hangs }, { alert: boom }],
+      store,
+      timeoutMs: 50,
+    });
     const first = await runner.runCycle(T0);
-    expect(first.alerts[0]?.error).toBe('alert "hangs": the run took longer than 50 ms and was abandoned');
+    expect(first.alerts[0]?.error).toBe(
+      'alert "hangs": the run took longer than 50 ms and was abandoned',
+    );
     expect(first.alerts[1]).toMatchObject({ alert: 'boom', raised: 1 });
     const second = await runner.runCycle(T0);
     expect(second.alerts[0]).toMatchObject({ alert: 'hangs', overlapping: true });
@@ -117,18 +158,31 @@ describe('the runner', () => {
   it('never raises an alert twice when a tick is re-run: ids derive from alert, tick and group', async () => {
     const store = createEmbeddedStore({ events: [event('a', T0.getTime() - 1000)] });
     const delivered: StoredAlert[] = [];
-    const runner = createRunner({ alerts: [{ alert: boom }], store, checkpoints: await Checkpoints.open(), deliver: deliveredTo(delivered) });
+    const runner = createRunner({
+      alerts: [{ alert: boom }],
+      store,
+      checkpoints: await Checkpoints.open(),
+      deliver: deliveredTo(delivered),
+    });
     await runner.runCycle(T0);
     // A second runner without the checkpoint (e.g. the checkpoint write was lost) re-runs the tick.
-    const again = createRunner({ alerts: [{ alert: boom }], store, checkpoints: await Checkpoints.open(), deliver: deliveredTo(delivered) });
+    const again = createRunner({
+      alerts: [{ alert: boom }],
+      store,
+      checkpoints: await Checkpoints.open(),
+      deliver: deliveredTo(delivered),
+    });
     const summary = await again.runCycle(T0);
     expect(summary.raised).toBe(0);
     expect(await store.listAlerts()).toHaveLength(1);
   });
 
   it('refuses a bad schedule override with the alert name', () => {
-    expect(() => createRunner({ alerts: [{ alert: boom, schedule: { cron: 'often' } }], store: createEmbeddedStore() })).toThrow(
-      'alert "boom": schedule: bad cron expression "often"',
-    );
+    expect(() =>
+      createRunner({
+        alerts: [{ alert: boom, schedule: { cron: 'often' } }],
+        store: createEmbeddedStore(),
+      }),
+    ).toThrow('alert "boom": schedule: bad cron expression "often"');
   });
 });

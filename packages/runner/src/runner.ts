@@ -99,9 +99,17 @@ export class Runner {
     this.#checkpoints = options.checkpoints;
     this.#entries = options.alerts.map((scheduled) => {
       try {
-        return { scheduled, ticker: createTicker(scheduled.schedule ?? scheduled.alert.schedule), inFlight: undefined };
+        return {
+          scheduled,
+          ticker: createTicker(scheduled.schedule ?? scheduled.alert.schedule),
+          inFlight: undefined,
+        };
       } catch (error) {
-        throw new AlertkitError('ALERT_INVALID', `alert "${scheduled.alert.name}": ${(error as Error).message}`, { cause: error });
+        throw new AlertkitError(
+          'ALERT_INVALID',
+          `alert "${scheduled.alert.name}": ${(error as Error).message}`,
+          { cause: error },
+        );
       }
     });
   }
@@ -131,7 +139,13 @@ export class Runner {
       failed: results.filter((r) => r.error !== undefined).length,
     };
     this.#logger.info(
-      { now: summary.now, durationMs: summary.durationMs, alerts: results.length, raised: summary.raised, failed: summary.failed },
+      {
+        now: summary.now,
+        durationMs: summary.durationMs,
+        alerts: results.length,
+        raised: summary.raised,
+        failed: summary.failed,
+      },
       'cycle done',
     );
     return summary;
@@ -146,9 +160,15 @@ export class Runner {
     }
     const last = checkpoints.get(alert.name);
     // A first run evaluates `now` only: there is nothing to catch up on yet.
-    const { ticks, skipped } = last ? ticksBetween(entry.ticker, last, now, this.#options.maxCatchUp ?? 60) : { ticks: [now], skipped: 0 };
+    const { ticks, skipped } = last
+      ? ticksBetween(entry.ticker, last, now, this.#options.maxCatchUp ?? 60)
+      : { ticks: [now], skipped: 0 };
     result.skippedTicks = skipped;
-    if (skipped > 0) this.#logger.warn({ alert: alert.name, skipped }, 'missed ticks older than the catch-up limit were given up');
+    if (skipped > 0)
+      this.#logger.warn(
+        { alert: alert.name, skipped },
+        'missed ticks older than the catch-up limit were given up',
+      );
     for (const tick of ticks) {
       try {
         const run = runAlert(alert, this.#options.store, {
@@ -167,7 +187,11 @@ export class Runner {
         const outcome = await withTimeout(
           run,
           timeoutMs,
-          () => new AlertkitError('REACTION_FAILED', `alert "${alert.name}": the run took longer than ${timeoutMs} ms and was abandoned`),
+          () =>
+            new AlertkitError(
+              'REACTION_FAILED',
+              `alert "${alert.name}": the run took longer than ${timeoutMs} ms and was abandoned`,
+            ),
         );
         const created = outcome.alerts.filter((a) => !outcome.existingIds.includes(a._id));
         if (outcome.alerts.length > 0) await this.#options.deliver?.(outcome.alerts);
@@ -175,12 +199,23 @@ export class Runner {
         result.ticks.push(tick.toISOString());
         result.raised += created.length;
         this.#logger.info(
-          { alert: alert.name, tick: tick.toISOString(), matched: outcome.matched, raised: created.length, truncated: outcome.truncated || undefined },
+          {
+            alert: alert.name,
+            tick: tick.toISOString(),
+            matched: outcome.matched,
+            raised: created.length,
+            truncated: outcome.truncated || undefined,
+          },
           'alert ran',
         );
       } catch (error) {
-        result.error = isAlertkitError(error) ? error.message : `alert "${alert.name}": ${String(error)}`;
-        this.#logger.error({ alert: alert.name, tick: tick.toISOString(), err: error }, 'alert failed; its tick is retried next cycle');
+        result.error = isAlertkitError(error)
+          ? error.message
+          : `alert "${alert.name}": ${String(error)}`;
+        this.#logger.error(
+          { alert: alert.name, tick: tick.toISOString(), err: error },
+          'alert failed; its tick is retried next cycle',
+        );
         break;
       }
     }
@@ -195,9 +230,12 @@ export class Runner {
       const now = this.#clock();
       const next = Math.min(...this.#entries.map((e) => e.ticker.next(now).getTime()));
       if (!Number.isFinite(next)) return;
-      this.#timer = setTimeout(() => {
-        void this.runCycle(new Date(next)).finally(scheduleNext);
-      }, Math.max(0, next - now.getTime()));
+      this.#timer = setTimeout(
+        () => {
+          void this.runCycle(new Date(next)).finally(scheduleNext);
+        },
+        Math.max(0, next - now.getTime()),
+      );
     };
     scheduleNext();
   }

@@ -26,13 +26,18 @@ describe('schedules', () => {
     ]);
     expect(all.skipped).toBe(0);
     const capped = ticksBetween(every, at('2026-11-01T12:00:00Z'), at('2026-11-01T12:03:30Z'), 2);
-    expect(capped.ticks.map((t) => t.toISOString())).toEqual(['2026-11-01T12:02:00.000Z', '2026-11-01T12:03:00.000Z']);
+    expect(capped.ticks.map((t) => t.toISOString())).toEqual([
+      '2026-11-01T12:02:00.000Z',
+      '2026-11-01T12:03:00.000Z',
+    ]);
     expect(capped.skipped).toBe(1);
   });
 
   it('refuses bad schedules clearly', () => {
     expect(() => createTicker({ every: 'often' })).toThrow('schedule: not a duration: "often"');
     expect(() => createTicker({ every: '10ms' })).toThrow('at least 1s');
-    expect(() => createTicker({ cron: 'every tuesday' })).toThrow('bad cron expression "every tuesday"');
+    expect(() => createTicker({ cron: 'every tuesday' })).toThrow(
+      'bad cron expression "every tuesday"',
+    );
   });
 });

@@ -22,21 +22,36 @@ export function createTicker(schedule: Schedule): Ticker {
     } catch (cause) {
       throw new AlertkitError('ALERT_INVALID', `schedule: ${(cause as Error).message}`, { cause });
     }
-    if (ms < 1000) throw new AlertkitError('ALERT_INVALID', `schedule: every must be at least 1s, got "${schedule.every}"`);
-    return { text: `every ${schedule.every}`, next: (after) => new Date((Math.floor(after.getTime() / ms) + 1) * ms) };
+    if (ms < 1000)
+      throw new AlertkitError(
+        'ALERT_INVALID',
+        `schedule: every must be at least 1s, got "${schedule.every}"`,
+      );
+    return {
+      text: `every ${schedule.every}`,
+      next: (after) => new Date((Math.floor(after.getTime() / ms) + 1) * ms),
+    };
   }
   const expression = schedule.cron;
   let cron: Cron;
   try {
     cron = new Cron(expression, { timezone: 'UTC', paused: true });
   } catch (cause) {
-    throw new AlertkitError('ALERT_INVALID', `schedule: bad cron expression "${expression}": ${(cause as Error).message}`, { cause });
+    throw new AlertkitError(
+      'ALERT_INVALID',
+      `schedule: bad cron expression "${expression}": ${(cause as Error).message}`,
+      { cause },
+    );
   }
   return {
     text: `cron ${expression}`,
     next: (after) => {
       const next = cron.nextRun(after);
-      if (!next) throw new AlertkitError('ALERT_INVALID', `schedule: cron "${expression}" never fires after ${after.toISOString()}`);
+      if (!next)
+        throw new AlertkitError(
+          'ALERT_INVALID',
+          `schedule: cron "${expression}" never fires after ${after.toISOString()}`,
+        );
       return next;
     },
   };
@@ -47,7 +62,12 @@ export function createTicker(schedule: Schedule): Ticker {
  * runner was down longer than its catch-up allows, the oldest missed ticks are given up).
  * `skipped` says how many were dropped.
  */
-export function ticksBetween(ticker: Ticker, after: Date, until: Date, max: number): { ticks: Date[]; skipped: number } {
+export function ticksBetween(
+  ticker: Ticker,
+  after: Date,
+  until: Date,
+  max: number,
+): { ticks: Date[]; skipped: number } {
   const ticks: Date[] = [];
   let skipped = 0;
   for (let t = ticker.next(after); t.getTime() <= until.getTime(); t = ticker.next(t)) {

@@ -10,7 +10,13 @@ let dir: string;
 
 function failedLogin(user: string, secondsAgo: number) {
   const at = new Date(Date.parse(NOW) - secondsAgo * 1000).toISOString();
-  return { utctimestamp: at, receivedtimestamp: at, category: 'authentication', summary: `${user} failed to log in`, details: { username: user, success: false } };
+  return {
+    utctimestamp: at,
+    receivedtimestamp: at,
+    category: 'authentication',
+    summary: `${user} failed to log in`,
+    details: { username: user, success: false },
+  };
 }
 
 beforeAll(() => {
@@ -22,10 +28,24 @@ describe('alertkit replay', () => {
     const lines: (object | string)[] = Array.from({ length: 10 }, () => failedLogin('alice', 30));
     lines.splice(3, 0, '{this is not json');
     const events = ndjson(dir, 'alice.ndjson', lines);
-    const replay = alertkit(['replay', 'alerts/failed-logins', '--events', events, '--now', NOW, '--format', 'json']);
+    const replay = alertkit([
+      'replay',
+      'alerts/failed-logins',
+      '--events',
+      events,
+      '--now',
+      NOW,
+      '--format',
+      'json',
+    ]);
     expect(replay.status).toBe(0);
     expect(replay.stderr).toContain('alice.ndjson: line 4: not JSON');
-    const out = replay.stdout.trim().split('\n').map((l) => JSON.parse(l) as { _id: string; _index: string; _source: Record<string, unknown> });
+    const out = replay.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (l) => JSON.parse(l) as { _id: string; _index: string; _source: Record<string, unknown> },
+      );
     expect(out).toHaveLength(1);
     expect(out[0]?._index).toBe('alerts');
     expect(out[0]?._id).toMatch(/^[0-9a-f]{32}$/);
@@ -42,13 +62,35 @@ describe('alertkit replay', () => {
     });
     expect((out[0]?._source['events'] as unknown[]).length).toBe(5);
     // A replay is a pure function of its inputs: the same command gives the same alert.
-    const again = alertkit(['replay', 'alert-failed-logins', '--events', events, '--now', NOW, '--format', 'json']);
+    const again = alertkit([
+      'replay',
+      'alert-failed-logins',
+      '--events',
+      events,
+      '--now',
+      NOW,
+      '--format',
+      'json',
+    ]);
     expect(again.stdout).toBe(replay.stdout);
   });
 
   it('exits 0 with empty stdout when nothing fires, and non-zero with one line for a bad alert', () => {
-    const events = ndjson(dir, 'few.ndjson', Array.from({ length: 9 }, () => failedLogin('bob', 30)));
-    const quiet = alertkit(['replay', 'alerts/failed-logins', '--events', events, '--now', NOW, '--format', 'json']);
+    const events = ndjson(
+      dir,
+      'few.ndjson',
+      Array.from({ length: 9 }, () => failedLogin('bob', 30)),
+    );
+    const quiet = alertkit([
+      'replay',
+      'alerts/failed-logins',
+      '--events',
+      events,
+      '--now',
+      NOW,
+      '--format',
+      'json',
+    ]);
     expect(quiet).toMatchObject({ status: 0, stdout: '' });
     const missing = alertkit(['replay', 'alerts/no-such-alert', '--events', events, '--now', NOW]);
     expect(missing.status).toBe(1);
@@ -57,10 +99,26 @@ describe('alertkit replay', () => {
   });
 
   it('applies config overrides from an installation file', () => {
-    const events = ndjson(dir, 'nine.ndjson', Array.from({ length: 9 }, () => failedLogin('carol', 30)));
+    const events = ndjson(
+      dir,
+      'nine.ndjson',
+      Array.from({ length: 9 }, () => failedLogin('carol', 30)),
+    );
     const config = join(dir, 'alertkit.config.json');
-    writeFileSync(config, JSON.stringify({ alerts: [{ package: 'alert-failed-logins', config: { nonsense: 1 } }] }));
-    const replay = alertkit(['replay', 'alerts/failed-logins', '--events', events, '--now', NOW, '--config', config]);
+    writeFileSync(
+      config,
+      JSON.stringify({ alerts: [{ package: 'alert-failed-logins', config: { nonsense: 1 } }] }),
+    );
+    const replay = alertkit([
+      'replay',
+      'alerts/failed-logins',
+      '--events',
+      events,
+      '--now',
+      NOW,
+      '--config',
+      config,
+    ]);
     expect(replay.status).toBe(1);
     expect(replay.stderr).toMatch(/alert "failed-logins".*nonsense/);
   });
@@ -77,7 +135,12 @@ describe('alertkit analyze', () => {
       { token: 'admin', start_offset: 21, end_offset: 26, type: '<ALPHANUM>', position: 3 },
     ]);
     expect(JSON.parse(alertkit(['analyze', '--format', 'json', '--', '']).stdout)).toEqual([]);
-    expect(JSON.parse(alertkit(['analyze', '--field', 'hostname', '--format', 'json', '--', 'Web1.Example.org']).stdout)).toEqual([
+    expect(
+      JSON.parse(
+        alertkit(['analyze', '--field', 'hostname', '--format', 'json', '--', 'Web1.Example.org'])
+          .stdout,
+      ),
+    ).toEqual([
       { token: 'Web1.Example.org', start_offset: 0, end_offset: 16, type: 'word', position: 0 },
     ]);
   });
@@ -86,18 +149,51 @@ describe('alertkit analyze', () => {
 describe('alertkit search', () => {
   it('prints the ids of matching events, with the MozDef mapping by default', () => {
     const events = ndjson(dir, 'hunt.ndjson', [
-      { _id: 'a', _source: { summary: 'Failed password for root', details: { program: 'sshd', sourceipaddress: '10.1.1.1' } } },
-      { _id: 'b', _source: { summary: 'Accepted password for root', details: { program: 'sshd', sourceipaddress: '10.1.1.2' } } },
-      { _id: 'c', _source: { summary: 'FAILED PASSWORD', details: { program: 'SSHD', sourceipaddress: '10.2.0.1' } } },
+      {
+        _id: 'a',
+        _source: {
+          summary: 'Failed password for root',
+          details: { program: 'sshd', sourceipaddress: '10.1.1.1' },
+        },
+      },
+      {
+        _id: 'b',
+        _source: {
+          summary: 'Accepted password for root',
+          details: { program: 'sshd', sourceipaddress: '10.1.1.2' },
+        },
+      },
+      {
+        _id: 'c',
+        _source: {
+          summary: 'FAILED PASSWORD',
+          details: { program: 'SSHD', sourceipaddress: '10.2.0.1' },
+        },
+      },
       { _id: 'bad-ip', _source: { summary: 'failed', details: { sourceipaddress: 'not-an-ip' } } },
     ]);
-    const ids = alertkit(['search', '--events', events, '--query', 'summary:"failed password" AND details.program:sshd', '--format', 'ids']);
+    const ids = alertkit([
+      'search',
+      '--events',
+      events,
+      '--query',
+      'summary:"failed password" AND details.program:sshd',
+      '--format',
+      'ids',
+    ]);
     expect(ids.status).toBe(0);
     expect(ids.stdout).toBe('a\n');
     expect(ids.stderr).toContain('skipped event events/bad-ip');
     const dsl = join(dir, 'subnet.json');
-    writeFileSync(dsl, JSON.stringify({ bool: { filter: [{ term: { 'details.sourceipaddress': '10.1.0.0/16' } }] } }));
-    expect(alertkit(['search', '--events', events, '--dsl', dsl, '--format', 'ids']).stdout).toBe('a\nb\n');
+    writeFileSync(
+      dsl,
+      JSON.stringify({
+        bool: { filter: [{ term: { 'details.sourceipaddress': '10.1.0.0/16' } }] },
+      }),
+    );
+    expect(alertkit(['search', '--events', events, '--dsl', dsl, '--format', 'ids']).stdout).toBe(
+      'a\nb\n',
+    );
   });
 
   it('refuses what Elasticsearch would refuse, in one line', () => {
@@ -115,22 +211,42 @@ describe('alertkit search', () => {
   });
 });
 
-describe('pnpm start (the README\'s main job) and alertkit run --once', () => {
+describe("pnpm start (the README's main job) and alertkit run --once", () => {
   it('builds, runs every alert over the bundled sample and shows the same alerts each time; a run over kept state raises nothing new', () => {
     const start = run(repoRoot, 'pnpm', ['--silent', 'start']);
     expect(start.status, start.stderr).toBe(0);
     expect(start.stdout).toMatch(/SEVERITY\s+CATEGORY\s+CLASSNAME\s+EVENTS\s+SUMMARY/);
     expect(start.stdout).toContain('12 failed logins for alice in the last 5 minutes');
-    expect(start.stderr).toMatch(/alerts \(NDJSON.*\): packages\/cli\/samples\/\.alertkit\/alerts\.ndjson/);
-    const alertLines = (text: string) => text.split('\n').filter((l) => /^(INFO|NOTICE|WARNING|ERROR|CRITICAL)\s/.test(l)).sort();
-    const saved = readFileSync(join(repoRoot, 'packages/cli/samples/.alertkit/alerts.ndjson'), 'utf8').trim().split('\n');
+    expect(start.stderr).toMatch(
+      /alerts \(NDJSON.*\): packages\/cli\/samples\/\.alertkit\/alerts\.ndjson/,
+    );
+    const alertLines = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => /^(INFO|NOTICE|WARNING|ERROR|CRITICAL)\s/.test(l))
+        .sort();
+    const saved = readFileSync(
+      join(repoRoot, 'packages/cli/samples/.alertkit/alerts.ndjson'),
+      'utf8',
+    )
+      .trim()
+      .split('\n');
     expect(saved).toHaveLength(alertLines(start.stdout).length);
 
     const again = run(repoRoot, 'pnpm', ['--silent', 'start']);
     expect(alertLines(again.stdout)).toEqual(alertLines(start.stdout));
 
     // Without --fresh the state of the previous run is kept: the events are tagged, nothing re-alerts.
-    const kept = alertkit(['run', '--once', '--config', 'packages/cli/samples/alertkit.config.json', '--alerts', 'alerts', '--now', '2026-11-01T12:00:00Z']);
+    const kept = alertkit([
+      'run',
+      '--once',
+      '--config',
+      'packages/cli/samples/alertkit.config.json',
+      '--alerts',
+      'alerts',
+      '--now',
+      '2026-11-01T12:00:00Z',
+    ]);
     expect(kept.status, kept.stderr).toBe(0);
     expect(kept.stdout).toBe('');
     expect(kept.stderr).toContain(' 0 raised');
@@ -141,8 +257,19 @@ describe('alertkit run (the scheduler)', () => {
   it('stops cleanly on SIGTERM: the run in flight finishes, state is persisted, exit 0', async () => {
     const stateDir = join(dir, 'scheduler-state');
     const config = join(dir, 'scheduler.json');
-    writeFileSync(config, JSON.stringify({ store: { type: 'memory', events: [] }, stateDir, alerts: [{ path: join(repoRoot, 'alerts/failed-logins') }] }));
-    const child = spawn(process.execPath, [alertkitBin, 'run', '--config', config, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(
+      config,
+      JSON.stringify({
+        store: { type: 'memory', events: [] },
+        stateDir,
+        alerts: [{ path: join(repoRoot, 'alerts/failed-logins') }],
+      }),
+    );
+    const child = spawn(
+      process.execPath,
+      [alertkitBin, 'run', '--config', config, '--log-level', 'warn'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     await new Promise<void>((resolve) => {
@@ -162,9 +289,12 @@ describe('alertkit run (the scheduler)', () => {
 });
 
 describe('--help', () => {
-  it.each(['run', 'replay', 'search', 'analyze', 'list', 'validate'])('alertkit %s --help', (command) => {
-    const help = alertkit([command, '--help']);
-    expect(help.status).toBe(0);
-    expect(help.stdout).toContain(`Usage: alertkit ${command}`);
-  });
+  it.each(['run', 'replay', 'search', 'analyze', 'list', 'validate'])(
+    'alertkit %s --help',
+    (command) => {
+      const help = alertkit([command, '--help']);
+      expect(help.status).toBe(0);
+      expect(help.stdout).toContain(`Usage: alertkit ${command}`);
+    },
+  );
 });

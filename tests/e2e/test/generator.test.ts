@@ -24,22 +24,68 @@ function gitStatus(): string {
 
 describe('pnpm plop alert <nine answers>', () => {
   it.each([
-    ['ssh-failures', 'Many failed ssh logins', 'aggregation', 'NOTICE', 'bruteforce', 'ssh,auth', '2', 'details.sourceipaddress', '10'],
-    ['ldap-changes', `An LDAP entry was "added" (someone's change)`, 'event', 'WARNING', 'ldap', '-', '-', '-', '-'],
-    ['syslog-silence', 'No syslog from the bastion', 'deadman', '-', '-', 'deadman', '20', '-', '-'],
+    [
+      'ssh-failures',
+      'Many failed ssh logins',
+      'aggregation',
+      'NOTICE',
+      'bruteforce',
+      'ssh,auth',
+      '2',
+      'details.sourceipaddress',
+      '10',
+    ],
+    [
+      'ldap-changes',
+      `An LDAP entry was "added" (someone's change)`,
+      'event',
+      'WARNING',
+      'ldap',
+      '-',
+      '-',
+      '-',
+      '-',
+    ],
+    [
+      'syslog-silence',
+      'No syslog from the bastion',
+      'deadman',
+      '-',
+      '-',
+      'deadman',
+      '20',
+      '-',
+      '-',
+    ],
   ])('creates alerts/%s whose tests, lint and typecheck pass at once', (name, ...answers) => {
     const generated = plop(name, ...answers);
     expect(generated.status, generated.stdout + generated.stderr).toBe(0);
-    const pkg = JSON.parse(readFileSync(join(clone.dir, 'alerts', name, 'package.json'), 'utf8')) as Record<string, unknown>;
-    expect(pkg).toMatchObject({ name: `alert-${name}`, version: '0.1.0', peerDependencies: { '@alertkit/core': '^1.0.0' } });
-    const test = run(clone.dir, 'pnpm', ['turbo', 'run', 'test', 'lint', 'typecheck', `--filter=alert-${name}`]);
+    const pkg = JSON.parse(
+      readFileSync(join(clone.dir, 'alerts', name, 'package.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    expect(pkg).toMatchObject({
+      name: `alert-${name}`,
+      version: '0.1.0',
+      peerDependencies: { '@alertkit/core': '^1.0.0' },
+    });
+    const test = run(clone.dir, 'pnpm', [
+      'turbo',
+      'run',
+      'test',
+      'lint',
+      'typecheck',
+      `--filter=alert-${name}`,
+    ]);
     expect(test.status, test.stdout + test.stderr).toBe(0);
     expect(test.stdout).toMatch(/Tests\s+\d+ passed/);
     expect(test.stdout).toContain(`alert-${name}:test`);
   });
 
   it('fills the defaults for -', () => {
-    const source = readFileSync(join(clone.dir, 'alerts', 'syslog-silence', 'src', 'index.ts'), 'utf8');
+    const source = readFileSync(
+      join(clone.dir, 'alerts', 'syslog-silence', 'src', 'index.ts'),
+      'utf8',
+    );
     expect(source).toContain("severity: 'NOTICE'");
     expect(source).toContain("category: 'misc'");
     expect(source).toContain("tags: ['deadman']");
@@ -47,12 +93,24 @@ describe('pnpm plop alert <nine answers>', () => {
   });
 
   it.each([
-    [['failed-logins', 'd', 'event', '-', '-', '-', '-', '-', '-'], 'alerts/failed-logins already exists'],
+    [
+      ['failed-logins', 'd', 'event', '-', '-', '-', '-', '-', '-'],
+      'alerts/failed-logins already exists',
+    ],
     [['Bad_Name', 'd', 'event', '-', '-', '-', '-', '-', '-'], 'name must be kebab-case'],
-    [['new-one', 'd', 'sometimes', '-', '-', '-', '-', '-', '-'], 'kind must be one of event, aggregation, deadman'],
+    [
+      ['new-one', 'd', 'sometimes', '-', '-', '-', '-', '-', '-'],
+      'kind must be one of event, aggregation, deadman',
+    ],
     [['new-one', 'd', 'event', 'LOUD', '-', '-', '-', '-', '-'], 'severity must be one of'],
-    [['new-one', 'd', 'aggregation', '-', '-', '-', '-', 'details.user', 'ten'], 'threshold must be a positive integer'],
-    [['new-one', 'd', 'aggregation', '-', '-', '-', '-', '-', '5'], 'an aggregation alert needs an aggregation field'],
+    [
+      ['new-one', 'd', 'aggregation', '-', '-', '-', '-', 'details.user', 'ten'],
+      'threshold must be a positive integer',
+    ],
+    [
+      ['new-one', 'd', 'aggregation', '-', '-', '-', '-', '-', '5'],
+      'an aggregation alert needs an aggregation field',
+    ],
   ])('refuses %j: exits non-zero and writes nothing', (answers, message) => {
     const before = gitStatus();
     const refused = plop(...answers);
@@ -71,8 +129,12 @@ describe('pnpm plop alert <nine answers>', () => {
     const file = join(clone.dir, 'alerts', 'ldap-changes', 'src', 'index.ts');
     writeFileSync(file, readFileSync(file, 'utf8') + '\n// edited\n');
     const dry = run(clone.dir, 'pnpm', ['turbo', 'run', 'test', '--filter=alert-*', '--dry=json']);
-    const plan = JSON.parse(dry.stdout) as { tasks: { taskId: string; cache: { status: string } }[] };
-    const misses = plan.tasks.filter((t) => t.cache.status !== 'HIT' && t.taskId.endsWith('#test')).map((t) => t.taskId);
+    const plan = JSON.parse(dry.stdout) as {
+      tasks: { taskId: string; cache: { status: string } }[];
+    };
+    const misses = plan.tasks
+      .filter((t) => t.cache.status !== 'HIT' && t.taskId.endsWith('#test'))
+      .map((t) => t.taskId);
     expect(misses).toEqual(['alert-ldap-changes#test']);
   });
 });

@@ -37,7 +37,13 @@ function alertNumbered(n: number, run: string): StoredAlert {
     summary: `10.0.0.${n} received 20 failed ssh logins`,
     category: 'bruteforce',
     tags: ['ssh', 'bruteforce'],
-    events: [{ documentindex: 'events', documentid: `event-${n}`, documentsource: { summary: 'failed login', details: { n } } }],
+    events: [
+      {
+        documentindex: 'events',
+        documentid: `event-${n}`,
+        documentsource: { summary: 'failed login', details: { n } },
+      },
+    ],
     channel: null,
     notify_mozdefbot: true,
     status: 'NEW',
@@ -92,7 +98,9 @@ describe('RabbitMQ sink against a real broker', () => {
     await sink.deliver(alertNumbered(0, `declare-${randomUUID()}`));
     // Re-declaring with the same properties succeeds; with durable: false the broker refuses.
     await channel.assertExchange('alerts', 'topic', { durable: true });
-    await expect(channel.assertExchange('alerts', 'topic', { durable: false })).rejects.toThrow(/PRECONDITION_FAILED/);
+    await expect(channel.assertExchange('alerts', 'topic', { durable: false })).rejects.toThrow(
+      /PRECONDITION_FAILED/,
+    );
   });
 
   it('fails the delivery (no crash) when the exchange exists with another type, and recovers once it is fixed', async () => {
@@ -118,14 +126,23 @@ describe('RabbitMQ sink against a real broker', () => {
     const outbox = await Outbox.open({ sinks: [sink] });
     expect(await outbox.deliver(alerts)).toMatchObject({ delivered: 3, failed: 0, pending: 0 });
 
-    const messages = await consumeUntil(queue, alerts.map((alert) => alert._id));
+    const messages = await consumeUntil(
+      queue,
+      alerts.map((alert) => alert._id),
+    );
     expect(messages).toHaveLength(3);
     messages.forEach((message, i) => {
       const alert = alerts[i] as StoredAlert;
       const body = message.content.toString('utf8');
-      expect(body).toBe(JSON.stringify({ _id: alert._id, _index: alert._index, _source: alert._source }));
+      expect(body).toBe(
+        JSON.stringify({ _id: alert._id, _index: alert._index, _source: alert._source }),
+      );
       expect(message.fields).toMatchObject({ exchange: 'alerts', routingKey: 'mozdef.alert' });
-      expect(message.properties).toMatchObject({ messageId: alert._id, contentType: 'application/json', deliveryMode: 2 });
+      expect(message.properties).toMatchObject({
+        messageId: alert._id,
+        contentType: 'application/json',
+        deliveryMode: 2,
+      });
     });
   });
 
@@ -160,7 +177,10 @@ describe('RabbitMQ sink against a real broker', () => {
     const up = await outbox.deliverPending();
     expect(up).toMatchObject({ failed: 0, pending: 0, delivered: pendingIds.length });
 
-    const messages = await consumeUntil(queue, alerts.map((alert) => alert._id));
+    const messages = await consumeUntil(
+      queue,
+      alerts.map((alert) => alert._id),
+    );
     const received = new Map<string, string>();
     for (const message of messages) {
       const id = String(message.properties.messageId);

@@ -8,11 +8,15 @@ export async function readMappingFile(path: string): Promise<IndexMapping> {
   try {
     body = JSON.parse(await readFile(path, 'utf8'));
   } catch (cause) {
-    throw new AlertkitError('QUERY_INVALID', `--mapping ${path}: ${(cause as Error).message}`, { cause });
+    throw new AlertkitError('QUERY_INVALID', `--mapping ${path}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   try {
     return parseMapping(body);
   } catch (cause) {
-    throw new AlertkitError('QUERY_INVALID', `--mapping ${path}: ${(cause as Error).message}`, { cause });
+    throw new AlertkitError('QUERY_INVALID', `--mapping ${path}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
 }

@@ -19,7 +19,8 @@ interface ReplayOptions {
 async function configOverrides(file: string, loaded: LoadedAlert): Promise<unknown> {
   const { config } = await loadInstallationConfig({ file });
   const entry = config.alerts.find(
-    (a) => (a.path !== undefined && resolve(a.path) === loaded.dir) || a.package === loaded.packageName,
+    (a) =>
+      (a.path !== undefined && resolve(a.path) === loaded.dir) || a.package === loaded.packageName,
   );
   return entry?.config ?? {};
 }
@@ -28,7 +29,13 @@ async function configOverrides(file: string, loaded: LoadedAlert): Promise<unkno
 export function alertsTable(alerts: readonly StoredAlert[]): string {
   return formatTable([
     ['SEVERITY', 'CATEGORY', 'CLASSNAME', 'EVENTS', 'SUMMARY'],
-    ...alerts.map((a) => [a._source.severity, a._source.category, a._source.classname, String(a._source.events.length), truncate(a._source.summary, 110)]),
+    ...alerts.map((a) => [
+      a._source.severity,
+      a._source.category,
+      a._source.classname,
+      String(a._source.events.length),
+      truncate(a._source.summary, 110),
+    ]),
   ]);
 }
 
@@ -36,12 +43,27 @@ export function alertsTable(alerts: readonly StoredAlert[]): string {
 export function registerReplay(program: Command, io: Io): void {
   program
     .command('replay')
-    .description('run one alert once over the events in a file, at a chosen now, from an empty store')
-    .argument('<alert>', 'an alert package directory (alerts/bruteforce-ssh) or package name (alert-bruteforce-ssh)')
-    .requiredOption('--events <file...>', 'NDJSON or JSON array of events ({_index, _id, _source} or bare events)')
+    .description(
+      'run one alert once over the events in a file, at a chosen now, from an empty store',
+    )
+    .argument(
+      '<alert>',
+      'an alert package directory (alerts/bruteforce-ssh) or package name (alert-bruteforce-ssh)',
+    )
+    .requiredOption(
+      '--events <file...>',
+      'NDJSON or JSON array of events ({_index, _id, _source} or bare events)',
+    )
     .option('--now <ISO-8601>', 'the end of the window (default: now)')
-    .option('--config <file>', "an installation file whose entry for this alert overrides the alert's config")
-    .option('--format <format>', 'json (one {_id, _index, _source} per line on stdout, nothing else) or table', 'table')
+    .option(
+      '--config <file>',
+      "an installation file whose entry for this alert overrides the alert's config",
+    )
+    .option(
+      '--format <format>',
+      'json (one {_id, _index, _source} per line on stdout, nothing else) or table',
+      'table',
+    )
     .addHelpText(
       'after',
       '\nA replay is a pure function of its inputs: it starts from an empty store and persists nothing.\n' +
@@ -50,19 +72,28 @@ export function registerReplay(program: Command, io: Io): void {
     )
     .action(async (spec: string, options: ReplayOptions) => {
       if (options.format !== 'json' && options.format !== 'table') {
-        throw new AlertkitError('QUERY_INVALID', `--format must be json or table, got "${options.format}"`);
+        throw new AlertkitError(
+          'QUERY_INVALID',
+          `--format must be json or table, got "${options.format}"`,
+        );
       }
       const now = parseNow(options.now);
       const loaded = await resolveAlert(spec);
       const config = options.config ? await configOverrides(options.config, loaded) : undefined;
       const reverseDns = await reverseDnsFromEnvironment();
       const store = await storeFromEventFiles(options.events, io);
-      const result = await runAlert(loaded.alert, store, { now, config, ...(reverseDns ? { reverseDns } : {}) });
+      const result = await runAlert(loaded.alert, store, {
+        now,
+        config,
+        ...(reverseDns ? { reverseDns } : {}),
+      });
       if (options.format === 'json') {
         io.out(result.alerts.map((a) => `${JSON.stringify(a)}\n`).join(''));
         return;
       }
       io.out(alertsTable(result.alerts));
-      io.err(`${loaded.packageName}@${loaded.version}: ${result.alerts.length} alert(s) from ${result.matched} matching event(s) of ${store.size} at ${now.toISOString()}\n`);
+      io.err(
+        `${loaded.packageName}@${loaded.version}: ${result.alerts.length} alert(s) from ${result.matched} matching event(s) of ${store.size} at ${now.toISOString()}\n`,
+      );
     });
 }

@@ -28,7 +28,9 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as
 
 function cycleLine(summary: CycleSummary): string {
   const failed = summary.alerts.filter((a) => a.error !== undefined);
-  const lines = [`cycle at ${summary.now}: ${summary.alerts.length} alerts ran in ${summary.durationMs} ms, ${summary.raised} raised, ${failed.length} failed`];
+  const lines = [
+    `cycle at ${summary.now}: ${summary.alerts.length} alerts ran in ${summary.durationMs} ms, ${summary.raised} raised, ${failed.length} failed`,
+  ];
   for (const f of failed) lines.push(`  failed: ${f.error ?? ''}`);
   return lines.join('\n') + '\n';
 }
@@ -37,20 +39,40 @@ function cycleLine(summary: CycleSummary): string {
 export function registerRun(program: Command, io: Io): void {
   program
     .command('run')
-    .description('run the enabled alerts on their schedules against the store and deliver what they raise')
-    .option('--config <file>', 'the installation file (default: alertkit.config.{ts,js,json,yaml} in the current directory)')
+    .description(
+      'run the enabled alerts on their schedules against the store and deliver what they raise',
+    )
+    .option(
+      '--config <file>',
+      'the installation file (default: alertkit.config.{ts,js,json,yaml} in the current directory)',
+    )
     .option('--alerts <dir...>', 'also enable every alert package in these directories')
     .option('--once', 'run a single cycle and exit')
     .option('--now <ISO-8601>', 'with --once: the instant the cycle runs at (default: now)')
     .option('--fresh', 'start from empty state (checkpoints, outbox, memory store alerts and tags)')
-    .option('--log-level <level>', `log level on stderr: ${LEVELS.join(', ')} (default: the installation's)`)
-    .addHelpText('after', '\nExamples:\n  alertkit run --once --config alertkit.config.yaml\n  alertkit run                      # until SIGINT/SIGTERM')
+    .option(
+      '--log-level <level>',
+      `log level on stderr: ${LEVELS.join(', ')} (default: the installation's)`,
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  alertkit run --once --config alertkit.config.yaml\n  alertkit run                      # until SIGINT/SIGTERM',
+    )
     .action(async (options: RunOptions) => {
-      if (options.now !== undefined && !options.once) throw new AlertkitError('CONFIG_INVALID', '--now needs --once');
-      if (options.logLevel !== undefined && !(LEVELS as readonly string[]).includes(options.logLevel)) {
-        throw new AlertkitError('CONFIG_INVALID', `--log-level must be one of ${LEVELS.join(', ')}, got "${options.logLevel}"`);
+      if (options.now !== undefined && !options.once)
+        throw new AlertkitError('CONFIG_INVALID', '--now needs --once');
+      if (
+        options.logLevel !== undefined &&
+        !(LEVELS as readonly string[]).includes(options.logLevel)
+      ) {
+        throw new AlertkitError(
+          'CONFIG_INVALID',
+          `--log-level must be one of ${LEVELS.join(', ')}, got "${options.logLevel}"`,
+        );
       }
-      const loaded = await loadInstallationConfig(options.config !== undefined ? { file: options.config } : {});
+      const loaded = await loadInstallationConfig(
+        options.config !== undefined ? { file: options.config } : {},
+      );
       const logger = createLogger({
         level: (options.logLevel as (typeof LEVELS)[number] | undefined) ?? loaded.config.log.level,
         redactor: new Redactor(loaded.secrets),
@@ -60,11 +82,14 @@ export function registerRun(program: Command, io: Io): void {
         logger,
         alertsDirs: (options.alerts ?? []).map((dir) => resolve(dir)),
         fresh: options.fresh === true,
-        createSearchStore: (store) => createClusterStore(store, { onWarning: (message) => logger.warn(message) }),
+        createSearchStore: (store) =>
+          createClusterStore(store, { onWarning: (message) => logger.warn(message) }),
         ...(reverseDns ? { reverseDns } : {}),
       });
       if (installation.alerts.length === 0) {
-        io.err('alertkit: no alerts enabled (add `alerts` to the installation file, or pass --alerts <dir>)\n');
+        io.err(
+          'alertkit: no alerts enabled (add `alerts` to the installation file, or pass --alerts <dir>)\n',
+        );
       }
       if (options.once) {
         await runOnce(installation, parseNow(options.now), io);
@@ -78,14 +103,22 @@ async function runOnce(installation: Installation, now: Date, io: Io): Promise<v
   const before = new Set((await installation.store.listAlerts()).map((a) => a._id));
   try {
     const summary = await installation.runner.runCycle(now);
-    const raised: StoredAlert[] = (await installation.store.listAlerts()).filter((a) => !before.has(a._id));
+    const raised: StoredAlert[] = (await installation.store.listAlerts()).filter(
+      (a) => !before.has(a._id),
+    );
     if (raised.length > 0) io.out(alertsTable(raised));
     io.err(cycleLine(summary));
     const pending = (await installation.outbox.deliverPending()).pending;
     for (const sink of installation.config.sinks) {
-      if (sink.type === 'file') io.err(`alerts (NDJSON, {_id, _index, _source} per line): ${relative(process.cwd(), sink.path) || sink.path}\n`);
+      if (sink.type === 'file')
+        io.err(
+          `alerts (NDJSON, {_id, _index, _source} per line): ${relative(process.cwd(), sink.path) || sink.path}\n`,
+        );
     }
-    if (pending > 0) io.err(`${pending} deliveries are pending (a sink is unreachable); they are retried on the next run\n`);
+    if (pending > 0)
+      io.err(
+        `${pending} deliveries are pending (a sink is unreachable); they are retried on the next run\n`,
+      );
     if (summary.failed > 0) process.exitCode = 1;
   } finally {
     await installation.close();

@@ -9,11 +9,22 @@ import {
 } from './reverseDns.js';
 import { getValueByPath, isPyTruthy, valueByPath } from './valueByPath.js';
 
-const hit = (ip: string, user: string) => ({ _index: 'events', _id: ip + user, _source: { details: { sourceipaddress: ip, user } } });
+const hit = (ip: string, user: string) => ({
+  _index: 'events',
+  _id: ip + user,
+  _source: { details: { sourceipaddress: ip, user } },
+});
 
 describe('mostCommon', () => {
   it('counts values along a dotted path, most common first, ties in first-seen order', () => {
-    const events = [hit('1.1.1.1', 'a'), hit('2.2.2.2', 'b'), hit('2.2.2.2', 'c'), hit('3.3.3.3', 'd'), hit('1.1.1.1', 'e'), hit('4.4.4.4', 'f')];
+    const events = [
+      hit('1.1.1.1', 'a'),
+      hit('2.2.2.2', 'b'),
+      hit('2.2.2.2', 'c'),
+      hit('3.3.3.3', 'd'),
+      hit('1.1.1.1', 'e'),
+      hit('4.4.4.4', 'f'),
+    ];
     expect(mostCommon(events, '_source.details.sourceipaddress')).toEqual([
       { value: '1.1.1.1', count: 2 },
       { value: '2.2.2.2', count: 2 },
@@ -23,7 +34,13 @@ describe('mostCommon', () => {
   });
 
   it('keeps MozDef quirks: key paths compare as sets, 443 and "443" stay apart, missing paths are skipped', () => {
-    const docs = [{ hostname: { _source: 'swapped' } }, { _source: { hostname: 'h1' } }, { port: 443 }, { port: '443' }, { other: 1 }];
+    const docs = [
+      { hostname: { _source: 'swapped' } },
+      { _source: { hostname: 'h1' } },
+      { port: 443 },
+      { port: '443' },
+      { other: 1 },
+    ];
     expect(mostCommon(docs, '_source.hostname')).toEqual([
       { value: 'swapped', count: 1 },
       { value: 'h1', count: 1 },
@@ -58,16 +75,34 @@ describe('valueByPath / getValueByPath', () => {
 
 describe('reverse DNS helpers', () => {
   it('knows private addresses as netaddr does', () => {
-    for (const ip of ['10.2.3.4', '172.16.0.1', '172.31.255.255', '192.168.1.1', '100.64.0.1', '169.254.1.1', 'fd00::1', 'fe80::1']) {
+    for (const ip of [
+      '10.2.3.4',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '100.64.0.1',
+      '169.254.1.1',
+      'fd00::1',
+      'fe80::1',
+    ]) {
       expect(isPrivateIp(ip), ip).toBe(true);
     }
-    for (const ip of ['8.8.8.8', '172.32.0.1', '127.0.0.1', '2001:db8::1', 'not-an-ip', '10.0.0.256']) {
+    for (const ip of [
+      '8.8.8.8',
+      '172.32.0.1',
+      '127.0.0.1',
+      '2001:db8::1',
+      'not-an-ip',
+      '10.0.0.256',
+    ]) {
       expect(isPrivateIp(ip), ip).toBe(false);
     }
   });
 
   it('resolves through the injected resolver, null on failure', async () => {
-    expect(await hostnameFromIp('10.2.3.4', mozdefMockReverseDns)).toBe('mock_hostname1.mozilla.org');
+    expect(await hostnameFromIp('10.2.3.4', mozdefMockReverseDns)).toBe(
+      'mock_hostname1.mozilla.org',
+    );
     expect(await hostnameFromIp('1.2.3.4', mozdefMockReverseDns)).toBe('mock.mozilla.org');
     expect(await hostnameFromIp('1.2.3.4', reverseDnsFromTable({}))).toBeNull();
     expect(
@@ -82,7 +117,9 @@ describe('reverse DNS helpers', () => {
     const resolve = reverseDnsFromTable({ '10.2.3.4': 'db.internal', '8.8.8.8': 'dns.google' });
     expect(await addHostnameToIp('10.2.3.4', { resolve })).toBe('10.2.3.4 (db.internal)');
     expect(await addHostnameToIp('8.8.8.8', { resolve })).toBe('8.8.8.8');
-    expect(await addHostnameToIp('8.8.8.8', { resolve, requireInternal: false, format: '{1}/{0}' })).toBe('dns.google/8.8.8.8');
+    expect(
+      await addHostnameToIp('8.8.8.8', { resolve, requireInternal: false, format: '{1}/{0}' }),
+    ).toBe('dns.google/8.8.8.8');
     expect(await addHostnameToIp('10.9.9.9', { resolve })).toBe('10.9.9.9');
   });
 });

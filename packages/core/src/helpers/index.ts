@@ -6,7 +6,12 @@ import { isoformat } from './isoformat.js';
 import { mostCommon } from './mostCommon.js';
 import { pyFormat, pyFormatNamed } from './pyFormat.js';
 import { pyRepr, pyStr } from './pyStr.js';
-import { addHostnameToIp, hostnameFromIp, isPrivateIp, type ReverseDnsResolver } from './reverseDns.js';
+import {
+  addHostnameToIp,
+  hostnameFromIp,
+  isPrivateIp,
+  type ReverseDnsResolver,
+} from './reverseDns.js';
 import { getValueByPath, isPyTruthy, valueByPath } from './valueByPath.js';
 
 /** The helpers a reaction gets in `context.helpers`. */
@@ -24,7 +29,10 @@ export interface AlertHelpers {
   /** The host name of an IP through the run's resolver, or `null`. */
   hostnameFromIp(ip: string): Promise<string | null>;
   /** `ip (hostname)` for a private IP that resolves (MozDef's `add_hostname_to_ip`), else the IP. */
-  addHostnameToIp(ip: string, options?: { format?: string; requireInternal?: boolean }): Promise<string>;
+  addHostnameToIp(
+    ip: string,
+    options?: { format?: string; requireInternal?: boolean },
+  ): Promise<string>;
 }
 
 /** The helpers with the reverse-DNS ones bound to `resolve`. */
@@ -41,7 +49,8 @@ export function createAlertHelpers(resolve?: ReverseDnsResolver): AlertHelpers {
     isoformat,
     isPrivateIp,
     hostnameFromIp: (ip) => hostnameFromIp(ip, resolve),
-    addHostnameToIp: (ip, options) => addHostnameToIp(ip, { ...options, ...(resolve ? { resolve } : {}) }),
+    addHostnameToIp: (ip, options) =>
+      addHostnameToIp(ip, { ...options, ...(resolve ? { resolve } : {}) }),
   };
 }
 

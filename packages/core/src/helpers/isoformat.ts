@@ -11,7 +11,8 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
  */
 export function isoformat(instant: Date | number, separator = 'T'): string {
   const micros = instant instanceof Date ? instant.getTime() * 1000 : Math.round(instant);
-  if (!Number.isFinite(micros)) throw new RangeError(`isoformat: not a valid instant: ${String(instant)}`);
+  if (!Number.isFinite(micros))
+    throw new RangeError(`isoformat: not a valid instant: ${String(instant)}`);
   const millis = Math.floor(micros / 1000);
   const fraction = micros - millis * 1000 + (((millis % 1000) + 1000) % 1000) * 1000;
   const d = new Date(millis);

@@ -43,7 +43,8 @@ function sameSet(keys: readonly string[], wanted: ReadonlySet<string>): boolean 
 function* leaves(node: unknown, keys: string[]): Generator<[string[], JsonValue]> {
   if (node === null || typeof node !== 'object' || Array.isArray(node)) return;
   for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) yield* leaves(value, [...keys, key]);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      yield* leaves(value, [...keys, key]);
     else if (value !== undefined) yield [[...keys, key], value as JsonValue];
   }
 }

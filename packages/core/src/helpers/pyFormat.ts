@@ -14,7 +14,11 @@ export function pyFormat(template: string, ...args: unknown[]): string {
 }
 
 /** Python `template.format(*args, **kwargs)`. */
-export function pyFormatNamed(template: string, kwargs: Readonly<Record<string, unknown>>, ...args: unknown[]): string {
+export function pyFormatNamed(
+  template: string,
+  kwargs: Readonly<Record<string, unknown>>,
+  ...args: unknown[]
+): string {
   return formatWith(template, args, kwargs);
 }
 
@@ -22,7 +26,11 @@ function formatError(template: string, message: string): AlertkitError {
   return new AlertkitError('REACTION_FAILED', `pyFormat(${JSON.stringify(template)}): ${message}`);
 }
 
-function formatWith(template: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>): string {
+function formatWith(
+  template: string,
+  args: readonly unknown[],
+  kwargs: Readonly<Record<string, unknown>>,
+): string {
   let out = '';
   let auto = 0;
   let i = 0;
@@ -77,7 +85,11 @@ function replaceField(template: string, field: string, sources: FieldSources): s
 }
 
 function lookupPositional(template: string, args: readonly unknown[], index: number): unknown {
-  if (index >= args.length) throw formatError(template, `replacement index ${index} out of range for ${args.length} argument(s) (IndexError)`);
+  if (index >= args.length)
+    throw formatError(
+      template,
+      `replacement index ${index} out of range for ${args.length} argument(s) (IndexError)`,
+    );
   return args[index];
 }
 
@@ -86,7 +98,8 @@ function getItem(template: string, value: unknown, key: string): unknown {
     if (Number(key) >= value.length) throw formatError(template, `list index ${key} out of range`);
     return value[Number(key)] as unknown;
   }
-  if (value !== null && typeof value === 'object' && key in value) return (value as Record<string, unknown>)[key];
+  if (value !== null && typeof value === 'object' && key in value)
+    return (value as Record<string, unknown>)[key];
   throw formatError(template, `no key "${key}" in ${pyRepr(value)} (KeyError)`);
 }
 
@@ -99,13 +112,20 @@ function applySpec(template: string, value: unknown, spec: string): string {
   let text: string;
   const numeric = typeof value === 'number' || typeof value === 'boolean';
   if (type === undefined || type === 's') {
-    if (type === 's' && typeof value !== 'string') throw formatError(template, `format code 's' needs a string, got ${pyRepr(value)}`);
+    if (type === 's' && typeof value !== 'string')
+      throw formatError(template, `format code 's' needs a string, got ${pyRepr(value)}`);
     text = numeric && type === undefined ? pyNumber(Number(value)) : pyStr(value);
     if (numeric && comma !== undefined) text = groupThousands(text);
     if (precision !== undefined && !numeric) text = [...text].slice(0, precision).join('');
   } else {
-    if (!numeric) throw formatError(template, `format code '${type}' needs a number, got ${pyRepr(value)}`);
-    text = formatNumber(template, Number(value), { type, precision, comma: comma !== undefined, sign });
+    if (!numeric)
+      throw formatError(template, `format code '${type}' needs a number, got ${pyRepr(value)}`);
+    text = formatNumber(template, Number(value), {
+      type,
+      precision,
+      comma: comma !== undefined,
+      sign,
+    });
   }
   const width = widthText === undefined ? 0 : Number(widthText);
   const align = alignChar ?? (zero ? '=' : numeric ? '>' : '<');
@@ -123,7 +143,8 @@ function formatNumber(
   const magnitude = Math.abs(value);
   switch (type) {
     case 'd':
-      if (!Number.isInteger(value)) throw formatError(template, `format code 'd' needs an integer, got ${pyNumber(value)}`);
+      if (!Number.isInteger(value))
+        throw formatError(template, `format code 'd' needs an integer, got ${pyNumber(value)}`);
       body = BigInt(magnitude).toString();
       break;
     case 'f':
@@ -135,7 +156,9 @@ function formatNumber(
       break;
     case 'e':
     case 'E': {
-      const [mantissa = '', exponent = '0'] = magnitude.toExponential(options.precision ?? 6).split('e');
+      const [mantissa = '', exponent = '0'] = magnitude
+        .toExponential(options.precision ?? 6)
+        .split('e');
       const n = Number(exponent);
       body = `${mantissa}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
       if (type === 'E') body = body.toUpperCase();
@@ -154,7 +177,8 @@ function formatNumber(
     }
   }
   if (comma) body = groupThousands(body);
-  const prefix = value < 0 || Object.is(value, -0) ? '-' : sign === '+' ? '+' : sign === ' ' ? ' ' : '';
+  const prefix =
+    value < 0 || Object.is(value, -0) ? '-' : sign === '+' ? '+' : sign === ' ' ? ' ' : '';
   return prefix + body;
 }
 

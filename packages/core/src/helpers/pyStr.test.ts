@@ -6,11 +6,17 @@ import { pyNumber, pyRepr, pyStr } from './pyStr.js';
 describe('isoformat', () => {
   it('prints Python isoformat() with +00:00 and microseconds only when non-zero', () => {
     expect(isoformat(new Date('2017-01-01T01:00:00Z'))).toBe('2017-01-01T01:00:00+00:00');
-    expect(isoformat(new Date('2017-01-01T00:59:59.250Z'))).toBe('2017-01-01T00:59:59.250000+00:00');
-    expect(isoformat(Date.UTC(2017, 0, 1) * 1000 + 316450)).toBe('2017-01-01T00:00:00.316450+00:00');
+    expect(isoformat(new Date('2017-01-01T00:59:59.250Z'))).toBe(
+      '2017-01-01T00:59:59.250000+00:00',
+    );
+    expect(isoformat(Date.UTC(2017, 0, 1) * 1000 + 316450)).toBe(
+      '2017-01-01T00:00:00.316450+00:00',
+    );
     expect(isoformat(-1)).toBe('1969-12-31T23:59:59.999999+00:00');
     expect(() => isoformat(new Date('nope'))).toThrow('not a valid instant');
-    expect(isoformat(new Date('2017-01-01T00:59:59.001Z'))).toBe('2017-01-01T00:59:59.001000+00:00');
+    expect(isoformat(new Date('2017-01-01T00:59:59.001Z'))).toBe(
+      '2017-01-01T00:59:59.001000+00:00',
+    );
     expect(() => isoformat(new Date('nope'))).toThrow('not a valid instant');
   });
 });
@@ -55,7 +61,9 @@ describe('pyStr / pyRepr', () => {
 describe('pyFormat', () => {
   it('fills auto, numbered and keyword fields', () => {
     expect(pyFormat('{0} ({1})', '10.2.3.4', 'host.example')).toBe('10.2.3.4 (host.example)');
-    expect(pyFormat('{} ssh bruteforce attempts by {}', 3, '1.2.3.4')).toBe('3 ssh bruteforce attempts by 1.2.3.4');
+    expect(pyFormat('{} ssh bruteforce attempts by {}', 3, '1.2.3.4')).toBe(
+      '3 ssh bruteforce attempts by 1.2.3.4',
+    );
     expect(pyFormatNamed("Deadman check failed for '{description}'", { description: 'bro' })).toBe(
       "Deadman check failed for 'bro'",
     );
@@ -64,20 +72,26 @@ describe('pyFormat', () => {
   });
 
   it('reads attributes and items, and applies conversions and specs', () => {
-    expect(pyFormat('{0.details.user} {0[hostname]}', { details: { user: 'bob' }, hostname: 'h' })).toBe('bob h');
+    expect(
+      pyFormat('{0.details.user} {0[hostname]}', { details: { user: 'bob' }, hostname: 'h' }),
+    ).toBe('bob h');
     expect(pyFormat('{0!r} {0!s}', 'x')).toBe("'x' x");
     expect(pyFormat('{:>5}|{:<4}|{:^7}|', 'ab', 'c', 'mid')).toBe('   ab|c   |  mid  |');
     expect(pyFormat('{:05d} {:,} {:.2f} {:+d} {:.1%}', 42, 1234567, 3.14159, 7, 0.256)).toBe(
       '00042 1,234,567 3.14 +7 25.6%',
     );
     expect(pyFormat('{:.3}', 'abcdef')).toBe('abc');
-    expect(pyFormat('{:e} {:g} {:g}', 12345.678, 0.00001234, 1234567)).toBe('1.234568e+04 1.234e-05 1.23457e+06');
+    expect(pyFormat('{:e} {:g} {:g}', 12345.678, 0.00001234, 1234567)).toBe(
+      '1.234568e+04 1.234e-05 1.23457e+06',
+    );
     expect(pyFormat('{:*^9}', 'x')).toBe('****x****');
     expect(pyFormat('{:g}', 999999.5)).toBe('1e+06');
   });
 
   it('fails like Python on bad templates, naming the problem', () => {
-    expect(() => pyFormat('{0} {1}', 'a')).toThrow('replacement index 1 out of range for 1 argument(s)');
+    expect(() => pyFormat('{0} {1}', 'a')).toThrow(
+      'replacement index 1 out of range for 1 argument(s)',
+    );
     expect(() => pyFormat('{name}')).toThrow('no keyword argument "name"');
     expect(() => pyFormat('oops }')).toThrow("single '}' at position 5");
     expect(() => pyFormat('{0', 1)).toThrow("unclosed '{'");

@@ -63,7 +63,8 @@ export function pyQuote(text: string): string {
     else if (char === '\n') out += '\\n';
     else if (char === '\r') out += '\\r';
     else if (char === '\t') out += '\\t';
-    else if (code < 0x20 || (code >= 0x7f && code < 0xa0)) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (code < 0x20 || (code >= 0x7f && code < 0xa0))
+      out += `\\x${code.toString(16).padStart(2, '0')}`;
     else out += char;
   }
   return out + quote;

@@ -7,7 +7,9 @@ import { reverse } from 'node:dns/promises';
 import { pyFormat } from './pyFormat.js';
 
 /** Looks up the host name of an IP address; `null`/`undefined` (or a throw) means "unknown". */
-export type ReverseDnsResolver = (ip: string) => Promise<string | null | undefined> | string | null | undefined;
+export type ReverseDnsResolver = (
+  ip: string,
+) => Promise<string | null | undefined> | string | null | undefined;
 
 /** The system resolver (`dns.reverse`): the first name, or `null` when the lookup fails. */
 export const systemReverseDns: ReverseDnsResolver = async (ip) => {
@@ -37,7 +39,10 @@ export const mozdefMockReverseDns: ReverseDnsResolver = reverseDnsFromTable(
 );
 
 /** The host name of `ip`, or `null` when the resolver fails or knows none (MozDef's `hostname_from_ip`). */
-export async function hostnameFromIp(ip: string, resolve: ReverseDnsResolver = systemReverseDns): Promise<string | null> {
+export async function hostnameFromIp(
+  ip: string,
+  resolve: ReverseDnsResolver = systemReverseDns,
+): Promise<string | null> {
   try {
     const name = await resolve(ip);
     return typeof name === 'string' && name !== '' ? name : null;
@@ -60,7 +65,10 @@ export interface AddHostnameOptions {
  * MozDef's `add_hostname_to_ip`: `10.2.3.4 (host.example)` for a private address that resolves,
  * the bare IP otherwise (public address with `requireInternal`, or no name).
  */
-export async function addHostnameToIp(ip: string, options: AddHostnameOptions = {}): Promise<string> {
+export async function addHostnameToIp(
+  ip: string,
+  options: AddHostnameOptions = {},
+): Promise<string> {
   if ((options.requireInternal ?? true) && !isPrivateIp(ip)) return ip;
   const name = await hostnameFromIp(ip, options.resolve);
   return name === null ? ip : pyFormat(options.format ?? '{0} ({1})', ip, name);
@@ -81,7 +89,8 @@ const PRIVATE_V4: readonly [number, number][] = [
 /** True for an address netaddr's `is_private()` accepts; false for public or malformed ones. */
 export function isPrivateIp(ip: string): boolean {
   const v4 = parseIpv4(ip);
-  if (v4 !== undefined) return PRIVATE_V4.some(([base, bits]) => (v4 >>> (32 - bits)) === base >>> (32 - bits));
+  if (v4 !== undefined)
+    return PRIVATE_V4.some(([base, bits]) => v4 >>> (32 - bits) === base >>> (32 - bits));
   if (!ip.includes(':')) return false;
   const first = Number.parseInt(ip.split(':')[0] || '0', 16);
   // fc00::/7 (unique local) and fe80::/10 (link local).
@@ -90,6 +99,7 @@ export function isPrivateIp(ip: string): boolean {
 
 function parseIpv4(ip: string): number | undefined {
   const parts = ip.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255))
+    return undefined;
   return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
 }

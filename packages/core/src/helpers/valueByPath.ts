@@ -26,7 +26,8 @@ export function getValueByPath(document: unknown, path: string): JsonValue {
 
 /** Python truthiness of a JSON value: `None`, `False`, `0`, `''`, `[]` and `{}` are false. */
 export function isPyTruthy(value: unknown): boolean {
-  if (value === null || value === undefined || value === false || value === 0 || value === '') return false;
+  if (value === null || value === undefined || value === false || value === 0 || value === '')
+    return false;
   if (Number.isNaN(value)) return false;
   if (Array.isArray(value)) return value.length > 0;
   if (typeof value === 'object') return Object.keys(value).length > 0;

@@ -1,4 +1,10 @@
-import { AlertkitError, type AggregationBucket, type AggregationSpec, type Scalar, type StoredEvent } from '@alertkit/core';
+import {
+  AlertkitError,
+  type AggregationBucket,
+  type AggregationSpec,
+  type Scalar,
+  type StoredEvent,
+} from '@alertkit/core';
 import { ABSENT, NumericColumn, TermColumn } from './columns.js';
 import type { EventIndex } from './eventIndex.js';
 import { compareCodePoints, parseIp } from './values.js';
@@ -39,7 +45,11 @@ export function aggregateDocs(
     return [];
   }
   if (field.type === 'text') {
-    throw new AlertkitError('QUERY_INVALID', `aggregation on "${spec.field}": text fields cannot be aggregated (Elasticsearch has no fielddata for them); use a keyword field`, { details: { field: spec.field } });
+    throw new AlertkitError(
+      'QUERY_INVALID',
+      `aggregation on "${spec.field}": text fields cannot be aggregated (Elasticsearch has no fielddata for them); use a keyword field`,
+      { details: { field: spec.field } },
+    );
   }
   const column = index.column(spec.field);
   const kept: Group[] = [];
@@ -112,14 +122,22 @@ export function aggregateDocs(
   kept.sort(compareGroups);
   const events = index.events;
   return kept.map((group) => {
-    const all = group.docs.map((doc) => events[doc]).filter((e): e is StoredEvent => e !== undefined);
-    return { key: group.key, count: group.docs.length, samples: all.slice(0, spec.samples), events: all };
+    const all = group.docs
+      .map((doc) => events[doc])
+      .filter((e): e is StoredEvent => e !== undefined);
+    return {
+      key: group.key,
+      count: group.docs.length,
+      samples: all.slice(0, spec.samples),
+      events: all,
+    };
   });
 }
 
 function keyOf(type: string, value: string | number): Group {
   if (typeof value === 'number') return { key: value, order: value, docs: [] };
-  if (type === 'boolean') return { key: value === 'true', order: value === 'true' ? 1 : 0, docs: [] };
+  if (type === 'boolean')
+    return { key: value === 'true', order: value === 'true' ? 1 : 0, docs: [] };
   if (type === 'ip') return { key: value, order: parseIp(value)?.key ?? value, docs: [] };
   return { key: value, order: value, docs: [] };
 }

@@ -175,5 +175,12 @@ export type Column = TermColumn | NumericColumn;
 
 /** Whether a field type is stored in a {@link NumericColumn}. */
 export function isNumericType(type: FieldType): boolean {
-  return type !== 'text' && type !== 'keyword' && type !== 'ip' && type !== 'boolean' && type !== 'geo_point' && type !== 'object';
+  return (
+    type !== 'text' &&
+    type !== 'keyword' &&
+    type !== 'ip' &&
+    type !== 'boolean' &&
+    type !== 'geo_point' &&
+    type !== 'object'
+  );
 }

@@ -116,8 +116,15 @@ function atLeast(predicates: readonly Predicate[], required: number): Predicate 
 
 /** A range with its string bounds lower-cased (query_string terms on a text field). */
 function lowerCaseStringBounds(clause: RangeClause): RangeClause {
-  const lower = (v: RangeClause['gte']): RangeClause['gte'] => (typeof v === 'string' ? v.toLowerCase() : v);
-  return { ...clause, gte: lower(clause.gte), gt: lower(clause.gt), lte: lower(clause.lte), lt: lower(clause.lt) };
+  const lower = (v: RangeClause['gte']): RangeClause['gte'] =>
+    typeof v === 'string' ? v.toLowerCase() : v;
+  return {
+    ...clause,
+    gte: lower(clause.gte),
+    gt: lower(clause.gt),
+    lte: lower(clause.lte),
+    lt: lower(clause.lt),
+  };
 }
 
 function describe(clause: Clause): string {
@@ -159,52 +166,84 @@ class Compiler {
       case 'exists':
         return this.#exists(clause.field);
       case 'match':
-        return this.#perField(clause, clause.field, lenient || clause.lenient === true, (column) => {
-          const options: Parameters<typeof matchQuery>[2] = {};
-          if (clause.operator) options.operator = clause.operator;
-          if (clause.minimumShouldMatch !== undefined) options.minimumShouldMatch = clause.minimumShouldMatch;
-          if (clause.zeroTermsQuery) options.zeroTermsQuery = clause.zeroTermsQuery;
-          return matchQuery(column, clause.value, options);
-        });
+        return this.#perField(
+          clause,
+          clause.field,
+          lenient || clause.lenient === true,
+          (column) => {
+            const options: Parameters<typeof matchQuery>[2] = {};
+            if (clause.operator) options.operator = clause.operator;
+            if (clause.minimumShouldMatch !== undefined)
+              options.minimumShouldMatch = clause.minimumShouldMatch;
+            if (clause.zeroTermsQuery) options.zeroTermsQuery = clause.zeroTermsQuery;
+            return matchQuery(column, clause.value, options);
+          },
+        );
       case 'term':
-        return this.#perField(clause, clause.field, lenient, (column) => termQuery(column, clause.value));
+        return this.#perField(clause, clause.field, lenient, (column) =>
+          termQuery(column, clause.value),
+        );
       case 'terms':
-        return this.#perField(clause, clause.field, lenient, (column) => this.#terms(column, clause.values));
+        return this.#perField(clause, clause.field, lenient, (column) =>
+          this.#terms(column, clause.values),
+        );
       case 'phrase':
-        return this.#perField(clause, clause.field, lenient, (column) => phraseQuery(column, clause.value, clause.slop ?? 0));
+        return this.#perField(clause, clause.field, lenient, (column) =>
+          phraseQuery(column, clause.value, clause.slop ?? 0),
+        );
       case 'wildcard':
         return this.#perField(clause, clause.field, lenient, (column) =>
-          regExpQuery(column, wildcardToRegExp(normalizePattern(column, clause.pattern, 'wildcard')), 'wildcard'),
+          regExpQuery(
+            column,
+            wildcardToRegExp(normalizePattern(column, clause.pattern, 'wildcard')),
+            'wildcard',
+          ),
         );
       case 'prefix':
-        return this.#perField(clause, clause.field, lenient, (column) => prefixQuery(column, clause.value));
+        return this.#perField(clause, clause.field, lenient, (column) =>
+          prefixQuery(column, clause.value),
+        );
       case 'regexp': {
         const regExp = luceneRegexpToRegExp(clause.pattern);
-        const lowered = this.#inQueryString > 0 ? luceneRegexpToRegExp(clause.pattern.toLowerCase()) : regExp;
-        return this.#perField(clause, clause.field, lenient, (column) => regExpQuery(column, column.type === 'text' ? lowered : regExp, 'regexp'));
+        const lowered =
+          this.#inQueryString > 0 ? luceneRegexpToRegExp(clause.pattern.toLowerCase()) : regExp;
+        return this.#perField(clause, clause.field, lenient, (column) =>
+          regExpQuery(column, column.type === 'text' ? lowered : regExp, 'regexp'),
+        );
       }
       case 'range': {
         const lowered = this.#inQueryString > 0 ? lowerCaseStringBounds(clause) : clause;
-        return this.#perField(clause, clause.field, lenient, (column) => rangeQuery(column, column.type === 'text' ? lowered : clause));
+        return this.#perField(clause, clause.field, lenient, (column) =>
+          rangeQuery(column, column.type === 'text' ? lowered : clause),
+        );
       }
       case 'subnet': {
         // MozDef's SubnetMatch is the range [first TO last] of the network: on an ip field that is
         // "the address lies in the CIDR"; on another field it is that range of its type.
         const block = parseCidr(clause.cidr, 'subnet');
-        return this.#perField(clause, clause.field, lenient, (column) => rangeQuery(column, { gte: block.first, lte: block.last }));
+        return this.#perField(clause, clause.field, lenient, (column) =>
+          rangeQuery(column, { gte: block.first, lte: block.last }),
+        );
       }
     }
   }
 
   #bool(clause: BoolClause, lenient: boolean): Predicate {
-    const required = [...(clause.must ?? []), ...(clause.filter ?? [])].map((c) => this.compile(c, lenient));
+    const required = [...(clause.must ?? []), ...(clause.filter ?? [])].map((c) =>
+      this.compile(c, lenient),
+    );
     const excluded = (clause.mustNot ?? []).map((c) => this.compile(c, lenient));
     const optional = (clause.should ?? []).map((c) => this.compile(c, lenient));
     const parts = [...required];
     if (optional.length > 0) {
       // Elasticsearch 7: beside must/filter a should is optional unless minimum_should_match
       // says otherwise; with no must/filter at least one should must match.
-      let needed = clause.minimumShouldMatch === undefined ? (required.length > 0 ? 0 : 1) : minimumShouldMatch(optional.length, clause.minimumShouldMatch);
+      let needed =
+        clause.minimumShouldMatch === undefined
+          ? required.length > 0
+            ? 0
+            : 1
+          : minimumShouldMatch(optional.length, clause.minimumShouldMatch);
       if (required.length === 0) needed = Math.max(1, needed);
       parts.push(atLeast(optional, needed));
     }
@@ -218,7 +257,10 @@ class Compiler {
     const mapping = this.#index.mapping;
     if (field === '*') return { paths: mapping.leafFields(), lenient: true };
     if (field.includes('*')) {
-      const pattern = new RegExp(`^${field.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 's');
+      const pattern = new RegExp(
+        `^${field.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`,
+        's',
+      );
       return { paths: mapping.leafFields().filter((path) => pattern.test(path)), lenient: true };
     }
     const mapped = mapping.get(field);
@@ -230,10 +272,18 @@ class Compiler {
     if (column) return { column, indexed: true };
     // A mapped field no event has filled yet: check the query against its type, match nothing.
     const type = this.#index.mapping.get(path)?.type ?? 'keyword';
-    return { column: isNumericType(type) ? new NumericColumn(type) : new TermColumn(type), indexed: false };
+    return {
+      column: isNumericType(type) ? new NumericColumn(type) : new TermColumn(type),
+      indexed: false,
+    };
   }
 
-  #perField(clause: Clause, field: string, lenient: boolean, build: (column: Column) => Predicate): Predicate {
+  #perField(
+    clause: Clause,
+    field: string,
+    lenient: boolean,
+    build: (column: Column) => Predicate,
+  ): Predicate {
     const { paths, lenient: expanded } = this.#fieldsOf(field);
     const predicates: Predicate[] = [];
     for (const path of paths) {
@@ -244,10 +294,14 @@ class Compiler {
       } catch (error) {
         if (!(error instanceof UnparsableValue)) throw error;
         if (lenient || expanded) continue;
-        throw new AlertkitError('QUERY_INVALID', `${clause.type} on field "${path}": ${error.message} (in ${describe(clause)})`, {
-          details: { field: path, clause },
-          cause: error,
-        });
+        throw new AlertkitError(
+          'QUERY_INVALID',
+          `${clause.type} on field "${path}": ${error.message} (in ${describe(clause)})`,
+          {
+            details: { field: path, clause },
+            cause: error,
+          },
+        );
       }
     }
     return anyOf(predicates);
@@ -255,11 +309,20 @@ class Compiler {
 
   #terms(column: Column, values: readonly (string | number | boolean)[]): Predicate {
     if (column instanceof TermColumn && (column.type === 'keyword' || column.type === 'text')) {
-      return hasTermWhere(column, termSet(column, values.map((v) => column.idOf(keywordText(v)))));
+      return hasTermWhere(
+        column,
+        termSet(
+          column,
+          values.map((v) => column.idOf(keywordText(v))),
+        ),
+      );
     }
     if (column instanceof TermColumn && column.type === 'ip' && values.every((v) => parseIp(v))) {
       const displays = new Set(values.map((v) => parseIp(v)?.display));
-      return hasTermWhere(column, memoTermTest(column, (term) => displays.has(term)));
+      return hasTermWhere(
+        column,
+        memoTermTest(column, (term) => displays.has(term)),
+      );
     }
     return anyOf(values.map((v) => termQuery(column, v)));
   }

@@ -1,11 +1,22 @@
-import type { BoolClause, Criteria, EventTag, JsonObject, StoredAlert, StoredEvent } from '@alertkit/core';
+import type {
+  BoolClause,
+  Criteria,
+  EventTag,
+  JsonObject,
+  StoredAlert,
+  StoredEvent,
+} from '@alertkit/core';
 import { describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from './embeddedStore.js';
 import { formatExplanation } from './explain.js';
 
 const NOW = new Date('2017-01-01T01:00:00Z');
 const ago = (ms: number): string => new Date(NOW.getTime() - ms).toISOString();
-const event = (id: string, _source: JsonObject): StoredEvent => ({ _index: 'events', _id: id, _source });
+const event = (id: string, _source: JsonObject): StoredEvent => ({
+  _index: 'events',
+  _id: id,
+  _source,
+});
 const all: BoolClause = { type: 'bool' };
 
 describe('the time window: utctimestamp OR receivedtimestamp in [now - window, now]', () => {
@@ -23,19 +34,38 @@ describe('the time window: utctimestamp OR receivedtimestamp in [now - window, n
   });
 
   it('includes both edges, uses either timestamp, reads offsets, ignores `timestamp`', async () => {
-    const result = await store.search({ criteria: { query: all, window: { minutes: 2 } }, now: NOW });
+    const result = await store.search({
+      criteria: { query: all, window: { minutes: 2 } },
+      now: NOW,
+    });
     expect(result.hits.map((h) => h._id)).toEqual(['edge', 'now', 'received', 'offset']);
     expect(result.total).toBe(4);
   });
 
   it('a window of seconds=10 includes 9 s old and excludes 11 s old', async () => {
-    const s = createEmbeddedStore({ events: [event('9', { utctimestamp: ago(9000) }), event('11', { utctimestamp: ago(11_000) })] });
-    expect((await s.search({ criteria: { query: all, window: { seconds: 10 } }, now: NOW })).hits.map((h) => h._id)).toEqual(['9']);
+    const s = createEmbeddedStore({
+      events: [event('9', { utctimestamp: ago(9000) }), event('11', { utctimestamp: ago(11_000) })],
+    });
+    expect(
+      (await s.search({ criteria: { query: all, window: { seconds: 10 } }, now: NOW })).hits.map(
+        (h) => h._id,
+      ),
+    ).toEqual(['9']);
   });
 
   it('returns hits in store order even when events arrive out of time order', async () => {
-    const s = createEmbeddedStore({ events: [event('b', { utctimestamp: ago(10) }), event('a', { utctimestamp: ago(50) }), event('c', { receivedtimestamp: ago(30) })] });
-    expect((await s.search({ criteria: { query: all, window: { minutes: 1 } }, now: NOW })).hits.map((h) => h._id)).toEqual(['b', 'a', 'c']);
+    const s = createEmbeddedStore({
+      events: [
+        event('b', { utctimestamp: ago(10) }),
+        event('a', { utctimestamp: ago(50) }),
+        event('c', { receivedtimestamp: ago(30) }),
+      ],
+    });
+    expect(
+      (await s.search({ criteria: { query: all, window: { minutes: 1 } }, now: NOW })).hits.map(
+        (h) => h._id,
+      ),
+    ).toEqual(['b', 'a', 'c']);
   });
 
   it('cuts hits at size but counts them all; no window = no time restriction', async () => {
@@ -55,13 +85,20 @@ describe('aggregate (terms aggregation, semantics §9.3)', () => {
     { details: { host: 'c' } },
   ];
   const store = createEmbeddedStore({ events: sources.map((s, i) => event(`e${i}`, s)) });
-  const criteria = (field: string, threshold: number, samples = 1): Criteria & { aggregation: NonNullable<Criteria['aggregation']> } => ({
+  const criteria = (
+    field: string,
+    threshold: number,
+    samples = 1,
+  ): Criteria & { aggregation: NonNullable<Criteria['aggregation']> } => ({
     query: all,
     aggregation: { field, threshold, samples },
   });
 
   it('groups indexed values: a keyword 443 and "443" are one group', async () => {
-    const { buckets } = await store.aggregate({ criteria: criteria('details.destinationport', 1), now: NOW });
+    const { buckets } = await store.aggregate({
+      criteria: criteria('details.destinationport', 1),
+      now: NOW,
+    });
     expect(buckets.map((b) => [b.key, b.count])).toEqual([
       ['443', 2],
       ['80', 2],
@@ -72,7 +109,10 @@ describe('aggregate (terms aggregation, semantics §9.3)', () => {
   });
 
   it('counts each array element in its own group (an event once per group), count-desc then key-asc, >= threshold', async () => {
-    const { buckets } = await store.aggregate({ criteria: criteria('details.host', 2, 5), now: NOW });
+    const { buckets } = await store.aggregate({
+      criteria: criteria('details.host', 2, 5),
+      now: NOW,
+    });
     expect(buckets.map((b) => [b.key, b.count, b.samples.map((e) => e._id)])).toEqual([
       ['a', 2, ['e1', 'e2']],
       ['b', 2, ['e0', 'e3']],
@@ -82,10 +122,19 @@ describe('aggregate (terms aggregation, semantics §9.3)', () => {
 
   it('cannot group by an object (a warning, no groups) or a text field (an error)', async () => {
     const warnings: string[] = [];
-    const s = createEmbeddedStore({ events: [event('x', { details: { obj: { a: 1 } }, summary: 'x' })], onWarning: (m) => warnings.push(m) });
-    expect((await s.aggregate({ criteria: criteria('details.obj', 1), now: NOW })).buckets).toEqual([]);
-    expect(warnings).toEqual(['aggregation on "details.obj": an object is not groupable; no groups']);
-    await expect(s.aggregate({ criteria: criteria('summary', 1), now: NOW })).rejects.toThrow(/text fields cannot be aggregated/);
+    const s = createEmbeddedStore({
+      events: [event('x', { details: { obj: { a: 1 } }, summary: 'x' })],
+      onWarning: (m) => warnings.push(m),
+    });
+    expect((await s.aggregate({ criteria: criteria('details.obj', 1), now: NOW })).buckets).toEqual(
+      [],
+    );
+    expect(warnings).toEqual([
+      'aggregation on "details.obj": an object is not groupable; no groups',
+    ]);
+    await expect(s.aggregate({ criteria: criteria('summary', 1), now: NOW })).rejects.toThrow(
+      /text fields cannot be aggregated/,
+    );
   });
 
   it('groups booleans and IPs by their typed value', async () => {
@@ -96,11 +145,19 @@ describe('aggregate (terms aggregation, semantics §9.3)', () => {
         event('3', { details: { success: false, sourceipaddress: '9.0.0.1' } }),
       ],
     });
-    expect((await s.aggregate({ criteria: criteria('details.success', 1), now: NOW })).buckets.map((b) => [b.key, b.count])).toEqual([
+    expect(
+      (await s.aggregate({ criteria: criteria('details.success', 1), now: NOW })).buckets.map(
+        (b) => [b.key, b.count],
+      ),
+    ).toEqual([
       [true, 2],
       [false, 1],
     ]);
-    expect((await s.aggregate({ criteria: criteria('details.sourceipaddress', 1), now: NOW })).buckets.map((b) => [b.key, b.count])).toEqual([
+    expect(
+      (
+        await s.aggregate({ criteria: criteria('details.sourceipaddress', 1), now: NOW })
+      ).buckets.map((b) => [b.key, b.count]),
+    ).toEqual([
       ['10.0.0.2', 2],
       ['9.0.0.1', 1],
     ]);
@@ -108,28 +165,59 @@ describe('aggregate (terms aggregation, semantics §9.3)', () => {
 });
 
 describe('tagging, alerts and persistence', () => {
-  const tag: EventTag = { alertName: 'AlertBruteforceSsh', alert: { index: 'alerts-201701', id: 'a1' } };
+  const tag: EventTag = {
+    alertName: 'AlertBruteforceSsh',
+    alert: { index: 'alerts-201701', id: 'a1' },
+  };
   const alert = (id: string): StoredAlert => ({
     _index: 'alerts-201701',
     _id: id,
-    _source: { utctimestamp: NOW.toISOString(), severity: 'NOTICE', summary: 's', category: 'c', tags: [], events: [], channel: null, notify_mozdefbot: false, status: 'NEW', classname: 'AlertX' },
+    _source: {
+      utctimestamp: NOW.toISOString(),
+      severity: 'NOTICE',
+      summary: 's',
+      category: 'c',
+      tags: [],
+      events: [],
+      channel: null,
+      notify_mozdefbot: false,
+      status: 'NEW',
+      classname: 'AlertX',
+    },
   });
 
   it('appends alert_names and alerts, re-indexes, and the next search excludes tagged events', async () => {
-    const store = createEmbeddedStore({ events: [event('1', { summary: 'x', alert_names: 'Earlier' }), event('2', { summary: 'x' })] });
+    const store = createEmbeddedStore({
+      events: [event('1', { summary: 'x', alert_names: 'Earlier' }), event('2', { summary: 'x' })],
+    });
     const [before] = await store.getEvents([{ _index: 'events', _id: '1' }]);
-    await store.tagEvents([{ _index: 'events', _id: '1' }, { _index: 'events', _id: 'missing' }], tag);
+    await store.tagEvents(
+      [
+        { _index: 'events', _id: '1' },
+        { _index: 'events', _id: 'missing' },
+      ],
+      tag,
+    );
     const [after] = await store.getEvents([{ _index: 'events', _id: '1' }]);
     expect(after?._source.alert_names).toEqual(['Earlier', 'AlertBruteforceSsh']);
     expect(after?._source.alerts).toEqual([{ index: 'alerts-201701', id: 'a1' }]);
     expect(before?._source.alert_names).toBe('Earlier');
-    const dedup: BoolClause = { type: 'bool', mustNot: [{ type: 'match', field: 'alert_names', value: 'AlertBruteforceSsh' }] };
-    expect((await store.search({ criteria: { query: dedup }, now: NOW })).hits.map((h) => h._id)).toEqual(['2']);
+    const dedup: BoolClause = {
+      type: 'bool',
+      mustNot: [{ type: 'match', field: 'alert_names', value: 'AlertBruteforceSsh' }],
+    };
+    expect(
+      (await store.search({ criteria: { query: dedup }, now: NOW })).hits.map((h) => h._id),
+    ).toEqual(['2']);
   });
 
   it('saves alerts with create semantics, lists them oldest first', async () => {
     const store = createEmbeddedStore();
-    expect(await store.saveAlert(alert('a1'))).toEqual({ _index: 'alerts-201701', _id: 'a1', created: true });
+    expect(await store.saveAlert(alert('a1'))).toEqual({
+      _index: 'alerts-201701',
+      _id: 'a1',
+      created: true,
+    });
     expect((await store.saveAlert(alert('a1'))).created).toBe(false);
     await store.saveAlert(alert('a2'));
     expect((await store.listAlerts()).map((a) => a._id)).toEqual(['a1', 'a2']);
@@ -145,12 +233,20 @@ describe('tagging, alerts and persistence', () => {
     second.restore(saved);
     second.restore(saved);
     expect((await second.listAlerts()).map((a) => a._id)).toEqual(['a1']);
-    expect((await second.getEvents([{ _index: 'events', _id: '1' }]))[0]?._source.alert_names).toEqual(['AlertBruteforceSsh']);
+    expect(
+      (await second.getEvents([{ _index: 'events', _id: '1' }]))[0]?._source.alert_names,
+    ).toEqual(['AlertBruteforceSsh']);
     expect(() => second.restore({} as never)).toThrow(/not an embedded store snapshot/);
   });
 
   it('replaces an event added again with the same _index and _id, keeping its place', async () => {
-    const store = createEmbeddedStore({ events: [event('1', { hostname: 'a' }), event('2', { hostname: 'b' }), event('1', { hostname: 'c' })] });
+    const store = createEmbeddedStore({
+      events: [
+        event('1', { hostname: 'a' }),
+        event('2', { hostname: 'b' }),
+        event('1', { hostname: 'c' }),
+      ],
+    });
     const result = await store.search({ criteria: { query: all }, now: NOW });
     expect(result.hits.map((h) => [h._id, h._source.hostname])).toEqual([
       ['1', 'c'],
@@ -161,10 +257,24 @@ describe('tagging, alerts and persistence', () => {
 
 describe('explain', () => {
   it('says clause by clause why, with the tokens of both sides for text', () => {
-    const store = createEmbeddedStore({ events: [event('1', { summary: 'Failed password for root', hostname: 'web1', utctimestamp: ago(1000) })] });
+    const store = createEmbeddedStore({
+      events: [
+        event('1', {
+          summary: 'Failed password for root',
+          hostname: 'web1',
+          utctimestamp: ago(1000),
+        }),
+      ],
+    });
     const explanation = store.explain(
       {
-        query: { type: 'bool', must: [{ type: 'match', field: 'summary', value: 'FAILED login' }, { type: 'match', field: 'hostname', value: 'WEB1' }] },
+        query: {
+          type: 'bool',
+          must: [
+            { type: 'match', field: 'summary', value: 'FAILED login' },
+            { type: 'match', field: 'hostname', value: 'WEB1' },
+          ],
+        },
         window: { minutes: 1 },
       },
       { _index: 'events', _id: '1' },

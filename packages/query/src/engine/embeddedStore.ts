@@ -79,7 +79,10 @@ export class EmbeddedStore implements Store {
   #identity = new Int32Array(0);
 
   constructor(options: EmbeddedStoreOptions = {}) {
-    const mapping = options.mapping instanceof IndexMapping ? options.mapping : parseMapping(options.mapping ?? MOZDEF_EVENTS_MAPPING);
+    const mapping =
+      options.mapping instanceof IndexMapping
+        ? options.mapping
+        : parseMapping(options.mapping ?? MOZDEF_EVENTS_MAPPING);
     this.#index = new EventIndex(mapping);
     this.#onWarning = options.onWarning ?? (() => undefined);
     if (options.events) this.ingest(options.events);
@@ -113,7 +116,11 @@ export class EmbeddedStore implements Store {
         this.#index.add(event, options.owned === true);
         report.indexed++;
       } catch (error) {
-        if (!isAlertkitError(error) || (error.code !== 'MAPPING_CONFLICT' && error.code !== 'EVENT_INVALID')) throw error;
+        if (
+          !isAlertkitError(error) ||
+          (error.code !== 'MAPPING_CONFLICT' && error.code !== 'EVENT_INVALID')
+        )
+          throw error;
         report.rejected.push({ _index: String(event?._index), _id: String(event?._id), error });
       }
     }
@@ -127,14 +134,23 @@ export class EmbeddedStore implements Store {
 
   /** The matching documents, in store order. */
   #matching(criteria: Criteria, now: Date): ArrayLike<number> {
-    if (typeof criteria !== 'object' || criteria === null || typeof criteria.query !== 'object' || criteria.query === null) {
-      throw new AlertkitError('QUERY_INVALID', 'criteria must be {query: <bool clause>, window?, aggregation?}');
+    if (
+      typeof criteria !== 'object' ||
+      criteria === null ||
+      typeof criteria.query !== 'object' ||
+      criteria.query === null
+    ) {
+      throw new AlertkitError(
+        'QUERY_INVALID',
+        'criteria must be {query: <bool clause>, window?, aggregation?}',
+      );
     }
     const predicate = compileClause(this.#index, criteria.query);
     let candidates: Int32Array;
     if (criteria.window) {
       const to = now.getTime();
-      if (Number.isNaN(to)) throw new AlertkitError('QUERY_INVALID', 'search: now is not a valid date');
+      if (Number.isNaN(to))
+        throw new AlertkitError('QUERY_INVALID', 'search: now is not a valid date');
       candidates = this.#index.windowDocs(to - durationToMs(criteria.window), to);
     } else {
       candidates = this.#allDocs();
@@ -168,7 +184,11 @@ export class EmbeddedStore implements Store {
   aggregate(request: AggregateRequest): Promise<AggregateResult> {
     return Promise.resolve().then(() => {
       const spec = request.criteria.aggregation;
-      if (!spec || typeof spec.field !== 'string') throw new AlertkitError('QUERY_INVALID', 'aggregate: criteria.aggregation {field, threshold, samples} is required');
+      if (!spec || typeof spec.field !== 'string')
+        throw new AlertkitError(
+          'QUERY_INVALID',
+          'aggregate: criteria.aggregation {field, threshold, samples} is required',
+        );
       const docs = this.#matching(request.criteria, request.now);
       return { buckets: aggregateDocs(this.#index, docs, spec, this.#onWarning) };
     });
@@ -209,7 +229,8 @@ export class EmbeddedStore implements Store {
   /** Saves an alert with create semantics: an existing `_id` is left as it is. */
   saveAlert(alert: StoredAlert): Promise<SaveAlertResult> {
     return Promise.resolve().then(() => {
-      if (this.#alertIds.has(alert._id)) return { _index: alert._index, _id: alert._id, created: false };
+      if (this.#alertIds.has(alert._id))
+        return { _index: alert._index, _id: alert._id, created: false };
       this.#alertIds.add(alert._id);
       this.#alerts.push(structuredClone(alert));
       return { _index: alert._index, _id: alert._id, created: true };
@@ -242,7 +263,10 @@ export class EmbeddedStore implements Store {
   explain(query: Clause | Criteria, event: EventRef, now?: Date): Explanation {
     const doc = this.#index.docOf(event);
     if (doc === undefined) {
-      throw new AlertkitError('QUERY_INVALID', `explain: event ${event._index}/${event._id} is not in the store (add it first)`);
+      throw new AlertkitError(
+        'QUERY_INVALID',
+        `explain: event ${event._index}/${event._id} is not in the store (add it first)`,
+      );
     }
     if (!isCriteria(query)) return explainMatch(this.#index, query, doc);
     const explanation = explainMatch(this.#index, query.query, doc);
@@ -255,7 +279,11 @@ export class EmbeddedStore implements Store {
       clause: 'criteria',
       matched: inWindow && explanation.matched,
       children: [
-        { clause: `window [${new Date(from).toISOString()}, ${new Date(to).toISOString()}] on utctimestamp OR receivedtimestamp`, matched: inWindow, values: this.#windowValues(doc) },
+        {
+          clause: `window [${new Date(from).toISOString()}, ${new Date(to).toISOString()}] on utctimestamp OR receivedtimestamp`,
+          matched: inWindow,
+          values: this.#windowValues(doc),
+        },
         explanation,
       ],
     };
@@ -263,12 +291,19 @@ export class EmbeddedStore implements Store {
 
   #windowValues(doc: number): Record<string, string[]> {
     const event = this.#index.events[doc];
-    return { utctimestamp: asArray(event?._source.utctimestamp).map(String), receivedtimestamp: asArray(event?._source.receivedtimestamp).map(String) };
+    return {
+      utctimestamp: asArray(event?._source.utctimestamp).map(String),
+      receivedtimestamp: asArray(event?._source.receivedtimestamp).map(String),
+    };
   }
 
   /** The saved alerts and the tags written onto events, for persistence (see {@link EmbeddedStore.restore}). */
   snapshot(): EmbeddedStoreSnapshot {
-    return { version: 1, alerts: this.#alerts.map((a) => structuredClone(a)), tags: this.#tags.map((t) => structuredClone(t)) };
+    return {
+      version: 1,
+      alerts: this.#alerts.map((a) => structuredClone(a)),
+      tags: this.#tags.map((t) => structuredClone(t)),
+    };
   }
 
   /** JSON form of {@link EmbeddedStore.snapshot}. */
@@ -281,8 +316,15 @@ export class EmbeddedStore implements Store {
    * the events). A tag an event already carries (same alert index and id) is not applied twice.
    */
   restore(snapshot: EmbeddedStoreSnapshot): void {
-    if (snapshot?.version !== 1 || !Array.isArray(snapshot.alerts) || !Array.isArray(snapshot.tags)) {
-      throw new AlertkitError('CONFIG_INVALID', 'restore: not an embedded store snapshot (version 1 with alerts and tags)');
+    if (
+      snapshot?.version !== 1 ||
+      !Array.isArray(snapshot.alerts) ||
+      !Array.isArray(snapshot.tags)
+    ) {
+      throw new AlertkitError(
+        'CONFIG_INVALID',
+        'restore: not an embedded store snapshot (version 1 with alerts and tags)',
+      );
     }
     for (const alert of snapshot.alerts) {
       if (this.#alertIds.has(alert._id)) continue;
@@ -294,7 +336,12 @@ export class EmbeddedStore implements Store {
       const event = doc === undefined ? undefined : this.#index.events[doc];
       if (!event) continue;
       const already = asArray(event._source.alerts).some(
-        (a) => typeof a === 'object' && a !== null && !Array.isArray(a) && a.index === record.tag.alert.index && a.id === record.tag.alert.id,
+        (a) =>
+          typeof a === 'object' &&
+          a !== null &&
+          !Array.isArray(a) &&
+          a.index === record.tag.alert.index &&
+          a.id === record.tag.alert.id,
       );
       if (!already) this.#tag(record, record.tag);
     }

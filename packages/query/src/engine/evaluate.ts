@@ -4,9 +4,15 @@ import { EventIndex } from './eventIndex.js';
 import { type Explanation, explainMatch } from './explain.js';
 import { IndexMapping, MOZDEF_EVENTS_MAPPING, parseMapping } from './mapping.js';
 
-function indexAlone(event: StoredEvent, options: EvaluateOptions): { index: EventIndex; doc: number } {
+function indexAlone(
+  event: StoredEvent,
+  options: EvaluateOptions,
+): { index: EventIndex; doc: number } {
   // Dynamic mapping grows a mapping: never grow the caller's.
-  const mapping = options.mapping instanceof IndexMapping ? options.mapping.clone() : parseMapping(options.mapping ?? MOZDEF_EVENTS_MAPPING);
+  const mapping =
+    options.mapping instanceof IndexMapping
+      ? options.mapping.clone()
+      : parseMapping(options.mapping ?? MOZDEF_EVENTS_MAPPING);
   const index = new EventIndex(mapping);
   return { index, doc: index.add(event) };
 }
@@ -26,7 +32,11 @@ export interface EvaluateOptions {
  * Throws `MAPPING_CONFLICT` if Elasticsearch would refuse the event, `QUERY_INVALID` for a query
  * it would reject.
  */
-export function evaluate(query: Clause | Criteria, event: StoredEvent, options: EvaluateOptions = {}): boolean {
+export function evaluate(
+  query: Clause | Criteria,
+  event: StoredEvent,
+  options: EvaluateOptions = {},
+): boolean {
   const { index, doc } = indexAlone(event, options);
   if ('type' in query) return compileClause(index, query)(doc);
   if (query.window) {
@@ -40,7 +50,11 @@ export function evaluate(query: Clause | Criteria, event: StoredEvent, options: 
  * Why one event matches a clause or criteria, or not (see {@link evaluate} for how the event is
  * indexed; `EmbeddedStore.explain` does the same for a stored event).
  */
-export function explain(query: Clause | Criteria, event: StoredEvent, options: EvaluateOptions = {}): Explanation {
+export function explain(
+  query: Clause | Criteria,
+  event: StoredEvent,
+  options: EvaluateOptions = {},
+): Explanation {
   const { index, doc } = indexAlone(event, options);
   if ('type' in query) return explainMatch(index, query, doc);
   const matched = explainMatch(index, query.query, doc);
@@ -48,6 +62,9 @@ export function explain(query: Clause | Criteria, event: StoredEvent, options: E
   const to = (options.now ?? new Date()).getTime();
   const from = to - durationToMs(query.window);
   const inWindow = index.windowDocs(from, to).includes(doc);
-  const window: Explanation = { clause: `window [${new Date(from).toISOString()}, ${new Date(to).toISOString()}] on utctimestamp OR receivedtimestamp`, matched: inWindow };
+  const window: Explanation = {
+    clause: `window [${new Date(from).toISOString()}, ${new Date(to).toISOString()}] on utctimestamp OR receivedtimestamp`,
+    matched: inWindow,
+  };
   return { clause: 'criteria', matched: inWindow && matched.matched, children: [window, matched] };
 }

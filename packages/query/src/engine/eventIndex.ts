@@ -77,7 +77,13 @@ class TimeIndex {
   }
 
   /** Pushes the documents with a time in `[from, to]` (both included). */
-  collect(column: NumericColumn | undefined, docCount: number, from: number, to: number, out: number[]): void {
+  collect(
+    column: NumericColumn | undefined,
+    docCount: number,
+    from: number,
+    to: number,
+    out: number[],
+  ): void {
     if (this.#stale) this.#rebuild(column, docCount);
     if (!this.#sorted) this.#sort();
     const end = this.#lowerBound(to + 1);
@@ -99,7 +105,9 @@ export class EventIndex {
   readonly events: StoredEvent[] = [];
   readonly columns = new Map<string, Column>();
   readonly #docs = new Map<string, number>();
-  readonly #timeIndexes = new Map<string, TimeIndex>(WINDOW_FIELDS.map((field) => [field, new TimeIndex()]));
+  readonly #timeIndexes = new Map<string, TimeIndex>(
+    WINDOW_FIELDS.map((field) => [field, new TimeIndex()]),
+  );
 
   constructor(mapping: IndexMapping) {
     this.mapping = mapping;
@@ -124,7 +132,11 @@ export class EventIndex {
    */
   add(event: StoredEvent, owned = false): number {
     const prepared = prepareEvent(this.mapping, event);
-    const stored: StoredEvent = { _index: event._index, _id: event._id, _source: owned ? event._source : structuredClone(event._source) };
+    const stored: StoredEvent = {
+      _index: event._index,
+      _id: event._id,
+      _source: owned ? event._source : structuredClone(event._source),
+    };
     const existing = this.docOf(event);
     if (existing !== undefined) {
       this.#replace(existing, stored, prepared);
@@ -136,7 +148,8 @@ export class EventIndex {
     this.#commit(doc, prepared);
     for (const field of WINDOW_FIELDS) {
       const column = this.columns.get(field);
-      if (column instanceof NumericColumn) this.#timeIndexes.get(field)?.append(doc, column.valuesOf(doc));
+      if (column instanceof NumericColumn)
+        this.#timeIndexes.get(field)?.append(doc, column.valuesOf(doc));
     }
     return doc;
   }
@@ -155,7 +168,8 @@ export class EventIndex {
     this.events[doc] = event;
     this.#commit(doc, prepared);
     WINDOW_FIELDS.forEach((field, i) => {
-      if (this.#numbersOf(field, doc).join() !== before[i]) this.#timeIndexes.get(field)?.invalidate();
+      if (this.#numbersOf(field, doc).join() !== before[i])
+        this.#timeIndexes.get(field)?.invalidate();
     });
   }
 
@@ -173,9 +187,14 @@ export class EventIndex {
         column = isNumericType(type) ? new NumericColumn(type) : new TermColumn(type);
         this.columns.set(field.path, column);
       }
-      if (field.kind === 'numbers' && column instanceof NumericColumn) column.set(doc, field.numbers);
+      if (field.kind === 'numbers' && column instanceof NumericColumn)
+        column.set(doc, field.numbers);
       else if (field.kind === 'terms' && column instanceof TermColumn) {
-        column.set(doc, field.terms.map((term) => column.intern(term)), field.positions);
+        column.set(
+          doc,
+          field.terms.map((term) => column.intern(term)),
+          field.positions,
+        );
       }
     }
   }
@@ -195,7 +214,9 @@ export class EventIndex {
     const found: number[] = [];
     for (const field of WINDOW_FIELDS) {
       const column = this.columns.get(field);
-      this.#timeIndexes.get(field)?.collect(column instanceof NumericColumn ? column : undefined, this.size, from, to, found);
+      this.#timeIndexes
+        .get(field)
+        ?.collect(column instanceof NumericColumn ? column : undefined, this.size, from, to, found);
     }
     const docs = Int32Array.from(found).sort();
     let unique = 0;

@@ -25,7 +25,9 @@ export interface Explanation {
 function summarize(clause: Clause): string {
   switch (clause.type) {
     case 'bool':
-      return clause.minimumShouldMatch === undefined ? 'bool' : `bool (minimum_should_match ${clause.minimumShouldMatch})`;
+      return clause.minimumShouldMatch === undefined
+        ? 'bool'
+        : `bool (minimum_should_match ${clause.minimumShouldMatch})`;
     case 'match':
     case 'term':
       return `${clause.type} ${clause.field} ${JSON.stringify(clause.value)}${clause.type === 'match' && clause.operator ? ` (operator ${clause.operator})` : ''}`;
@@ -41,7 +43,9 @@ function summarize(clause: Clause): string {
     case 'exists':
       return `exists ${clause.field}`;
     case 'range': {
-      const bounds = (['gte', 'gt', 'lte', 'lt'] as const).filter((k) => clause[k] !== undefined).map((k) => `${k} ${JSON.stringify(clause[k])}`);
+      const bounds = (['gte', 'gt', 'lte', 'lt'] as const)
+        .filter((k) => clause[k] !== undefined)
+        .map((k) => `${k} ${JSON.stringify(clause[k])}`);
       return `range ${clause.field} ${bounds.join(' ')}`;
     }
     case 'subnet':
@@ -55,22 +59,33 @@ function summarize(clause: Clause): string {
   }
 }
 
-function valuesOf(index: EventIndex, field: string, doc: number): Record<string, string[]> | undefined {
+function valuesOf(
+  index: EventIndex,
+  field: string,
+  doc: number,
+): Record<string, string[]> | undefined {
   if (field.includes('*')) return undefined;
   const mapping = index.mapping.get(field);
   const paths = mapping?.type === 'object' ? index.mapping.leavesUnder(field) : [field];
   const out: Record<string, string[]> = {};
   for (const path of paths) {
     const column = index.column(path);
-    if (column instanceof TermColumn) out[path] = column.termIdsOf(doc).map((id) => column.terms[id] ?? '');
+    if (column instanceof TermColumn)
+      out[path] = column.termIdsOf(doc).map((id) => column.terms[id] ?? '');
     else if (column instanceof NumericColumn) {
-      out[path] = column.valuesOf(doc).map((v) => (column.type === 'date' ? new Date(v).toISOString() : String(v)));
+      out[path] = column
+        .valuesOf(doc)
+        .map((v) => (column.type === 'date' ? new Date(v).toISOString() : String(v)));
     } else out[path] = [];
   }
   return out;
 }
 
-function evaluate(index: EventIndex, clause: Clause, doc: number): { matched: boolean; error?: string } {
+function evaluate(
+  index: EventIndex,
+  clause: Clause,
+  doc: number,
+): { matched: boolean; error?: string } {
   try {
     return { matched: compileClause(index, clause)(doc) };
   } catch (error) {
@@ -87,7 +102,8 @@ export function explainMatch(index: EventIndex, clause: Clause, doc: number): Ex
   if (clause.type === 'bool') {
     const children: Explanation[] = [];
     for (const role of ['must', 'filter', 'mustNot', 'should'] as const) {
-      for (const child of clause[role] ?? []) children.push({ ...explainMatch(index, child, doc), role });
+      for (const child of clause[role] ?? [])
+        children.push({ ...explainMatch(index, child, doc), role });
     }
     out.children = children;
     return out;
@@ -122,10 +138,12 @@ export function formatExplanation(explanation: Explanation, indent = ''): string
   let line = `${indent}${mark} ${role}${explanation.clause}`;
   if (explanation.queryTokens) line += ` query tokens ${JSON.stringify(explanation.queryTokens)}`;
   if (explanation.values) {
-    for (const [path, values] of Object.entries(explanation.values)) line += `; event ${path} ${JSON.stringify(values)}`;
+    for (const [path, values] of Object.entries(explanation.values))
+      line += `; event ${path} ${JSON.stringify(values)}`;
   }
   if (explanation.error) line += ` (error: ${explanation.error})`;
   const lines = [line];
-  for (const child of explanation.children ?? []) lines.push(formatExplanation(child, `${indent}  `));
+  for (const child of explanation.children ?? [])
+    lines.push(formatExplanation(child, `${indent}  `));
   return lines.join('\n');
 }

@@ -14,7 +14,15 @@ import {
   numberBetween,
   numberWhere,
 } from './predicates.js';
-import { compareCodePoints, keywordText, parseBoolean, parseDateInterval, parseIp, parseIpOrCidr, parseNumber } from './values.js';
+import {
+  compareCodePoints,
+  keywordText,
+  parseBoolean,
+  parseDateInterval,
+  parseIp,
+  parseIpOrCidr,
+  parseNumber,
+} from './values.js';
 
 /**
  * Field-level queries on one resolved field, by field type, as Elasticsearch's field mappers
@@ -55,17 +63,20 @@ export function termQuery(column: Column, value: Scalar): Predicate {
       const ip = parseIp(value);
       if (ip) return hasTerm(termColumn(column), termColumn(column).idOf(ip.display));
       const range = parseIpOrCidr(value);
-      if (!range) throw new UnparsableValue(`${JSON.stringify(value)} is not an IP address or CIDR`);
+      if (!range)
+        throw new UnparsableValue(`${JSON.stringify(value)} is not an IP address or CIDR`);
       return ipRange(termColumn(column), range.lowKey, range.highKey);
     }
     case 'boolean': {
       const b = parseBoolean(value);
-      if (b === undefined) throw new UnparsableValue(`${JSON.stringify(value)} is not a boolean (true or false)`);
+      if (b === undefined)
+        throw new UnparsableValue(`${JSON.stringify(value)} is not a boolean (true or false)`);
       return hasTerm(termColumn(column), termColumn(column).idOf(String(b)));
     }
     case 'date': {
       const interval = parseDateInterval(value);
-      if (!interval) throw new UnparsableValue(`${JSON.stringify(value)} is not a dateOptionalTime date`);
+      if (!interval)
+        throw new UnparsableValue(`${JSON.stringify(value)} is not a dateOptionalTime date`);
       return numberBetween(numericColumn(column), interval.start, interval.end);
     }
     case 'geo_point':
@@ -80,7 +91,8 @@ export function termQuery(column: Column, value: Scalar): Predicate {
     case 'half_float':
     case 'scaled_float': {
       const n = parseNumber(value);
-      if (n === undefined) throw new UnparsableValue(`${JSON.stringify(value)} is not a number (${column.type})`);
+      if (n === undefined)
+        throw new UnparsableValue(`${JSON.stringify(value)} is not a number (${column.type})`);
       if (isIntegerType(column.type) && !Number.isInteger(n)) return MATCH_NONE;
       return numberBetween(numericColumn(column), n, n);
     }
@@ -106,12 +118,18 @@ export function minimumShouldMatch(optional: number, spec: number | string): num
   let result: number;
   if (text.endsWith('%')) {
     const percent = Number(text.slice(0, -1));
-    if (!Number.isInteger(percent)) throw new UnparsableValue(`minimum_should_match ${JSON.stringify(spec)} is not an integer or a percentage`);
+    if (!Number.isInteger(percent))
+      throw new UnparsableValue(
+        `minimum_should_match ${JSON.stringify(spec)} is not an integer or a percentage`,
+      );
     const calc = Math.trunc((optional * percent) / 100);
     result = calc < 0 ? optional + calc : calc;
   } else {
     const calc = Number(text);
-    if (!Number.isInteger(calc)) throw new UnparsableValue(`minimum_should_match ${JSON.stringify(spec)} is not an integer or a percentage`);
+    if (!Number.isInteger(calc))
+      throw new UnparsableValue(
+        `minimum_should_match ${JSON.stringify(spec)} is not an integer or a percentage`,
+      );
     result = calc < 0 ? optional + calc : calc;
   }
   return Math.max(0, result);
@@ -159,7 +177,9 @@ export function phraseQuery(column: Column, value: Scalar, slop: number): Predic
 
 function requireStringField(column: Column, what: string): TermColumn {
   if (column.type !== 'keyword' && column.type !== 'text') {
-    throw new UnparsableValue(`${what} queries run on keyword and text fields only, not on a ${column.type} field`);
+    throw new UnparsableValue(
+      `${what} queries run on keyword and text fields only, not on a ${column.type} field`,
+    );
   }
   return termColumn(column);
 }
@@ -172,7 +192,10 @@ function normalizeForText(column: Column, pattern: string): string {
 /** A term-level query whose test is a RegExp over indexed terms (wildcard, regexp). */
 export function regExpQuery(column: Column, regExp: RegExp, what: string): Predicate {
   const terms = requireStringField(column, what);
-  return hasTermWhere(terms, memoTermTest(terms, (term) => regExp.test(term)));
+  return hasTermWhere(
+    terms,
+    memoTermTest(terms, (term) => regExp.test(term)),
+  );
 }
 
 /**
@@ -188,7 +211,10 @@ export function normalizePattern(column: Column, pattern: string, what: string):
 export function prefixQuery(column: Column, prefix: string): Predicate {
   const terms = requireStringField(column, 'prefix');
   const normalized = normalizeForText(column, prefix);
-  return hasTermWhere(terms, memoTermTest(terms, (term) => term.startsWith(normalized)));
+  return hasTermWhere(
+    terms,
+    memoTermTest(terms, (term) => term.startsWith(normalized)),
+  );
 }
 
 type Bounds = Pick<RangeClause, 'gte' | 'gt' | 'lte' | 'lt'>;
@@ -207,31 +233,61 @@ export function rangeQuery(column: Column, bounds: Bounds): Predicate {
     case 'date': {
       const parse = (v: Scalar): { start: number; end: number } => {
         const interval = parseDateInterval(v);
-        if (!interval) throw new UnparsableValue(`range bound ${JSON.stringify(v)} is not a dateOptionalTime date`);
+        if (!interval)
+          throw new UnparsableValue(
+            `range bound ${JSON.stringify(v)} is not a dateOptionalTime date`,
+          );
         return interval;
       };
-      const low = lower === undefined ? -Infinity : lowerStrict ? parse(lower).end + 1 : parse(lower).start;
-      const high = upper === undefined ? Infinity : upperStrict ? parse(upper).start - 1 : parse(upper).end;
+      const low =
+        lower === undefined ? -Infinity : lowerStrict ? parse(lower).end + 1 : parse(lower).start;
+      const high =
+        upper === undefined ? Infinity : upperStrict ? parse(upper).start - 1 : parse(upper).end;
       return numberBetween(numericColumn(column), low, high);
     }
     case 'keyword':
     case 'text':
-      return ordered(termColumn(column), lower === undefined ? undefined : keywordText(lower), upper === undefined ? undefined : keywordText(upper), lowerStrict, upperStrict, compareCodePoints, (t) => t);
+      return ordered(
+        termColumn(column),
+        lower === undefined ? undefined : keywordText(lower),
+        upper === undefined ? undefined : keywordText(upper),
+        lowerStrict,
+        upperStrict,
+        compareCodePoints,
+        (t) => t,
+      );
     case 'ip': {
       const key = (v: Scalar): string => {
         const ip = parseIp(v);
         if (!ip) throw new UnparsableValue(`range bound ${JSON.stringify(v)} is not an IP address`);
         return ip.key;
       };
-      return ordered(termColumn(column), lower === undefined ? undefined : key(lower), upper === undefined ? undefined : key(upper), lowerStrict, upperStrict, (a, b) => (a < b ? -1 : a > b ? 1 : 0), (t) => parseIp(t)?.key ?? '');
+      return ordered(
+        termColumn(column),
+        lower === undefined ? undefined : key(lower),
+        upper === undefined ? undefined : key(upper),
+        lowerStrict,
+        upperStrict,
+        (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+        (t) => parseIp(t)?.key ?? '',
+      );
     }
     case 'boolean': {
       const bit = (v: Scalar): string => {
         const b = parseBoolean(v);
-        if (b === undefined) throw new UnparsableValue(`range bound ${JSON.stringify(v)} is not a boolean`);
+        if (b === undefined)
+          throw new UnparsableValue(`range bound ${JSON.stringify(v)} is not a boolean`);
         return b ? '1' : '0';
       };
-      return ordered(termColumn(column), lower === undefined ? undefined : bit(lower), upper === undefined ? undefined : bit(upper), lowerStrict, upperStrict, (a, b) => a.localeCompare(b), (t) => (t === 'true' ? '1' : '0'));
+      return ordered(
+        termColumn(column),
+        lower === undefined ? undefined : bit(lower),
+        upper === undefined ? undefined : bit(upper),
+        lowerStrict,
+        upperStrict,
+        (a, b) => a.localeCompare(b),
+        (t) => (t === 'true' ? '1' : '0'),
+      );
     }
     case 'geo_point':
     case 'object':
@@ -246,13 +302,17 @@ export function rangeQuery(column: Column, bounds: Bounds): Predicate {
     case 'scaled_float': {
       const num = (v: Scalar): number => {
         const n = parseNumber(v);
-        if (n === undefined) throw new UnparsableValue(`range bound ${JSON.stringify(v)} is not a number`);
+        if (n === undefined)
+          throw new UnparsableValue(`range bound ${JSON.stringify(v)} is not a number`);
         return n;
       };
       const low = lower === undefined ? -Infinity : num(lower);
       const high = upper === undefined ? Infinity : num(upper);
       if (!lowerStrict && !upperStrict) return numberBetween(numericColumn(column), low, high);
-      return numberWhere(numericColumn(column), (v) => (lowerStrict ? v > low : v >= low) && (upperStrict ? v < high : v <= high));
+      return numberWhere(
+        numericColumn(column),
+        (v) => (lowerStrict ? v > low : v >= low) && (upperStrict ? v < high : v <= high),
+      );
     }
   }
 }

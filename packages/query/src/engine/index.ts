@@ -1,6 +1,11 @@
 /** The embedded engine: an in-memory event store with Elasticsearch semantics (core's `Store`). */
 export { EmbeddedStore, createEmbeddedStore } from './embeddedStore.js';
-export type { EmbeddedStoreOptions, EmbeddedStoreSnapshot, EventTagRecord, IngestReport } from './embeddedStore.js';
+export type {
+  EmbeddedStoreOptions,
+  EmbeddedStoreSnapshot,
+  EventTagRecord,
+  IngestReport,
+} from './embeddedStore.js';
 export { IndexMapping, MOZDEF_EVENTS_MAPPING, loadMapping, parseMapping } from './mapping.js';
 export type { DynamicSetting, FieldMapping, FieldType } from './mapping.js';
 export { compileClause } from './compile.js';

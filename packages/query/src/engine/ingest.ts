@@ -43,7 +43,8 @@ function mappingKind(value: Leaf, dateDetection: boolean): JsonMappingType {
   if (typeof value === 'number') return Number.isInteger(value) ? 'long' : 'double';
   if (typeof value === 'string') {
     // Date detection needs at least a full date, so a bare year stays a string.
-    if (dateDetection && /^\d{4}-\d{2}-\d{2}/.test(value) && parseDateInterval(value)) return 'date';
+    if (dateDetection && /^\d{4}-\d{2}-\d{2}/.test(value) && parseDateInterval(value))
+      return 'date';
     return 'string';
   }
   return 'object';
@@ -84,7 +85,13 @@ class EventParser {
   #mayMap(path: string, value: unknown): boolean {
     const parent = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : '';
     const setting = this.#dynamicFor(parent);
-    if (setting === 'strict') throw conflict(this.#event, path, value, `dynamic mapping is strict in "${parent || '_doc'}"`);
+    if (setting === 'strict')
+      throw conflict(
+        this.#event,
+        path,
+        value,
+        `dynamic mapping is strict in "${parent || '_doc'}"`,
+      );
     return setting === 'true';
   }
 
@@ -109,7 +116,8 @@ class EventParser {
       }
     }
     if (isObject(value)) {
-      for (const [key, child] of Object.entries(value)) this.walk(child, path === '' ? key : `${path}.${key}`);
+      for (const [key, child] of Object.entries(value))
+        this.walk(child, path === '' ? key : `${path}.${key}`);
       return;
     }
     this.#leaf(path, value);
@@ -122,7 +130,9 @@ class EventParser {
     }
     if (!field) {
       if (!this.#mayMap(path, value)) return;
-      this.#define(this.#mapping.dynamicMapping(path, mappingKind(value, this.#mapping.dateDetection)));
+      this.#define(
+        this.#mapping.dynamicMapping(path, mappingKind(value, this.#mapping.dateDetection)),
+      );
     }
     const list = this.#leaves.get(path);
     if (list) list.push(value);
@@ -149,7 +159,8 @@ class EventParser {
       case 'keyword': {
         const terms: string[] = [];
         for (const v of values) {
-          if (typeof v === 'object') throw conflict(event, path, v, 'a keyword field holds strings, numbers or booleans');
+          if (typeof v === 'object')
+            throw conflict(event, path, v, 'a keyword field holds strings, numbers or booleans');
           const text = keywordText(v);
           if (field.ignoreAbove === undefined || text.length <= field.ignoreAbove) terms.push(text);
         }
@@ -173,7 +184,13 @@ class EventParser {
           kind: 'terms',
           terms: values.map((v) => {
             const b = parseBoolean(v);
-            if (b === undefined) throw conflict(event, path, v, 'only true, false, "true", "false" and "" are booleans');
+            if (b === undefined)
+              throw conflict(
+                event,
+                path,
+                v,
+                'only true, false, "true", "false" and "" are booleans',
+              );
             return String(b);
           }),
         };
@@ -184,8 +201,10 @@ class EventParser {
           path,
           kind: 'numbers',
           numbers: values.map((v) => {
-            const interval = typeof v === 'object' || typeof v === 'boolean' ? undefined : parseDateInterval(v);
-            if (!interval) throw conflict(event, path, v, 'not a dateOptionalTime date or epoch milliseconds');
+            const interval =
+              typeof v === 'object' || typeof v === 'boolean' ? undefined : parseDateInterval(v);
+            if (!interval)
+              throw conflict(event, path, v, 'not a dateOptionalTime date or epoch milliseconds');
             return interval.start;
           }),
         };
@@ -199,7 +218,11 @@ class EventParser {
       case 'float':
       case 'half_float':
       case 'scaled_float': {
-        const integer = field.type === 'long' || field.type === 'integer' || field.type === 'short' || field.type === 'byte';
+        const integer =
+          field.type === 'long' ||
+          field.type === 'integer' ||
+          field.type === 'short' ||
+          field.type === 'byte';
         return {
           path,
           kind: 'numbers',
@@ -237,13 +260,22 @@ class EventParser {
     // Numbers come from `[lon, lat]` pairs (possibly several, flattened): pair them back up.
     const numbers = values.filter((v): v is number => typeof v === 'number');
     for (let i = 0; i + 1 < numbers.length; i += 2) points.push(`${numbers[i + 1]},${numbers[i]}`);
-    if (numbers.length % 2 === 1) throw conflict(this.#event, path, numbers, 'a geo_point array is [lon, lat]');
+    if (numbers.length % 2 === 1)
+      throw conflict(this.#event, path, numbers, 'a geo_point array is [lon, lat]');
     for (const v of values) {
       if (typeof v === 'number') continue;
-      if (typeof v === 'object' && typeof v.lat === 'number' && typeof v.lon === 'number') points.push(`${v.lat},${v.lon}`);
-      else if (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$/.test(v)) points.push(v.replace(/\s/g, ''));
+      if (typeof v === 'object' && typeof v.lat === 'number' && typeof v.lon === 'number')
+        points.push(`${v.lat},${v.lon}`);
+      else if (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$/.test(v))
+        points.push(v.replace(/\s/g, ''));
       else if (typeof v === 'string' && /^[0-9b-hjkmnp-z]{1,12}$/.test(v)) points.push(v);
-      else throw conflict(this.#event, path, v, 'not a geo_point ({lat, lon}, "lat,lon", geohash or [lon, lat])');
+      else
+        throw conflict(
+          this.#event,
+          path,
+          v,
+          'not a geo_point ({lat, lon}, "lat,lon", geohash or [lon, lat])',
+        );
     }
     return points;
   }
@@ -255,8 +287,17 @@ class EventParser {
  * refuse to index it.
  */
 export function prepareEvent(mapping: IndexMapping, event: StoredEvent): PreparedEvent {
-  if (typeof event !== 'object' || event === null || typeof event._id !== 'string' || typeof event._index !== 'string' || !isObject(event._source)) {
-    throw new AlertkitError('EVENT_INVALID', `an event must be {_index: string, _id: string, _source: object}, got ${JSON.stringify(event)?.slice(0, 200)}`);
+  if (
+    typeof event !== 'object' ||
+    event === null ||
+    typeof event._id !== 'string' ||
+    typeof event._index !== 'string' ||
+    !isObject(event._source)
+  ) {
+    throw new AlertkitError(
+      'EVENT_INVALID',
+      `an event must be {_index: string, _id: string, _source: object}, got ${JSON.stringify(event)?.slice(0, 200)}`,
+    );
   }
   const parser = new EventParser(mapping, event);
   parser.walk(event._source, '');

@@ -40,7 +40,9 @@ describe('luceneRegexpToRegExp', () => {
   });
 
   it('names the pattern and position of what it cannot read', () => {
-    expect(() => luceneRegexpToRegExp('(ab')).toThrow('regexp /(ab/ at position 0: unclosed group (');
+    expect(() => luceneRegexpToRegExp('(ab')).toThrow(
+      'regexp /(ab/ at position 0: unclosed group (',
+    );
     expect(() => luceneRegexpToRegExp('a|*')).toThrow(/position 2: "\*" repeats nothing/);
     expect(() => luceneRegexpToRegExp('[abc')).toThrow(/unclosed character class/);
     expect(() => luceneRegexpToRegExp('~a')).toThrow(/complement operator ~ is not supported/);

@@ -17,9 +17,13 @@ function literal(codePoint: number): string {
 }
 
 function fail(pattern: string, position: number, reason: string): AlertkitError {
-  return new AlertkitError('QUERY_INVALID', `regexp /${pattern}/ at position ${position}: ${reason}`, {
-    details: { pattern, position },
-  });
+  return new AlertkitError(
+    'QUERY_INVALID',
+    `regexp /${pattern}/ at position ${position}: ${reason}`,
+    {
+      details: { pattern, position },
+    },
+  );
 }
 
 class LuceneRegexpTranslator {
@@ -34,7 +38,8 @@ class LuceneRegexpTranslator {
 
   translate(): string {
     const out = this.#union();
-    if (this.#pos < this.#chars.length) throw fail(this.#pattern, this.#pos, `unexpected "${this.#charAt(this.#pos)}"`);
+    if (this.#pos < this.#chars.length)
+      throw fail(this.#pattern, this.#pos, `unexpected "${this.#charAt(this.#pos)}"`);
     return out;
   }
 
@@ -59,7 +64,8 @@ class LuceneRegexpTranslator {
   #concat(): string {
     let out = '';
     while (this.#pos < this.#chars.length && this.#peek() !== '|' && this.#peek() !== ')') {
-      if (this.#peek() === '&') throw fail(this.#pattern, this.#pos, 'the intersection operator & is not supported');
+      if (this.#peek() === '&')
+        throw fail(this.#pattern, this.#pos, 'the intersection operator & is not supported');
       out += this.#repeat();
     }
     return out;
@@ -74,8 +80,10 @@ class LuceneRegexpTranslator {
         this.#pos++;
       } else if (c === '{') {
         const close = this.#chars.indexOf('}'.charCodeAt(0), this.#pos);
-        const body = close < 0 ? '' : String.fromCodePoint(...this.#chars.slice(this.#pos + 1, close));
-        if (!/^\d+(,\d*)?$/.test(body)) throw fail(this.#pattern, this.#pos, 'a repeat must be {n}, {n,} or {n,m}');
+        const body =
+          close < 0 ? '' : String.fromCodePoint(...this.#chars.slice(this.#pos + 1, close));
+        if (!/^\d+(,\d*)?$/.test(body))
+          throw fail(this.#pattern, this.#pos, 'a repeat must be {n}, {n,} or {n,m}');
         atom = `(?:${atom}){${body}}`;
         this.#pos = close + 1;
       } else {
@@ -111,7 +119,8 @@ class LuceneRegexpTranslator {
         return this.#charClass(start);
       case '"': {
         let out = '';
-        while (this.#pos < this.#chars.length && this.#peek() !== '"') out += literal(this.#chars[this.#pos++] ?? 0);
+        while (this.#pos < this.#chars.length && this.#peek() !== '"')
+          out += literal(this.#chars[this.#pos++] ?? 0);
         if (this.#peek() !== '"') throw fail(this.#pattern, start, 'unclosed string "');
         this.#pos++;
         return `(?:${out})`;
@@ -119,7 +128,8 @@ class LuceneRegexpTranslator {
       case '<':
         return this.#interval(start);
       case '\\':
-        if (this.#pos >= this.#chars.length) throw fail(this.#pattern, start, 'a trailing \\ escapes nothing');
+        if (this.#pos >= this.#chars.length)
+          throw fail(this.#pattern, start, 'a trailing \\ escapes nothing');
         return literal(this.#chars[this.#pos++] ?? 0);
       case '*':
       case '+':
@@ -139,7 +149,8 @@ class LuceneRegexpTranslator {
 
   #classChar(): number {
     if (this.#peek() === '\\') this.#pos++;
-    if (this.#pos >= this.#chars.length) throw fail(this.#pattern, this.#pos, 'unclosed character class [');
+    if (this.#pos >= this.#chars.length)
+      throw fail(this.#pattern, this.#pos, 'unclosed character class [');
     return this.#chars[this.#pos++] ?? 0;
   }
 
@@ -151,10 +162,15 @@ class LuceneRegexpTranslator {
     }
     let empty = true;
     while (this.#peek() !== ']') {
-      if (this.#pos >= this.#chars.length) throw fail(this.#pattern, start, 'unclosed character class [');
+      if (this.#pos >= this.#chars.length)
+        throw fail(this.#pattern, start, 'unclosed character class [');
       const from = this.#classChar();
       out += literal(from);
-      if (this.#peek() === '-' && this.#charAt(this.#pos + 1) !== ']' && this.#pos + 1 < this.#chars.length) {
+      if (
+        this.#peek() === '-' &&
+        this.#charAt(this.#pos + 1) !== ']' &&
+        this.#pos + 1 < this.#chars.length
+      ) {
         this.#pos++;
         const to = this.#classChar();
         if (to < from) throw fail(this.#pattern, start, 'a character range is reversed');
@@ -175,13 +191,15 @@ class LuceneRegexpTranslator {
     let from = Number(m[1]);
     let to = Number(m[2]);
     if (from > to) [from, to] = [to, from];
-    if (to - from > MAX_INTERVAL) throw fail(this.#pattern, start, `numeric interval wider than ${MAX_INTERVAL}`);
+    if (to - from > MAX_INTERVAL)
+      throw fail(this.#pattern, start, `numeric interval wider than ${MAX_INTERVAL}`);
     this.#pos = close + 1;
     // Lucene pads with leading zeros to the width of the bounds when they have the same width,
     // and otherwise accepts any number of leading zeros.
     const fixedWidth = m[1].length === m[2].length ? m[1].length : 0;
     const options: string[] = [];
-    for (let n = from; n <= to; n++) options.push(fixedWidth ? String(n).padStart(fixedWidth, '0') : String(n));
+    for (let n = from; n <= to; n++)
+      options.push(fixedWidth ? String(n).padStart(fixedWidth, '0') : String(n));
     return fixedWidth ? `(?:${options.join('|')})` : `0*(?:${options.join('|')})`;
   }
 }

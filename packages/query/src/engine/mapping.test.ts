@@ -17,16 +17,29 @@ describe('parseMapping', () => {
 
   it('maps unknown strings and numbers to keyword and booleans to boolean, as MozDef template does', () => {
     const mapping = parseMapping(MOZDEF_EVENTS_MAPPING);
-    expect(mapping.dynamicMapping('details.program', 'string')).toEqual([['details.program', { type: 'keyword' }]]);
-    expect(mapping.dynamicMapping('details.count', 'long')).toEqual([['details.count', { type: 'keyword' }]]);
-    expect(mapping.dynamicMapping('details.ratio', 'double')).toEqual([['details.ratio', { type: 'keyword' }]]);
-    expect(mapping.dynamicMapping('details.ok', 'boolean')).toEqual([['details.ok', { type: 'boolean' }]]);
+    expect(mapping.dynamicMapping('details.program', 'string')).toEqual([
+      ['details.program', { type: 'keyword' }],
+    ]);
+    expect(mapping.dynamicMapping('details.count', 'long')).toEqual([
+      ['details.count', { type: 'keyword' }],
+    ]);
+    expect(mapping.dynamicMapping('details.ratio', 'double')).toEqual([
+      ['details.ratio', { type: 'keyword' }],
+    ]);
+    expect(mapping.dynamicMapping('details.ok', 'boolean')).toEqual([
+      ['details.ok', { type: 'boolean' }],
+    ]);
   });
 
   it('reads the typeless form and a bare properties object', () => {
-    expect(parseMapping({ mappings: { properties: { a: { type: 'ip' } } } }).get('a')?.type).toBe('ip');
+    expect(parseMapping({ mappings: { properties: { a: { type: 'ip' } } } }).get('a')?.type).toBe(
+      'ip',
+    );
     expect(parseMapping({ properties: { a: { type: 'long' } } }).get('a')?.type).toBe('long');
-    expect(parseMapping({ template: { mappings: { properties: { a: { type: 'date' } } } } }).get('a')?.type).toBe('date');
+    expect(
+      parseMapping({ template: { mappings: { properties: { a: { type: 'date' } } } } }).get('a')
+        ?.type,
+    ).toBe('date');
   });
 
   it('applies Elasticsearch defaults without templates: text + keyword sub-field, long, float, date detection', () => {
@@ -46,7 +59,12 @@ describe('parseMapping', () => {
         dynamic_templates: [
           { ips: { path_match: 'net.*', match_mapping_type: 'string', mapping: { type: 'ip' } } },
           { ids: { match: '*_id', mapping: { type: 'keyword' } } },
-          { rest: { match_mapping_type: 'string', mapping: { type: 'text', fields: { raw: { type: 'keyword' } } } } },
+          {
+            rest: {
+              match_mapping_type: 'string',
+              mapping: { type: 'text', fields: { raw: { type: 'keyword' } } },
+            },
+          },
         ],
       },
     });
@@ -59,9 +77,13 @@ describe('parseMapping', () => {
   });
 
   it('names what is wrong', () => {
-    expect(() => parseMapping({ properties: { a: { type: 'wat' } } })).toThrow(/property a has unsupported type "wat"/);
+    expect(() => parseMapping({ properties: { a: { type: 'wat' } } })).toThrow(
+      /property a has unsupported type "wat"/,
+    );
     expect(() => parseMapping([])).toThrow(/expected a JSON object/);
     expect(() => loadMapping('{')).toThrow(/not valid JSON/);
-    expect(() => parseMapping({ properties: { a: { type: 'nested' } } })).toThrow(/nested is not supported/);
+    expect(() => parseMapping({ properties: { a: { type: 'nested' } } })).toThrow(
+      /nested is not supported/,
+    );
   });
 });

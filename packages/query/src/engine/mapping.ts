@@ -20,13 +20,33 @@ export type FieldType =
   | 'object';
 
 const FIELD_TYPES = new Set<string>([
-  'text', 'keyword', 'date', 'ip', 'boolean', 'long', 'integer', 'short', 'byte', 'double', 'float',
-  'half_float', 'scaled_float', 'geo_point', 'object',
+  'text',
+  'keyword',
+  'date',
+  'ip',
+  'boolean',
+  'long',
+  'integer',
+  'short',
+  'byte',
+  'double',
+  'float',
+  'half_float',
+  'scaled_float',
+  'geo_point',
+  'object',
 ]);
 
 /** Numeric field types (compared as numbers). */
 export const NUMERIC_TYPES: ReadonlySet<FieldType> = new Set<FieldType>([
-  'long', 'integer', 'short', 'byte', 'double', 'float', 'half_float', 'scaled_float',
+  'long',
+  'integer',
+  'short',
+  'byte',
+  'double',
+  'float',
+  'half_float',
+  'scaled_float',
 ]);
 
 /** What an object does with fields its mapping does not name (Elasticsearch `dynamic`). */
@@ -112,9 +132,20 @@ export class IndexMapping {
       if (named.length !== 1 || name === undefined || !isRecord(spec) || !isRecord(spec.mapping)) {
         throw invalid(`dynamic_templates[${i}] must be {"<name>": {"mapping": {...}, ...}}`);
       }
-      const text = (key: string): string | undefined => (typeof spec[key] === 'string' ? spec[key] : undefined);
-      const template: DynamicTemplate = { name, regex: spec.match_pattern === 'regex', mapping: spec.mapping };
-      for (const [key, prop] of [['match', 'match'], ['unmatch', 'unmatch'], ['path_match', 'pathMatch'], ['path_unmatch', 'pathUnmatch'], ['match_mapping_type', 'matchMappingType']] as const) {
+      const text = (key: string): string | undefined =>
+        typeof spec[key] === 'string' ? spec[key] : undefined;
+      const template: DynamicTemplate = {
+        name,
+        regex: spec.match_pattern === 'regex',
+        mapping: spec.mapping,
+      };
+      for (const [key, prop] of [
+        ['match', 'match'],
+        ['unmatch', 'unmatch'],
+        ['path_match', 'pathMatch'],
+        ['path_unmatch', 'pathUnmatch'],
+        ['match_mapping_type', 'matchMappingType'],
+      ] as const) {
         const value = text(key);
         if (value !== undefined) template[prop] = value;
       }
@@ -132,8 +163,10 @@ export class IndexMapping {
   }
 
   #define(path: string, spec: Record<string, unknown>): void {
-    const type = spec.type === undefined ? (spec.properties !== undefined ? 'object' : undefined) : spec.type;
-    if (type === 'nested') throw invalid(`property ${path}: type nested is not supported (MozDef uses plain objects)`);
+    const type =
+      spec.type === undefined ? (spec.properties !== undefined ? 'object' : undefined) : spec.type;
+    if (type === 'nested')
+      throw invalid(`property ${path}: type nested is not supported (MozDef uses plain objects)`);
     if (typeof type !== 'string' || !FIELD_TYPES.has(type)) {
       throw invalid(`property ${path} has unsupported type ${JSON.stringify(type)}`);
     }
@@ -143,7 +176,8 @@ export class IndexMapping {
     if (dynamic) field.dynamic = dynamic;
     this.#fields.set(path, field);
     this.#leafCache = undefined;
-    if (type === 'object' && spec.properties !== undefined) this.#readProperties(spec.properties, `${path}.`);
+    if (type === 'object' && spec.properties !== undefined)
+      this.#readProperties(spec.properties, `${path}.`);
     if (spec.fields !== undefined) {
       if (!isRecord(spec.fields)) throw invalid(`property ${path}.fields must be an object`);
       field.subFields = [];
@@ -162,7 +196,9 @@ export class IndexMapping {
 
   /** Every mapped path that holds values (not objects), in mapping order. */
   leafFields(): readonly string[] {
-    this.#leafCache ??= [...this.#fields].filter(([, f]) => f.type !== 'object').map(([path]) => path);
+    this.#leafCache ??= [...this.#fields]
+      .filter(([, f]) => f.type !== 'object')
+      .map(([path]) => path);
     return this.#leafCache;
   }
 
@@ -174,7 +210,11 @@ export class IndexMapping {
 
   /** The `dynamic` setting in force for new fields directly inside `objectPath` ('' = root). */
   dynamicFor(objectPath: string): DynamicSetting {
-    for (let path = objectPath; path !== ''; path = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : '') {
+    for (
+      let path = objectPath;
+      path !== '';
+      path = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : ''
+    ) {
       const setting = this.#fields.get(path)?.dynamic;
       if (setting) return setting;
     }
@@ -191,14 +231,21 @@ export class IndexMapping {
   dynamicMapping(path: string, kind: JsonMappingType): [string, FieldMapping][] {
     const leaf = path.slice(path.lastIndexOf('.') + 1);
     for (const template of this.#templates) {
-      if (template.matchMappingType !== undefined && template.matchMappingType !== '*' && template.matchMappingType !== kind) continue;
+      if (
+        template.matchMappingType !== undefined &&
+        template.matchMappingType !== '*' &&
+        template.matchMappingType !== kind
+      )
+        continue;
       if (matches(template.match, leaf, template.regex) === false) continue;
       if (matches(template.unmatch, leaf, template.regex) === true) continue;
       if (matches(template.pathMatch, path, template.regex) === false) continue;
       if (matches(template.pathUnmatch, path, template.regex) === true) continue;
       const dynamicType = kind === 'string' ? 'text' : kind === 'double' ? 'float' : kind;
       const spec = JSON.parse(
-        JSON.stringify(template.mapping).replaceAll('{dynamic_type}', dynamicType).replaceAll('{name}', leaf),
+        JSON.stringify(template.mapping)
+          .replaceAll('{dynamic_type}', dynamicType)
+          .replaceAll('{name}', leaf),
       ) as Record<string, unknown>;
       spec.type ??= defaultType(kind);
       const scratch = new IndexMapping({ properties: { [leaf]: spec } });
@@ -262,7 +309,17 @@ export function parseMapping(input: unknown): IndexMapping {
   if (isRecord(body) && body.mappings !== undefined) body = body.mappings;
   if (!isRecord(body)) throw invalid('"mappings" must be an object');
   const keys = Object.keys(body);
-  const mappingKeys = ['properties', 'dynamic_templates', 'date_detection', 'dynamic', '_source', '_all', 'numeric_detection', '_meta', '_routing'];
+  const mappingKeys = [
+    'properties',
+    'dynamic_templates',
+    'date_detection',
+    'dynamic',
+    '_source',
+    '_all',
+    'numeric_detection',
+    '_meta',
+    '_routing',
+  ];
   if (keys.length === 1 && !mappingKeys.includes(keys[0] ?? '') && isRecord(body[keys[0] ?? ''])) {
     // Elasticsearch 6 typed form: the one key is the document type (`_doc`, `doc`, `event`, ...).
     body = body[keys[0] ?? ''];
@@ -277,7 +334,11 @@ export function loadMapping(json: string): IndexMapping {
   try {
     parsed = JSON.parse(json);
   } catch (error) {
-    throw new AlertkitError('CONFIG_INVALID', `index mapping: not valid JSON (${(error as Error).message})`, { cause: error });
+    throw new AlertkitError(
+      'CONFIG_INVALID',
+      `index mapping: not valid JSON (${(error as Error).message})`,
+      { cause: error },
+    );
   }
   return parseMapping(parsed);
 }

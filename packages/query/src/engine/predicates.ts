@@ -230,13 +230,19 @@ function countHeld(column: TermColumn, doc: number, termIds: readonly number[]):
 }
 
 /** The document holds at least `required` of the query terms (Elasticsearch `match` clauses). */
-export function holdsAtLeast(column: TermColumn, termIds: readonly number[], required: number): Predicate {
+export function holdsAtLeast(
+  column: TermColumn,
+  termIds: readonly number[],
+  required: number,
+): Predicate {
   if (required <= 0) return MATCH_ALL;
   if (required > termIds.length) return MATCH_NONE;
   if (required === 1) {
     const present = termIds.filter((id) => id >= 0);
     if (present.length === 0) return MATCH_NONE;
-    return present.length === 1 ? hasTerm(column, present[0] ?? -1) : hasTermWhere(column, termSet(column, present));
+    return present.length === 1
+      ? hasTerm(column, present[0] ?? -1)
+      : hasTermWhere(column, termSet(column, present));
   }
   return (doc) => countHeld(column, doc, termIds) >= required;
 }
@@ -246,11 +252,22 @@ export function holdsAtLeast(column: TermColumn, termIds: readonly number[], req
  * `slop` moves (Lucene's sloppy phrase: the spread of `position - offset` over the chosen
  * occurrences is at most `slop`, and no two phrase terms use the same position).
  */
-export function holdsPhrase(column: TermColumn, termIds: readonly number[], offsets: readonly number[], slop: number): Predicate {
+export function holdsPhrase(
+  column: TermColumn,
+  termIds: readonly number[],
+  offsets: readonly number[],
+  slop: number,
+): Predicate {
   if (termIds.some((id) => id < 0)) return MATCH_NONE;
   if (termIds.length === 1) return hasTerm(column, termIds[0] ?? -1);
   const { single, pool } = column;
-  if (termIds.length === 2 && slop === 0) return holdsPair(column, termIds[0] ?? -1, termIds[1] ?? -1, (offsets[1] ?? 1) - (offsets[0] ?? 0));
+  if (termIds.length === 2 && slop === 0)
+    return holdsPair(
+      column,
+      termIds[0] ?? -1,
+      termIds[1] ?? -1,
+      (offsets[1] ?? 1) - (offsets[0] ?? 0),
+    );
   const first = termIds[0] ?? -1;
   return (doc) => {
     const s = single[doc] as number;
@@ -271,7 +288,15 @@ export function holdsPhrase(column: TermColumn, termIds: readonly number[], offs
   };
 }
 
-function phraseAt(pool: Int32Array, positions: Int32Array, from: number, to: number, termIds: readonly number[], offsets: readonly number[], start: number): boolean {
+function phraseAt(
+  pool: Int32Array,
+  positions: Int32Array,
+  from: number,
+  to: number,
+  termIds: readonly number[],
+  offsets: readonly number[],
+  start: number,
+): boolean {
   for (let t = 1; t < termIds.length; t++) {
     const want = start + (offsets[t] as number);
     const id = termIds[t];
@@ -287,7 +312,15 @@ function phraseAt(pool: Int32Array, positions: Int32Array, from: number, to: num
   return true;
 }
 
-function sloppyPhrase(pool: Int32Array, positions: Int32Array, from: number, to: number, termIds: readonly number[], offsets: readonly number[], slop: number): boolean {
+function sloppyPhrase(
+  pool: Int32Array,
+  positions: Int32Array,
+  from: number,
+  to: number,
+  termIds: readonly number[],
+  offsets: readonly number[],
+  slop: number,
+): boolean {
   const candidates = termIds.map((id) => {
     const found: number[] = [];
     for (let i = from; i <= to; i++) if (pool[i] === id) found.push(positions[i] as number);
@@ -324,7 +357,8 @@ function holdsPair(column: TermColumn, a: number, b: number, distance: number): 
     for (let i = offset + 1; i <= end; i++) {
       if (pool[i] !== a) continue;
       const want = (positions[i] as number) + distance;
-      for (let j = offset + 1; j <= end; j++) if (pool[j] === b && positions[j] === want) return true;
+      for (let j = offset + 1; j <= end; j++)
+        if (pool[j] === b && positions[j] === want) return true;
     }
     return false;
   };

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { compareCodePoints, parseBoolean, parseCidr, parseDateInterval, parseIp, parseIpOrCidr, parseNumber } from './values.js';
+import {
+  compareCodePoints,
+  parseBoolean,
+  parseCidr,
+  parseDateInterval,
+  parseIp,
+  parseIpOrCidr,
+  parseNumber,
+} from './values.js';
 
 const ms = (iso: string): number => Date.parse(iso);
 
@@ -12,15 +20,30 @@ describe('parseDateInterval (dateOptionalTime)', () => {
   });
 
   it('spans the precision the text names', () => {
-    expect(parseDateInterval('2017-01-01')).toEqual({ start: ms('2017-01-01T00:00:00Z'), end: ms('2017-01-01T23:59:59.999Z') });
-    expect(parseDateInterval('2017-01-01T10:05')).toEqual({ start: ms('2017-01-01T10:05:00Z'), end: ms('2017-01-01T10:05:59.999Z') });
-    expect(parseDateInterval('2017-01-01T10:05:03')).toEqual({ start: ms('2017-01-01T10:05:03Z'), end: ms('2017-01-01T10:05:03.999Z') });
-    expect(parseDateInterval('2017-02')).toEqual({ start: ms('2017-02-01T00:00:00Z'), end: ms('2017-02-28T23:59:59.999Z') });
+    expect(parseDateInterval('2017-01-01')).toEqual({
+      start: ms('2017-01-01T00:00:00Z'),
+      end: ms('2017-01-01T23:59:59.999Z'),
+    });
+    expect(parseDateInterval('2017-01-01T10:05')).toEqual({
+      start: ms('2017-01-01T10:05:00Z'),
+      end: ms('2017-01-01T10:05:59.999Z'),
+    });
+    expect(parseDateInterval('2017-01-01T10:05:03')).toEqual({
+      start: ms('2017-01-01T10:05:03Z'),
+      end: ms('2017-01-01T10:05:03.999Z'),
+    });
+    expect(parseDateInterval('2017-02')).toEqual({
+      start: ms('2017-02-01T00:00:00Z'),
+      end: ms('2017-02-28T23:59:59.999Z'),
+    });
     expect(parseDateInterval('2016')?.end).toBe(ms('2016-12-31T23:59:59.999Z'));
   });
 
   it('cuts fractions to milliseconds (microseconds of Python isoformat)', () => {
-    expect(parseDateInterval('2017-01-01T00:00:12.316450+00:00')).toEqual({ start: ms('2017-01-01T00:00:12.316Z'), end: ms('2017-01-01T00:00:12.316Z') });
+    expect(parseDateInterval('2017-01-01T00:00:12.316450+00:00')).toEqual({
+      start: ms('2017-01-01T00:00:12.316Z'),
+      end: ms('2017-01-01T00:00:12.316Z'),
+    });
     expect(parseDateInterval('2017-01-01T00:00:12.5Z')?.start).toBe(ms('2017-01-01T00:00:12.500Z'));
   });
 
@@ -29,7 +52,16 @@ describe('parseDateInterval (dateOptionalTime)', () => {
   });
 
   it('refuses what is not a date', () => {
-    for (const bad of ['', 'yesterday', '2017-13-01', '2017-02-30', '2017-01-01 00:00:00', '2017-01-01T25:00', '01/01/2017', true]) {
+    for (const bad of [
+      '',
+      'yesterday',
+      '2017-13-01',
+      '2017-02-30',
+      '2017-01-01 00:00:00',
+      '2017-01-01T25:00',
+      '01/01/2017',
+      true,
+    ]) {
       expect(parseDateInterval(bad), String(bad)).toBeUndefined();
     }
   });
@@ -37,29 +69,57 @@ describe('parseDateInterval (dateOptionalTime)', () => {
 
 describe('IPs', () => {
   it('parses IPv4 and IPv6 to one sortable key, IPv4-mapped IPv6 as IPv4', () => {
-    expect(parseIp('10.1.2.3')).toEqual({ display: '10.1.2.3', key: '00000000000000000000ffff0a010203' });
+    expect(parseIp('10.1.2.3')).toEqual({
+      display: '10.1.2.3',
+      key: '00000000000000000000ffff0a010203',
+    });
     expect(parseIp('::ffff:10.1.2.3')?.display).toBe('10.1.2.3');
     expect(parseIp('2001:DB8:0:0:0:0:0:1')?.display).toBe('2001:db8::1');
     expect((parseIp('9.255.255.255')?.key ?? '') < (parseIp('10.0.0.0')?.key ?? '')).toBe(true);
   });
 
   it('refuses what Elasticsearch refuses (hostnames, short and octal forms)', () => {
-    for (const bad of ['-', '', 'host.example.com', '10.1', '1.2.3.256', '0x0a.0.0.1', 'fe80::1%eth0', 42]) expect(parseIp(bad), String(bad)).toBeUndefined();
+    for (const bad of [
+      '-',
+      '',
+      'host.example.com',
+      '10.1',
+      '1.2.3.256',
+      '0x0a.0.0.1',
+      'fe80::1%eth0',
+      42,
+    ])
+      expect(parseIp(bad), String(bad)).toBeUndefined();
   });
 
   it('turns a CIDR into its first and last address', () => {
-    expect(parseCidr('10.1.1.0/24')).toEqual({ lowKey: parseIp('10.1.1.0')?.key, highKey: parseIp('10.1.1.255')?.key });
-    expect(parseCidr('2001:db8::/126')).toEqual({ lowKey: parseIp('2001:db8::')?.key, highKey: parseIp('2001:db8::3')?.key });
+    expect(parseCidr('10.1.1.0/24')).toEqual({
+      lowKey: parseIp('10.1.1.0')?.key,
+      highKey: parseIp('10.1.1.255')?.key,
+    });
+    expect(parseCidr('2001:db8::/126')).toEqual({
+      lowKey: parseIp('2001:db8::')?.key,
+      highKey: parseIp('2001:db8::3')?.key,
+    });
     expect(parseCidr('10.0.0.1/8')?.lowKey).toBe(parseIp('10.0.0.0')?.key);
     expect(parseCidr('10.0.0.1/8', true)).toBeUndefined();
     expect(parseCidr('10.0.0.0/33')).toBeUndefined();
-    expect(parseIpOrCidr('10.0.0.7')).toEqual({ lowKey: parseIp('10.0.0.7')?.key, highKey: parseIp('10.0.0.7')?.key });
+    expect(parseIpOrCidr('10.0.0.7')).toEqual({
+      lowKey: parseIp('10.0.0.7')?.key,
+      highKey: parseIp('10.0.0.7')?.key,
+    });
   });
 });
 
 describe('booleans and numbers', () => {
   it('reads Elasticsearch booleans', () => {
-    expect([true, 'true', false, 'false', ''].map(parseBoolean)).toEqual([true, true, false, false, false]);
+    expect([true, 'true', false, 'false', ''].map(parseBoolean)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
     expect(parseBoolean('yes')).toBeUndefined();
     expect(parseBoolean(1)).toBeUndefined();
   });

@@ -54,7 +54,8 @@ export function parseDateInterval(value: unknown): DateInterval | undefined {
   const minute = m[5] === undefined ? 0 : Number(m[5]);
   const second = m[6] === undefined ? 0 : Number(m[6]);
   const millis = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0').slice(0, 3));
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
+    return undefined;
   const maxDay = month === 2 && !isLeapYear(year) ? 28 : (DAYS_IN_MONTH[month - 1] ?? 31);
   if (day > maxDay) return undefined;
   const offset = zoneOffsetMs(m[8]);
@@ -99,7 +100,9 @@ function hexOfBytes(bytes: readonly number[]): string {
 }
 
 function v6Bytes(address: ipaddr.IPv4 | ipaddr.IPv6): number[] {
-  return address.kind() === 'ipv4' ? (address as ipaddr.IPv4).toIPv4MappedAddress().toByteArray() : address.toByteArray();
+  return address.kind() === 'ipv4'
+    ? (address as ipaddr.IPv4).toIPv4MappedAddress().toByteArray()
+    : address.toByteArray();
 }
 
 const IPV4 = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
@@ -133,7 +136,8 @@ export function parseIp(value: unknown): ParsedIp | undefined {
   }
   const address = parseAddress(value.trim());
   if (!address) return undefined;
-  const display = address.kind() === 'ipv4' ? address.toString() : (address as ipaddr.IPv6).toRFC5952String();
+  const display =
+    address.kind() === 'ipv4' ? address.toString() : (address as ipaddr.IPv6).toRFC5952String();
   return { display, key: hexOfBytes(v6Bytes(address)) };
 }
 

@@ -36,23 +36,44 @@ export function interpolateEnv(
     return value.replace(REFERENCE, (_match, escaped: string, name: string) => {
       if (escaped === '$') return `\${${name}}`;
       if (!ENV_NAME.test(name)) {
-        throw new AlertkitError('CONFIG_INVALID', `${source}: ${formatKeyPath(path)}: "\${${name}}" is not a valid environment variable reference`, {
-          details: { file: source, path: formatKeyPath(path), keyPath: [...path], reason: 'bad environment reference' },
-        });
+        throw new AlertkitError(
+          'CONFIG_INVALID',
+          `${source}: ${formatKeyPath(path)}: "\${${name}}" is not a valid environment variable reference`,
+          {
+            details: {
+              file: source,
+              path: formatKeyPath(path),
+              keyPath: [...path],
+              reason: 'bad environment reference',
+            },
+          },
+        );
       }
       const resolved = env[name];
       if (resolved === undefined) {
-        throw new AlertkitError('CONFIG_INVALID', `${source}: ${formatKeyPath(path)}: environment variable ${name} is not set`, {
-          details: { file: source, path: formatKeyPath(path), keyPath: [...path], reason: `environment variable ${name} is not set`, variable: name },
-        });
+        throw new AlertkitError(
+          'CONFIG_INVALID',
+          `${source}: ${formatKeyPath(path)}: environment variable ${name} is not set`,
+          {
+            details: {
+              file: source,
+              path: formatKeyPath(path),
+              keyPath: [...path],
+              reason: `environment variable ${name} is not set`,
+              variable: name,
+            },
+          },
+        );
       }
       return resolved;
     });
   }
-  if (Array.isArray(value)) return value.map((item, index) => interpolateEnv(item, env, source, [...path, index]));
+  if (Array.isArray(value))
+    return value.map((item, index) => interpolateEnv(item, env, source, [...path, index]));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = interpolateEnv(item, env, source, [...path, key]);
+    for (const [key, item] of Object.entries(value))
+      out[key] = interpolateEnv(item, env, source, [...path, key]);
     return out;
   }
   return value;

@@ -74,11 +74,15 @@ export async function findInstallationConfig(dir: string): Promise<string | unde
  * Reads, validates and resolves the installation file. Errors are `CONFIG_INVALID` and name the
  * file, the key path (and for YAML/JSON the line) and the reason.
  */
-export async function loadInstallationConfig(options: LoadInstallationConfigOptions = {}): Promise<LoadedInstallationConfig> {
+export async function loadInstallationConfig(
+  options: LoadInstallationConfigOptions = {},
+): Promise<LoadedInstallationConfig> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
-  const file = options.file === undefined ? await findInstallationConfig(cwd) : resolve(cwd, options.file);
-  if (file === undefined) return { ...resolveConfig(installationConfigSchema.parse({}), cwd), file: undefined };
+  const file =
+    options.file === undefined ? await findInstallationConfig(cwd) : resolve(cwd, options.file);
+  if (file === undefined)
+    return { ...resolveConfig(installationConfigSchema.parse({}), cwd), file: undefined };
 
   const extension = extname(file).toLowerCase();
   if (extension === '.json' || extension === '.yaml' || extension === '.yml') {
@@ -86,7 +90,13 @@ export async function loadInstallationConfig(options: LoadInstallationConfigOpti
     try {
       text = await readFile(file, 'utf8');
     } catch (cause) {
-      throw configError(file, [], `cannot read the installation file: ${(cause as Error).message}`, undefined, cause);
+      throw configError(
+        file,
+        [],
+        `cannot read the installation file: ${(cause as Error).message}`,
+        undefined,
+        cause,
+      );
     }
     return { ...parseInstallationConfig(text, { file, env }), file };
   }
@@ -95,19 +105,35 @@ export async function loadInstallationConfig(options: LoadInstallationConfigOpti
     try {
       module = (await import(pathToFileURL(file).href)) as { default?: unknown };
     } catch (cause) {
-      const hint = extension.endsWith('ts') ? ' (Node 20 cannot import TypeScript: use .json/.yaml or a compiled .js)' : '';
-      throw configError(file, [], `cannot load the installation file${hint}: ${(cause as Error).message}`, undefined, cause);
+      const hint = extension.endsWith('ts')
+        ? ' (Node 20 cannot import TypeScript: use .json/.yaml or a compiled .js)'
+        : '';
+      throw configError(
+        file,
+        [],
+        `cannot load the installation file${hint}: ${(cause as Error).message}`,
+        undefined,
+        cause,
+      );
     }
     const raw = interpolateEnv(module.default, env, file);
     return { ...validate(raw, file, undefined), file };
   }
-  throw configError(file, [], `unsupported installation file type "${extension}" (use ${CONFIG_FILE_NAMES.join(', ')})`);
+  throw configError(
+    file,
+    [],
+    `unsupported installation file type "${extension}" (use ${CONFIG_FILE_NAMES.join(', ')})`,
+  );
 }
 
 /** Parses installation text (`format` from the file extension when absent). Paths resolve against the file's directory. */
 export function parseInstallationConfig(
   text: string,
-  options: { file: string; format?: 'json' | 'yaml'; env?: Readonly<Record<string, string | undefined>> },
+  options: {
+    file: string;
+    format?: 'json' | 'yaml';
+    env?: Readonly<Record<string, string | undefined>>;
+  },
 ): Omit<LoadedInstallationConfig, 'file'> {
   const { file } = options;
   const format = options.format ?? (extname(file).toLowerCase() === '.json' ? 'json' : 'yaml');
@@ -119,14 +145,20 @@ export function parseInstallationConfig(
       raw = JSON.parse(text) as unknown;
     } catch (cause) {
       // Node 20's JSON.parse names no position; the YAML parser (JSON is YAML) usually finds it.
-      const position = /position (\d+)/.exec((cause as Error).message)?.[1] ?? document.errors[0]?.pos[0];
+      const position =
+        /position (\d+)/.exec((cause as Error).message)?.[1] ?? document.errors[0]?.pos[0];
       const line = position === undefined ? undefined : lines.linePos(Number(position)).line;
       throw configError(file, [], `not valid JSON: ${(cause as Error).message}`, line, cause);
     }
   } else {
     const [first] = document.errors;
     if (first !== undefined) {
-      throw configError(file, [], `not valid YAML: ${first.message.split('\n')[0] ?? ''}`, lines.linePos(first.pos[0]).line);
+      throw configError(
+        file,
+        [],
+        `not valid YAML: ${first.message.split('\n')[0] ?? ''}`,
+        lines.linePos(first.pos[0]).line,
+      );
     }
     raw = document.toJS() as unknown;
   }
@@ -152,15 +184,23 @@ function validate(
     const [first] = problems;
     const line = first === undefined ? undefined : locate?.(first.path);
     const lines = problems.map((p) => `${formatKeyPath(p.path)}: ${p.reason}`);
-    throw new AlertkitError('CONFIG_INVALID', `${file}${line === undefined ? '' : `:${line}`}: ${lines.join('; ')}`, {
-      details: {
-        file,
-        ...(line === undefined ? {} : { line }),
-        path: first === undefined ? '' : formatKeyPath(first.path),
-        reason: first?.reason ?? '',
-        issues: problems.map((p) => ({ path: formatKeyPath(p.path), reason: p.reason, line: locate?.(p.path) })),
+    throw new AlertkitError(
+      'CONFIG_INVALID',
+      `${file}${line === undefined ? '' : `:${line}`}: ${lines.join('; ')}`,
+      {
+        details: {
+          file,
+          ...(line === undefined ? {} : { line }),
+          path: first === undefined ? '' : formatKeyPath(first.path),
+          reason: first?.reason ?? '',
+          issues: problems.map((p) => ({
+            path: formatKeyPath(p.path),
+            reason: p.reason,
+            line: locate?.(p.path),
+          })),
+        },
       },
-    });
+    );
   }
   return resolveConfig(result.data, dirname(file));
 }
@@ -170,12 +210,22 @@ function describeIssue(issue: z.core.$ZodIssue): { path: KeyPath; reason: string
   const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     const [key] = issue.keys;
-    return { path: key === undefined ? path : [...path, key], reason: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` };
+    return {
+      path: key === undefined ? path : [...path, key],
+      reason: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
+    };
   }
   if (issue.code === 'invalid_union' && issue.discriminator !== undefined) {
-    const options = 'options' in issue ? issue.options?.map((option) => JSON.stringify(option)).join(', ') : undefined;
-    const at = path[path.length - 1] === issue.discriminator ? path : [...path, issue.discriminator];
-    return { path: at, reason: options === undefined ? issue.message : `expected one of ${options}` };
+    const options =
+      'options' in issue
+        ? issue.options?.map((option) => JSON.stringify(option)).join(', ')
+        : undefined;
+    const at =
+      path[path.length - 1] === issue.discriminator ? path : [...path, issue.discriminator];
+    return {
+      path: at,
+      reason: options === undefined ? issue.message : `expected one of ${options}`,
+    };
   }
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     // No branch matched: report the branch that came closest (fewest problems), as that is
@@ -189,20 +239,31 @@ function describeIssue(issue: z.core.$ZodIssue): { path: KeyPath; reason: string
   return { path, reason: issue.message };
 }
 
-function resolveConfig(parsed: ParsedInstallationConfig, baseDir: string): Omit<LoadedInstallationConfig, 'file'> {
+function resolveConfig(
+  parsed: ParsedInstallationConfig,
+  baseDir: string,
+): Omit<LoadedInstallationConfig, 'file'> {
   const at = (path: string): string => (isAbsolute(path) ? path : resolve(baseDir, path));
   const { $schema: _schema, ...rest } = parsed;
   const stateDir = at(parsed.stateDir);
   const store: InstallationConfig['store'] =
     parsed.store.type === 'memory'
-      ? { ...parsed.store, events: parsed.store.events.map(at), stateFile: at(parsed.store.stateFile ?? join(stateDir, 'store.json')) }
+      ? {
+          ...parsed.store,
+          events: parsed.store.events.map(at),
+          stateFile: at(parsed.store.stateFile ?? join(stateDir, 'store.json')),
+        }
       : parsed.store;
   const config: InstallationConfig = {
     ...rest,
     stateDir,
     store,
-    alerts: parsed.alerts.map((alert) => (alert.path === undefined ? alert : { ...alert, path: at(alert.path) })),
-    sinks: parsed.sinks.map((sink) => (sink.type === 'file' ? { ...sink, path: at(sink.path) } : sink)),
+    alerts: parsed.alerts.map((alert) =>
+      alert.path === undefined ? alert : { ...alert, path: at(alert.path) },
+    ),
+    sinks: parsed.sinks.map((sink) =>
+      sink.type === 'file' ? { ...sink, path: at(sink.path) } : sink,
+    ),
   };
   return { config, secrets: collectSecrets(config) };
 }
@@ -210,7 +271,8 @@ function resolveConfig(parsed: ParsedInstallationConfig, baseDir: string): Omit<
 /** The 1-based line of the node at `path`, or of its nearest existing ancestor. */
 function lineOf(document: Document, lines: LineCounter, path: KeyPath): number | undefined {
   for (let depth = path.length; depth >= 0; depth--) {
-    const node: unknown = depth === 0 ? document.contents : document.getIn(path.slice(0, depth), true);
+    const node: unknown =
+      depth === 0 ? document.contents : document.getIn(path.slice(0, depth), true);
     if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
   }
   return undefined;
@@ -225,10 +287,20 @@ function addLine(error: unknown, line: number | undefined): unknown {
   });
 }
 
-function configError(file: string, path: KeyPath, reason: string, line?: number, cause?: unknown): AlertkitError {
+function configError(
+  file: string,
+  path: KeyPath,
+  reason: string,
+  line?: number,
+  cause?: unknown,
+): AlertkitError {
   const where = path.length === 0 ? '' : `${formatKeyPath(path)}: `;
-  return new AlertkitError('CONFIG_INVALID', `${file}${line === undefined ? '' : `:${line}`}: ${where}${reason}`, {
-    cause,
-    details: { file, path: formatKeyPath(path), reason, ...(line === undefined ? {} : { line }) },
-  });
+  return new AlertkitError(
+    'CONFIG_INVALID',
+    `${file}${line === undefined ? '' : `:${line}`}: ${where}${reason}`,
+    {
+      cause,
+      details: { file, path: formatKeyPath(path), reason, ...(line === undefined ? {} : { line }) },
+    },
+  );
 }

@@ -11,7 +11,8 @@
 export const REDACTED = '[redacted]';
 
 /** Keys whose values are secrets, wherever they appear. */
-const SECRET_KEY = /^pass$|passw(or)?d|secret|token|api[-_]?key|authori[sz]ation|credential|cookie|bearer|private[-_]?key/i;
+const SECRET_KEY =
+  /^pass$|passw(or)?d|secret|token|api[-_]?key|authori[sz]ation|credential|cookie|bearer|private[-_]?key/i;
 
 /** `scheme://userinfo@`: group 1 the scheme, group 2 the user, group 3 `:password` if any. */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@:]*)(:[^\s/?#@]*)?@/gi;
@@ -29,8 +30,10 @@ export function isSecretKey(key: string): boolean {
 
 /** Masks the password of every URL in the text; a URL with only a user name loses that too. */
 export function redactUrlCredentials(text: string): string {
-  return text.replace(URL_USERINFO, (_match, scheme: string, user: string, password: string | undefined) =>
-    password === undefined ? `${scheme}${REDACTED}@` : `${scheme}${user}:${REDACTED}@`,
+  return text.replace(
+    URL_USERINFO,
+    (_match, scheme: string, user: string, password: string | undefined) =>
+      password === undefined ? `${scheme}${REDACTED}@` : `${scheme}${user}:${REDACTED}@`,
   );
 }
 
@@ -68,7 +71,8 @@ export function collectSecrets(config: unknown): string[] {
     } else if (Array.isArray(value)) {
       for (const item of value) visit(item, underSecretKey);
     } else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) visit(item, underSecretKey || isSecretKey(key));
+      for (const [key, item] of Object.entries(value))
+        visit(item, underSecretKey || isSecretKey(key));
     }
   };
   visit(config, false);
@@ -90,7 +94,8 @@ export class Redactor {
     for (const secret of secrets) {
       if (secret.length < MIN_SECRET_LENGTH) continue;
       // As written, as it appears inside JSON text, and as it appears inside a URL.
-      for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) needles.add(form);
+      for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])
+        needles.add(form);
     }
     this.#needles = [...needles].sort((a, b) => b.length - a.length);
   }
@@ -98,7 +103,8 @@ export class Redactor {
   /** The text with URL credentials and registered secrets masked. */
   text(text: string): string {
     let out = redactUrlCredentials(text);
-    for (const needle of this.#needles) if (out.includes(needle)) out = out.split(needle).join(REDACTED);
+    for (const needle of this.#needles)
+      if (out.includes(needle)) out = out.split(needle).join(REDACTED);
     return out;
   }
 
@@ -116,7 +122,10 @@ export class Redactor {
     if (seen.has(value)) return '[Circular]';
     seen.add(value);
     if (value instanceof Error) {
-      const error: Record<string, unknown> = { type: value.name, message: this.text(value.message) };
+      const error: Record<string, unknown> = {
+        type: value.name,
+        message: this.text(value.message),
+      };
       if (value.stack !== undefined) error['stack'] = this.text(value.stack);
       const code = (value as { code?: unknown }).code;
       if (code !== undefined) error['code'] = code;
@@ -127,7 +136,10 @@ export class Redactor {
     if (value instanceof Date) return value;
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      out[key] = isSecretKey(key) && item !== undefined && item !== null ? REDACTED : this.#value(item, seen);
+      out[key] =
+        isSecretKey(key) && item !== undefined && item !== null
+          ? REDACTED
+          : this.#value(item, seen);
     }
     return out;
   }

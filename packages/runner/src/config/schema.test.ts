@@ -6,13 +6,17 @@ const schemaFile = new URL('./alertkit.config.schema.json', import.meta.url);
 
 describe('installationConfigSchema', () => {
   it('accepts the documented minimal installation and fills in MozDef defaults', () => {
-    const parsed = installationConfigSchema.parse({ sinks: [{ type: 'rabbitmq', url: 'amqp://guest:guest@localhost:5672/' }] });
+    const parsed = installationConfigSchema.parse({
+      sinks: [{ type: 'rabbitmq', url: 'amqp://guest:guest@localhost:5672/' }],
+    });
     expect(parsed.sinks[0]).toMatchObject({ exchange: 'alerts', routingKey: 'mozdef.alert' });
     expect(parsed.store).toEqual({ type: 'memory', events: [] });
   });
 
   it('rejects a version range on a directory entry', () => {
-    const result = installationConfigSchema.safeParse({ alerts: [{ path: 'alerts/x', version: '^1' }] });
+    const result = installationConfigSchema.safeParse({
+      alerts: [{ path: 'alerts/x', version: '^1' }],
+    });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(['alerts', 0, 'version']);
   });

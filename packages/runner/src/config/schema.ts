@@ -14,20 +14,33 @@ const duration = z
 const schedule = z
   .union([
     z.strictObject({ every: duration.describe('Run every so often, e.g. "1m", "15m", "1h".') }),
-    z.strictObject({ cron: z.string().min(1).describe('A 5- or 6-field cron expression (croner), in UTC.') }),
+    z.strictObject({
+      cron: z.string().min(1).describe('A 5- or 6-field cron expression (croner), in UTC.'),
+    }),
   ])
   .describe('When the alert runs; overrides the schedule the alert package declares.');
 
 const enabledAlert = z
   .strictObject({
-    path: z.string().min(1).optional().describe('An alert package directory, e.g. "alerts/bruteforce-ssh".'),
-    package: z.string().min(1).optional().describe('An installed npm package name, e.g. "alert-bruteforce-ssh".'),
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('An alert package directory, e.g. "alerts/bruteforce-ssh".'),
+    package: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('An installed npm package name, e.g. "alert-bruteforce-ssh".'),
     version: z
       .string()
       .min(1)
       .optional()
       .describe('Semver range the installed package must satisfy, e.g. "^1.2.0" (with `package`).'),
-    enabled: z.boolean().default(true).describe('Set to false to keep the entry but not run the alert.'),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Set to false to keep the entry but not run the alert.'),
     schedule: schedule.optional(),
     config: z
       .record(z.string(), z.unknown())
@@ -54,7 +67,9 @@ const memoryStore = z
       .string()
       .min(1)
       .optional()
-      .describe('Where alerts and event tags persist across restarts; default `<stateDir>/store.json`.'),
+      .describe(
+        'Where alerts and event tags persist across restarts; default `<stateDir>/store.json`.',
+      ),
   })
   .describe('The embedded engine (default): events in memory, alerts persisted to a local file.');
 
@@ -81,7 +96,10 @@ const searchStore = z
       .default(['events', 'events-previous'])
       .describe('Indices (or aliases) searched for events.'),
     alertIndex: z.string().min(1).default('alerts').describe('Index alerts are written to.'),
-    auth: z.union([basicAuth, apiKeyAuth, bearerAuth]).optional().describe('Credentials (from the environment).'),
+    auth: z
+      .union([basicAuth, apiKeyAuth, bearerAuth])
+      .optional()
+      .describe('Credentials (from the environment).'),
     requestTimeoutMs: z.number().int().positive().default(30_000).describe('Per-request timeout.'),
   })
   .describe('An Elasticsearch 7.14+/8.x or OpenSearch 1-3 cluster.');
@@ -90,15 +108,28 @@ const sinkName = z
   .string()
   .regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only')
   .optional()
-  .describe('Stable name of this sink in the delivery outbox; default its type (then type#2, ...).');
+  .describe(
+    'Stable name of this sink in the delivery outbox; default its type (then type#2, ...).',
+  );
 
 const rabbitmqSink = z
   .strictObject({
     type: z.literal('rabbitmq'),
     name: sinkName,
-    url: z.string().regex(/^amqps?:\/\//, 'expected an amqp:// or amqps:// URL').describe('Broker URL.'),
-    exchange: z.string().min(1).default('alerts').describe("Topic exchange (MozDef's `alerts`), declared durable."),
-    routingKey: z.string().min(1).default('mozdef.alert').describe("Routing key (MozDef's `mozdef.alert`)."),
+    url: z
+      .string()
+      .regex(/^amqps?:\/\//, 'expected an amqp:// or amqps:// URL')
+      .describe('Broker URL.'),
+    exchange: z
+      .string()
+      .min(1)
+      .default('alerts')
+      .describe("Topic exchange (MozDef's `alerts`), declared durable."),
+    routingKey: z
+      .string()
+      .min(1)
+      .default('mozdef.alert')
+      .describe("Routing key (MozDef's `mozdef.alert`)."),
     timeoutMs: z
       .number()
       .int()
@@ -106,16 +137,24 @@ const rabbitmqSink = z
       .default(10_000)
       .describe('Connect and publisher-confirm timeout: a dead broker fails fast.'),
   })
-  .describe("Publishes each alert as MozDef does: {_id, _index, _source}, persistent, confirmed.");
+  .describe('Publishes each alert as MozDef does: {_id, _index, _source}, persistent, confirmed.');
 
 const webhookSink = z
   .strictObject({
     type: z.literal('webhook'),
     name: sinkName,
     url: z.url().describe('Endpoint receiving a JSON POST of {_id, _index, _source}.'),
-    headers: z.record(z.string(), z.string()).default({}).describe('Extra request headers (e.g. Authorization).'),
+    headers: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Extra request headers (e.g. Authorization).'),
     retries: z.number().int().min(0).default(3).describe('Retries after the first attempt.'),
-    backoffMs: z.number().int().min(0).default(500).describe('First retry delay; doubles on each retry.'),
+    backoffMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(500)
+      .describe('First retry delay; doubles on each retry.'),
     timeoutMs: z.number().int().positive().default(10_000).describe('Per-request timeout.'),
   })
   .describe('HTTP POST with retries and an Idempotency-Key header (the alert _id).');
@@ -124,7 +163,10 @@ const stdoutSink = z
   .strictObject({
     type: z.literal('stdout'),
     name: sinkName,
-    format: z.enum(['ndjson', 'table']).default('ndjson').describe('One JSON object per line, or a readable line.'),
+    format: z
+      .enum(['ndjson', 'table'])
+      .default('ndjson')
+      .describe('One JSON object per line, or a readable line.'),
   })
   .describe('Writes alerts to standard output.');
 
@@ -137,7 +179,12 @@ const fileSink = z
   .describe('Appends alerts to an NDJSON file.');
 
 /** Any sink entry of the installation file. */
-export const sinkConfigSchema = z.discriminatedUnion('type', [rabbitmqSink, webhookSink, stdoutSink, fileSink]);
+export const sinkConfigSchema = z.discriminatedUnion('type', [
+  rabbitmqSink,
+  webhookSink,
+  stdoutSink,
+  fileSink,
+]);
 
 /** The installation file's schema (input: what users write; output: with defaults filled in). */
 export const installationConfigSchema = z
@@ -148,22 +195,34 @@ export const installationConfigSchema = z
       .discriminatedUnion('type', [memoryStore, searchStore])
       .default({ type: 'memory', events: [] })
       .describe('Where events are searched and alerts are saved.'),
-    sinks: z.array(sinkConfigSchema).default([]).describe('Where alerts are delivered, after they are saved.'),
+    sinks: z
+      .array(sinkConfigSchema)
+      .default([])
+      .describe('Where alerts are delivered, after they are saved.'),
     stateDir: z
       .string()
       .min(1)
       .default('.alertkit')
-      .describe('Directory for local state: the delivery outbox, checkpoints, the memory store file.'),
+      .describe(
+        'Directory for local state: the delivery outbox, checkpoints, the memory store file.',
+      ),
     catchUp: z
       .number()
       .int()
       .min(0)
       .default(60)
       .describe('Most missed schedule ticks an alert evaluates after downtime (oldest first).'),
-    timeoutMs: z.number().int().positive().default(60_000).describe('Longest a single alert run may take.'),
+    timeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .default(60_000)
+      .describe('Longest a single alert run may take.'),
     log: z
       .strictObject({
-        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        level: z
+          .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+          .default('info'),
       })
       .default({ level: 'info' })
       .describe('Logging (JSON lines on stderr; secrets are redacted).'),

@@ -11,7 +11,11 @@ import { createWebhookSink } from '../sinks/webhookSink.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 
 function alertNumbered(n: number): StoredAlert {
-  return { _id: `alert-${n}`, _index: 'alerts', _source: { summary: `alert ${n}` } } as unknown as StoredAlert;
+  return {
+    _id: `alert-${n}`,
+    _index: 'alerts',
+    _source: { summary: `alert ${n}` },
+  } as unknown as StoredAlert;
 }
 
 /** A sink that records what it got; `up = false` makes it fail like an unreachable broker. */
@@ -27,7 +31,8 @@ class FakeSink implements Sink {
   async deliver(alert: StoredAlert): Promise<void> {
     this.attempts.push(alert._id);
     await this.onDeliver?.(alert);
-    if (this.rejectsForever.has(alert._id)) throw sinkError(this.name, alert, 'HTTP 400', { permanent: true });
+    if (this.rejectsForever.has(alert._id))
+      throw sinkError(this.name, alert, 'HTTP 400', { permanent: true });
     if (!this.up) throw sinkError(this.name, alert, 'connect ECONNREFUSED');
     this.received.push(alert._id);
   }
@@ -63,7 +68,10 @@ describe('Outbox', () => {
       ['alert-1', 'alert-2'],
     ]);
     expect(sink.received).toEqual(['alert-1', 'alert-2']);
-    expect((await fileEntries()).map((entry) => entry.deliveries['mq']?.status)).toEqual(['delivered', 'delivered']);
+    expect((await fileEntries()).map((entry) => entry.deliveries['mq']?.status)).toEqual([
+      'delivered',
+      'delivered',
+    ]);
   });
 
   it('keeps a down sink pending without holding back the others, one attempt per round', async () => {
@@ -79,10 +87,17 @@ describe('Outbox', () => {
       delivered: 3,
       failed: 1,
       pending: 3,
-      bySink: { mq: { delivered: 0, failed: 1, pending: 3 }, hook: { delivered: 3, failed: 0, pending: 0 } },
+      bySink: {
+        mq: { delivered: 0, failed: 1, pending: 3 },
+        hook: { delivered: 3, failed: 0, pending: 0 },
+      },
     });
     const [first] = outbox.pending('mq');
-    expect(first?.deliveries['mq']).toMatchObject({ status: 'pending', attempts: 1, lastError: 'sink mq: alert alert-1: connect ECONNREFUSED' });
+    expect(first?.deliveries['mq']).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: 'sink mq: alert alert-1: connect ECONNREFUSED',
+    });
   });
 
   it('delivers what was pending, oldest first, after a restart once the sink is back', async () => {
@@ -95,12 +110,18 @@ describe('Outbox', () => {
 
     const up = new FakeSink('mq');
     const after = await Outbox.open({ file, sinks: [up] });
-    expect(after.pending().map((entry) => entry.alert._id)).toEqual(['alert-1', 'alert-2', 'alert-3']);
+    expect(after.pending().map((entry) => entry.alert._id)).toEqual([
+      'alert-1',
+      'alert-2',
+      'alert-3',
+    ]);
     const report = await after.deliverPending();
     expect(up.received).toEqual(['alert-1', 'alert-2', 'alert-3']);
     expect(report.pending).toBe(0);
     expect(after.pending()).toEqual([]);
-    expect((await fileEntries()).every((entry) => entry.deliveries['mq']?.status === 'delivered')).toBe(true);
+    expect(
+      (await fileEntries()).every((entry) => entry.deliveries['mq']?.status === 'delivered'),
+    ).toBe(true);
   });
 
   it('ignores an _id it already holds (a re-run tick raises the same ids)', async () => {
@@ -119,7 +140,10 @@ describe('Outbox', () => {
     const report = await outbox.deliver([alertNumbered(1), alertNumbered(2)]);
     expect(sink.received).toEqual(['alert-2']);
     expect(report).toMatchObject({ delivered: 1, failed: 1, pending: 0 });
-    expect(outbox.entries()[0]?.deliveries['hook']).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(outbox.entries()[0]?.deliveries['hook']).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+    });
     await outbox.deliverPending();
     expect(sink.attempts).toEqual(['alert-1', 'alert-2']);
   });
@@ -177,14 +201,20 @@ describe('Outbox', () => {
     await writeFile(file, '{"version": 1, "entries": [{"alert": 3}]}');
     await expect(Outbox.open({ file, sinks: [] })).rejects.toMatchObject({
       code: 'STORE_UNAVAILABLE',
-      message: expect.stringContaining(`${file}: cannot read the delivery outbox: entries[0] is not an outbox entry`) as unknown,
+      message: expect.stringContaining(
+        `${file}: cannot read the delivery outbox: entries[0] is not an outbox entry`,
+      ) as unknown,
     });
     await writeFile(file, '{"version": 1, "entr');
-    await expect(Outbox.open({ file, sinks: [] })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await expect(Outbox.open({ file, sinks: [] })).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+    });
   });
 
   it('rejects two sinks with the same name', async () => {
-    await expect(Outbox.open({ sinks: [new FakeSink('a'), new FakeSink('a')] })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    await expect(
+      Outbox.open({ sinks: [new FakeSink('a'), new FakeSink('a')] }),
+    ).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });
 
   it('holds nothing on disk without a file', async () => {
@@ -216,13 +246,21 @@ describe('Outbox with a webhook on a loopback HTTP server', () => {
 
   it('loses nothing while the endpoint answers 503 and delivers every alert once it recovers', async () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`;
-    const outbox = await Outbox.open({ file, sinks: [createWebhookSink({ url, retries: 1, backoffMs: 1 })] });
+    const outbox = await Outbox.open({
+      file,
+      sinks: [createWebhookSink({ url, retries: 1, backoffMs: 1 })],
+    });
     const down = await outbox.deliver([1, 2, 3].map(alertNumbered));
     expect(down).toMatchObject({ delivered: 0, pending: 3 });
-    expect(outbox.pending()[0]?.deliveries['webhook']?.lastError).toMatch(/HTTP 503 \(after 2 attempts\)$/);
+    expect(outbox.pending()[0]?.deliveries['webhook']?.lastError).toMatch(
+      /HTTP 503 \(after 2 attempts\)$/,
+    );
 
     available = true;
-    const reopened = await Outbox.open({ file, sinks: [createWebhookSink({ url, retries: 1, backoffMs: 1 })] });
+    const reopened = await Outbox.open({
+      file,
+      sinks: [createWebhookSink({ url, retries: 1, backoffMs: 1 })],
+    });
     const up = await reopened.deliverPending();
     expect(up).toMatchObject({ delivered: 3, pending: 0 });
     expect(accepted).toEqual(['alert-1', 'alert-2', 'alert-3']);

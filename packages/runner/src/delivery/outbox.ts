@@ -86,9 +86,13 @@ export class Outbox {
     const sinks = new Map<string, Sink>();
     for (const sink of options.sinks) {
       if (sinks.has(sink.name)) {
-        throw new AlertkitError('CONFIG_INVALID', `sinks: two sinks are named "${sink.name}"; give each a unique \`name\``, {
-          details: { path: 'sinks', reason: 'duplicate sink name', sink: sink.name },
-        });
+        throw new AlertkitError(
+          'CONFIG_INVALID',
+          `sinks: two sinks are named "${sink.name}"; give each a unique \`name\``,
+          {
+            details: { path: 'sinks', reason: 'duplicate sink name', sink: sink.name },
+          },
+        );
       }
       sinks.set(sink.name, sink);
     }
@@ -109,7 +113,10 @@ export class Outbox {
     for (const sink of Object.keys(entry.deliveries)) {
       if (this.#sinks.has(sink)) continue;
       if (entry.deliveries[sink]?.status === 'pending') {
-        this.#logger.warn({ sink, alertId: entry.alert._id }, 'dropping a pending delivery to a sink that is no longer configured');
+        this.#logger.warn(
+          { sink, alertId: entry.alert._id },
+          'dropping a pending delivery to a sink that is no longer configured',
+        );
       }
       delete entry.deliveries[sink];
     }
@@ -160,7 +167,10 @@ export class Outbox {
             [...this.#sinks.values()].map(async (sink) => {
               const counts = await this.#deliverTo(sink);
               const total = totals.get(sink.name) ?? { delivered: 0, failed: 0 };
-              totals.set(sink.name, { delivered: total.delivered + counts.delivered, failed: total.failed + counts.failed });
+              totals.set(sink.name, {
+                delivered: total.delivered + counts.delivered,
+                failed: total.failed + counts.failed,
+              });
             }),
           );
         } while (this.#roundAgain);
@@ -197,7 +207,13 @@ export class Outbox {
         const exhausted = record.attempts >= (this.#options.maxAttempts ?? Infinity);
         if (permanent || exhausted) record.status = 'failed';
         this.#logger.warn(
-          { sink: sink.name, alertId: entry.alert._id, attempts: record.attempts, status: record.status, err: error },
+          {
+            sink: sink.name,
+            alertId: entry.alert._id,
+            attempts: record.attempts,
+            status: record.status,
+            err: error,
+          },
           permanent || exhausted ? 'delivery given up' : 'delivery failed; will retry',
         );
         if (!permanent) break;
@@ -211,7 +227,8 @@ export class Outbox {
   #prune(): void {
     const retain = this.#options.retainDelivered ?? 1000;
     const settled = [...this.#entries.values()].filter((entry) => !isOwed(entry));
-    for (const entry of settled.slice(0, Math.max(0, settled.length - retain))) this.#entries.delete(entry.alert._id);
+    for (const entry of settled.slice(0, Math.max(0, settled.length - retain)))
+      this.#entries.delete(entry.alert._id);
   }
 
   #report(totals: ReadonlyMap<string, { delivered: number; failed: number }>): DeliveryReport {
@@ -245,7 +262,9 @@ export class Outbox {
     if (file === undefined) return Promise.resolve();
     this.#lastPersist = this.#clock().getTime();
     const snapshot = JSON.stringify({ version: 1, entries: [...this.#entries.values()] });
-    this.#persisting = this.#persisting.catch(() => undefined).then(() => writeOutboxFile(file, snapshot));
+    this.#persisting = this.#persisting
+      .catch(() => undefined)
+      .then(() => writeOutboxFile(file, snapshot));
     return this.#persisting;
   }
 

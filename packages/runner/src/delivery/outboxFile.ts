@@ -66,15 +66,23 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function isEntry(value: unknown): value is OutboxEntry {
-  if (!isRecord(value) || typeof value['addedAt'] !== 'string' || !isRecord(value['deliveries'])) return false;
+  if (!isRecord(value) || typeof value['addedAt'] !== 'string' || !isRecord(value['deliveries']))
+    return false;
   const alert = value['alert'];
-  if (!isRecord(alert) || typeof alert['_id'] !== 'string' || typeof alert['_index'] !== 'string' || !isRecord(alert['_source'])) {
+  if (
+    !isRecord(alert) ||
+    typeof alert['_id'] !== 'string' ||
+    typeof alert['_index'] !== 'string' ||
+    !isRecord(alert['_source'])
+  ) {
     return false;
   }
   return Object.values(value['deliveries']).every(
     (record) =>
       isRecord(record) &&
-      (record['status'] === 'pending' || record['status'] === 'delivered' || record['status'] === 'failed') &&
+      (record['status'] === 'pending' ||
+        record['status'] === 'delivered' ||
+        record['status'] === 'failed') &&
       typeof record['attempts'] === 'number',
   );
 }

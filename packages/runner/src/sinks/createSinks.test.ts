@@ -14,7 +14,13 @@ describe('createSinks', () => {
       ],
     });
     const sinks = createSinks(configs);
-    expect(sinks.map((sink) => sink.name)).toEqual(['webhook', 'stdout', 'webhook#2', 'mozdef-mq', 'file']);
+    expect(sinks.map((sink) => sink.name)).toEqual([
+      'webhook',
+      'stdout',
+      'webhook#2',
+      'mozdef-mq',
+      'file',
+    ]);
     await Promise.all(sinks.map((sink) => sink.close()));
   });
 });

@@ -18,7 +18,10 @@ export interface CreateSinksOptions {
  * numbered from the second of a type on (`webhook`, `webhook#2`): names key the outbox, so
  * they must stay the same from one run to the next.
  */
-export function createSinks(configs: readonly SinkConfig[], options: CreateSinksOptions = {}): Sink[] {
+export function createSinks(
+  configs: readonly SinkConfig[],
+  options: CreateSinksOptions = {},
+): Sink[] {
   const seen = new Map<string, number>();
   return configs.map((config) => {
     const count = (seen.get(config.type) ?? 0) + 1;
@@ -26,11 +29,19 @@ export function createSinks(configs: readonly SinkConfig[], options: CreateSinks
     const name = config.name ?? (count === 1 ? config.type : `${config.type}#${count}`);
     switch (config.type) {
       case 'rabbitmq':
-        return createRabbitmqSink({ ...config, name, ...(options.logger ? { logger: options.logger } : {}) });
+        return createRabbitmqSink({
+          ...config,
+          name,
+          ...(options.logger ? { logger: options.logger } : {}),
+        });
       case 'webhook':
         return createWebhookSink({ ...config, name });
       case 'stdout':
-        return createStdoutSink({ name, format: config.format, ...(options.stdout ? { stream: options.stdout } : {}) });
+        return createStdoutSink({
+          name,
+          format: config.format,
+          ...(options.stdout ? { stream: options.stdout } : {}),
+        });
       case 'file':
         return createFileSink({ name, path: config.path });
     }

@@ -12,7 +12,9 @@ const servers: Server[] = [];
 const sockets: Socket[] = [];
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.destroy();
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  await Promise.all(
+    servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))),
+  );
 });
 
 /** A TCP server on a loopback port; `silent` ones accept connections and never answer. */
@@ -34,7 +36,9 @@ describe('rabbitmq sink without a broker', () => {
     for (let i = 0; i < 2; i++) {
       const error = await sink.deliver(alert).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'SINK_FAILED', details: { sink: 'mq', alertId: 'a1' } });
-      expect((error as Error).message).toMatch(/^sink mq: alert a1: publishing to exchange "alerts" failed: .*ECONNREFUSED/);
+      expect((error as Error).message).toMatch(
+        /^sink mq: alert a1: publishing to exchange "alerts" failed: .*ECONNREFUSED/,
+      );
     }
     await sink.close();
   });
@@ -51,6 +55,9 @@ describe('rabbitmq sink without a broker', () => {
   it('refuses deliveries once closed', async () => {
     const sink = createRabbitmqSink({ url: 'amqp://127.0.0.1:1' });
     await sink.close();
-    await expect(sink.deliver(alert)).rejects.toMatchObject({ code: 'SINK_FAILED', message: expect.stringContaining('closed') as unknown });
+    await expect(sink.deliver(alert)).rejects.toMatchObject({
+      code: 'SINK_FAILED',
+      message: expect.stringContaining('closed') as unknown,
+    });
   });
 });

@@ -46,7 +46,10 @@ export function createRabbitmqSink(options: RabbitmqSinkOptions): Sink {
   function drop(current: Promise<Session>, reason: string): void {
     if (session !== current) return;
     session = undefined;
-    logger.warn({ sink: name, reason }, 'rabbitmq connection dropped; the next delivery reconnects');
+    logger.warn(
+      { sink: name, reason },
+      'rabbitmq connection dropped; the next delivery reconnects',
+    );
     current.then(({ model }) => model.close()).catch(() => undefined);
   }
 
@@ -92,8 +95,16 @@ export function createRabbitmqSink(options: RabbitmqSinkOptions): Sink {
         exchange,
         routingKey,
         Buffer.from(alertMessage(alert)),
-        { persistent: true, contentType: 'application/json', contentEncoding: 'utf-8', messageId: alert._id },
-        (error: unknown) => (error ? reject(error instanceof Error ? error : new Error('publish rejected by the broker')) : resolve()),
+        {
+          persistent: true,
+          contentType: 'application/json',
+          contentEncoding: 'utf-8',
+          messageId: alert._id,
+        },
+        (error: unknown) =>
+          error
+            ? reject(error instanceof Error ? error : new Error('publish rejected by the broker'))
+            : resolve(),
       );
     });
   }
@@ -104,12 +115,25 @@ export function createRabbitmqSink(options: RabbitmqSinkOptions): Sink {
       if (closed) throw sinkError(name, alert, 'the sink is closed');
       const attempt = current();
       try {
-        const { channel } = await withTimeout(attempt, timeoutMs, () => new Error(`no connection within ${timeoutMs} ms`));
-        await withTimeout(publish(channel, alert), timeoutMs, () => new Error(`no publisher confirm within ${timeoutMs} ms`));
+        const { channel } = await withTimeout(
+          attempt,
+          timeoutMs,
+          () => new Error(`no connection within ${timeoutMs} ms`),
+        );
+        await withTimeout(
+          publish(channel, alert),
+          timeoutMs,
+          () => new Error(`no publisher confirm within ${timeoutMs} ms`),
+        );
       } catch (cause) {
         // Whatever went wrong, this connection is suspect: start afresh next time.
         drop(attempt, (cause as Error).message);
-        throw sinkError(name, alert, `publishing to exchange "${exchange}" failed: ${(cause as Error).message}`, { cause });
+        throw sinkError(
+          name,
+          alert,
+          `publishing to exchange "${exchange}" failed: ${(cause as Error).message}`,
+          { cause },
+        );
       }
     },
     async close() {

@@ -45,7 +45,9 @@ describe('stdout sink', () => {
   it('writes a readable one-line table row', async () => {
     const stream = new PassThrough();
     await createStdoutSink({ stream, format: 'table' }).deliver(alertNumbered(2));
-    expect((stream.read() as Buffer).toString('utf8')).toBe('2026-01-02T03:04:02+00:00\tWARNING \tAlertX\tsummary 2\tid-2\n');
+    expect((stream.read() as Buffer).toString('utf8')).toBe(
+      '2026-01-02T03:04:02+00:00\tWARNING \tAlertX\tsummary 2\tid-2\n',
+    );
   });
 });
 
@@ -60,13 +62,19 @@ describe('file sink', () => {
     await second.deliver(alertNumbered(3));
     await second.close();
     const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
-    expect(lines.map((line) => (JSON.parse(line) as StoredAlert)._id)).toEqual(['id-1', 'id-2', 'id-3']);
+    expect(lines.map((line) => (JSON.parse(line) as StoredAlert)._id)).toEqual([
+      'id-1',
+      'id-2',
+      'id-3',
+    ]);
   });
 
   it('fails with SINK_FAILED naming the file when it cannot be written', async () => {
     const path = join(dir, 'missing-parent-is-a-file');
     await createFileSink({ path }).deliver(alertNumbered(1));
-    const error = await createFileSink({ path: join(path, 'alerts.ndjson') }).deliver(alertNumbered(1)).catch((e: unknown) => e);
+    const error = await createFileSink({ path: join(path, 'alerts.ndjson') })
+      .deliver(alertNumbered(1))
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'SINK_FAILED' });
     expect((error as Error).message).toContain(join(path, 'alerts.ndjson'));
   });

@@ -13,7 +13,13 @@ export type StdoutFormat = 'ndjson' | 'table';
  */
 export function alertTableLine(alert: StoredAlert): string {
   const doc = alert._source;
-  return [doc.utctimestamp, doc.severity.padEnd(8), doc.classname, doc.summary.replace(/\s+/g, ' '), alert._id].join('\t');
+  return [
+    doc.utctimestamp,
+    doc.severity.padEnd(8),
+    doc.classname,
+    doc.summary.replace(/\s+/g, ' '),
+    alert._id,
+  ].join('\t');
 }
 
 /** Options of {@link createStdoutSink}. */
@@ -35,7 +41,9 @@ export function createStdoutSink(options: StdoutSinkOptions = {}): Sink {
     async deliver(alert) {
       const line = `${format === 'table' ? alertTableLine(alert) : alertMessage(alert)}\n`;
       await new Promise<void>((resolve, reject) => {
-        stream.write(line, (error) => (error ? reject(sinkError(name, alert, error.message, { cause: error })) : resolve()));
+        stream.write(line, (error) =>
+          error ? reject(sinkError(name, alert, error.message, { cause: error })) : resolve(),
+        );
       });
     },
     async close() {
@@ -57,7 +65,9 @@ export function createFileSink(options: FileSinkOptions): Sink {
   let handle: Promise<FileHandle> | undefined;
   const file = (): Promise<FileHandle> => {
     if (handle === undefined) {
-      const opening = mkdir(dirname(options.path), { recursive: true }).then(() => open(options.path, 'a'));
+      const opening = mkdir(dirname(options.path), { recursive: true }).then(() =>
+        open(options.path, 'a'),
+      );
       // A failed open is not cached: the next delivery tries again (e.g. after a disk was mounted).
       opening.catch(() => {
         if (handle === opening) handle = undefined;
@@ -73,7 +83,12 @@ export function createFileSink(options: FileSinkOptions): Sink {
         // One write call per line: with O_APPEND, concurrent writers never interleave a line.
         await (await file()).write(`${alertMessage(alert)}\n`);
       } catch (cause) {
-        throw sinkError(name, alert, `cannot append to ${options.path}: ${(cause as Error).message}`, { cause });
+        throw sinkError(
+          name,
+          alert,
+          `cannot append to ${options.path}: ${(cause as Error).message}`,
+          { cause },
+        );
       }
     },
     async close() {

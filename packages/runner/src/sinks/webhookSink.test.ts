@@ -41,7 +41,9 @@ beforeEach(async () => {
     request.on('end', () => {
       received.push({ method: request.method, headers: request.headers, body });
       const status = statuses.length > 1 ? (statuses.shift() as number) : (statuses[0] as number);
-      response.writeHead(status, { 'content-type': 'text/plain' }).end(status >= 400 ? `status ${status}` : 'ok');
+      response
+        .writeHead(status, { 'content-type': 'text/plain' })
+        .end(status >= 400 ? `status ${status}` : 'ok');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -58,8 +60,16 @@ describe('webhook sink', () => {
     expect(received).toHaveLength(1);
     const [request] = received;
     expect(request?.method).toBe('POST');
-    expect(request?.headers).toMatchObject({ 'content-type': 'application/json', 'idempotency-key': 'alert-1', authorization: 'Bearer t' });
-    expect(Object.keys(JSON.parse(request?.body ?? '') as object)).toEqual(['_id', '_index', '_source']);
+    expect(request?.headers).toMatchObject({
+      'content-type': 'application/json',
+      'idempotency-key': 'alert-1',
+      authorization: 'Bearer t',
+    });
+    expect(Object.keys(JSON.parse(request?.body ?? '') as object)).toEqual([
+      '_id',
+      '_index',
+      '_source',
+    ]);
     expect(JSON.parse(request?.body ?? '')).toEqual(alert);
   });
 
@@ -67,28 +77,41 @@ describe('webhook sink', () => {
     statuses = [503, 408, 429, 204];
     await createWebhookSink({ url, retries: 3, backoffMs: 1 }).deliver(alert);
     expect(received).toHaveLength(4);
-    expect(new Set(received.map((r) => r.headers['idempotency-key']))).toEqual(new Set(['alert-1']));
+    expect(new Set(received.map((r) => r.headers['idempotency-key']))).toEqual(
+      new Set(['alert-1']),
+    );
   });
 
   it('fails with SINK_FAILED after the last retry, naming the status but not the query string', async () => {
     statuses = [500];
-    const error = await createWebhookSink({ name: 'hooks', url, retries: 2, backoffMs: 1 }).deliver(alert).catch((e: unknown) => e);
+    const error = await createWebhookSink({ name: 'hooks', url, retries: 2, backoffMs: 1 })
+      .deliver(alert)
+      .catch((e: unknown) => e);
     expect(received).toHaveLength(3);
-    expect(error).toMatchObject({ code: 'SINK_FAILED', details: { sink: 'hooks', alertId: 'alert-1', permanent: false } });
-    expect((error as Error).message).toMatch(/^sink hooks: alert alert-1: POST http:\/\/127\.0\.0\.1:\d+\/hook: HTTP 500: status 500 \(after 3 attempts\)$/);
+    expect(error).toMatchObject({
+      code: 'SINK_FAILED',
+      details: { sink: 'hooks', alertId: 'alert-1', permanent: false },
+    });
+    expect((error as Error).message).toMatch(
+      /^sink hooks: alert alert-1: POST http:\/\/127\.0\.0\.1:\d+\/hook: HTTP 500: status 500 \(after 3 attempts\)$/,
+    );
     expect((error as Error).message).not.toContain('token=abc');
   });
 
   it('does not retry other 4xx answers and marks them permanent', async () => {
     statuses = [400];
-    const error = await createWebhookSink({ url, retries: 5, backoffMs: 1 }).deliver(alert).catch((e: unknown) => e);
+    const error = await createWebhookSink({ url, retries: 5, backoffMs: 1 })
+      .deliver(alert)
+      .catch((e: unknown) => e);
     expect(received).toHaveLength(1);
     expect(error).toMatchObject({ code: 'SINK_FAILED', details: { permanent: true } });
   });
 
   it('retries when the endpoint is unreachable, then fails', async () => {
     await new Promise((resolve) => server.close(resolve));
-    const error = await createWebhookSink({ url, retries: 1, backoffMs: 1 }).deliver(alert).catch((e: unknown) => e);
+    const error = await createWebhookSink({ url, retries: 1, backoffMs: 1 })
+      .deliver(alert)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'SINK_FAILED', details: { permanent: false } });
     expect((error as Error).message).toContain('ECONNREFUSED');
     server = createServer().listen(0, '127.0.0.1'); // for afterEach
@@ -96,7 +119,9 @@ describe('webhook sink', () => {
 
   it('gives up on a request that gets no answer within the timeout', async () => {
     server.removeAllListeners('request'); // accept but never answer
-    const error = await createWebhookSink({ url, retries: 0, timeoutMs: 50 }).deliver(alert).catch((e: unknown) => e);
+    const error = await createWebhookSink({ url, retries: 0, timeoutMs: 50 })
+      .deliver(alert)
+      .catch((e: unknown) => e);
     expect((error as Error).message).toContain('no answer within 50 ms');
     server.closeAllConnections();
   });

@@ -49,18 +49,30 @@ export function createWebhookSink(options: WebhookSinkOptions): Sink {
     return `${url.origin}${url.pathname}`;
   })();
 
-  async function attempt(alert: StoredAlert): Promise<{ ok: true } | { ok: false; retryable: boolean; reason: string; waitMs?: number; cause?: unknown }> {
+  async function attempt(
+    alert: StoredAlert,
+  ): Promise<
+    | { ok: true }
+    | { ok: false; retryable: boolean; reason: string; waitMs?: number; cause?: unknown }
+  > {
     let response: Response;
     try {
       response = await fetch(options.url, {
         method: 'POST',
-        headers: { ...options.headers, 'content-type': 'application/json', 'idempotency-key': alert._id },
+        headers: {
+          ...options.headers,
+          'content-type': 'application/json',
+          'idempotency-key': alert._id,
+        },
         body: alertMessage(alert),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (cause) {
       const error = cause as Error & { cause?: { code?: string } };
-      const reason = error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${error.message}${error.cause?.code ? ` (${error.cause.code})` : ''}`;
+      const reason =
+        error.name === 'TimeoutError'
+          ? `no answer within ${timeoutMs} ms`
+          : `${error.message}${error.cause?.code ? ` (${error.cause.code})` : ''}`;
       return { ok: false, retryable: true, reason: `POST ${target}: ${reason}`, cause };
     }
     if (response.ok) {
@@ -85,7 +97,9 @@ export function createWebhookSink(options: WebhookSinkOptions): Sink {
         if (result.ok) return;
         if (!result.retryable) throw sinkError(name, alert, result.reason, { permanent: true });
         if (tried >= retries) {
-          throw sinkError(name, alert, `${result.reason} (after ${tried + 1} attempts)`, { cause: result.cause });
+          throw sinkError(name, alert, `${result.reason} (after ${tried + 1} attempts)`, {
+            cause: result.cause,
+          });
         }
         await sleep(Math.max(backoffMs * 2 ** tried, result.waitMs ?? 0));
       }

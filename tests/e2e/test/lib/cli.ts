@@ -19,6 +19,9 @@ export function scratch(): string {
 /** Writes events (objects or raw lines) as NDJSON and returns the path. */
 export function ndjson(dir: string, name: string, lines: readonly (object | string)[]): string {
   const path = join(dir, name);
-  writeFileSync(path, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+  writeFileSync(
+    path,
+    lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n',
+  );
   return path;
 }

@@ -15,12 +15,24 @@ export interface Run {
 }
 
 /** Runs a command to completion (no shell), stdin closed as in CI. */
-export function run(cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
+export function run(
+  cwd: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Run {
   const result: SpawnSyncReturns<string> = spawnSync(command, args, {
     cwd,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CI: 'true', TURBO_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0', NO_COLOR: '1', ...env },
+    env: {
+      ...process.env,
+      CI: 'true',
+      TURBO_TELEMETRY_DISABLED: '1',
+      FORCE_COLOR: '0',
+      NO_COLOR: '1',
+      ...env,
+    },
     maxBuffer: 64 * 1024 * 1024,
   });
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
@@ -34,7 +46,11 @@ export function run(cwd: string, command: string, args: string[], env: NodeJS.Pr
 export function cloneWorkspace(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'alertkit-clone-'));
   execFileSync('git', ['clone', '--quiet', '--no-hardlinks', repoRoot, dir]);
-  const changed = execFileSync('git', ['ls-files', '--modified', '--others', '--exclude-standard', '-z'], { cwd: repoRoot, encoding: 'utf8' })
+  const changed = execFileSync(
+    'git',
+    ['ls-files', '--modified', '--others', '--exclude-standard', '-z'],
+    { cwd: repoRoot, encoding: 'utf8' },
+  )
     .split('\0')
     .filter((f) => f !== '');
   for (const file of changed) {
@@ -44,12 +60,16 @@ export function cloneWorkspace(): { dir: string; remove(): void } {
       // deleted in the working tree
     }
   }
-  for (const [key, value] of [['user.email', 'e2e@alertkit.invalid'], ['user.name', 'alertkit e2e']] as const) {
+  for (const [key, value] of [
+    ['user.email', 'e2e@alertkit.invalid'],
+    ['user.name', 'alertkit e2e'],
+  ] as const) {
     execFileSync('git', ['config', key, value], { cwd: dir });
   }
   execFileSync('git', ['add', '-A'], { cwd: dir });
   execFileSync('git', ['commit', '--quiet', '--allow-empty', '-m', 'working tree'], { cwd: dir });
   const install = run(dir, 'pnpm', ['install', '--offline', '--frozen-lockfile']);
-  if (install.status !== 0) throw new Error(`pnpm install in the clone failed:\n${install.stdout}\n${install.stderr}`);
+  if (install.status !== 0)
+    throw new Error(`pnpm install in the clone failed:\n${install.stdout}\n${install.stderr}`);
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

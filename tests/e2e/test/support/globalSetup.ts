@@ -1,6 +1,12 @@
 import { rm } from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
-import { INSTALL_HINT, rabbitmqInstalled, startBroker, stopBroker, type RabbitmqBroker } from './rabbitmqBroker.js';
+import {
+  INSTALL_HINT,
+  rabbitmqInstalled,
+  startBroker,
+  stopBroker,
+  type RabbitmqBroker,
+} from './rabbitmqBroker.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -14,7 +14,9 @@ import { promisify } from 'node:util';
 export type RabbitmqBroker = { url: string; stateDir: string } | { error: string };
 
 /** The start/stop script (one implementation for tests, CI and people). */
-export const rabbitmqScript = fileURLToPath(new URL('../../../../scripts/rabbitmq.sh', import.meta.url));
+export const rabbitmqScript = fileURLToPath(
+  new URL('../../../../scripts/rabbitmq.sh', import.meta.url),
+);
 
 /** What to do when the broker is missing: the tests fail with this, never skip. */
 export const INSTALL_HINT =
@@ -34,7 +36,9 @@ async function script(...args: string[]): Promise<string> {
     return stdout;
   } catch (error) {
     const { stderr, message } = error as { stderr?: string; message: string };
-    throw new Error(`scripts/rabbitmq.sh ${args.join(' ')} failed: ${stderr?.trim() || message}`, { cause: error });
+    throw new Error(`scripts/rabbitmq.sh ${args.join(' ')} failed: ${stderr?.trim() || message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -46,7 +50,8 @@ export async function startBroker(stateDir?: string): Promise<{ url: string; sta
   const stdout = await script('start', ...(stateDir === undefined ? [] : [stateDir]));
   const url = /^RABBITMQ_URL=(.+)$/m.exec(stdout)?.[1];
   const dir = /^RABBITMQ_STATE_DIR=(.+)$/m.exec(stdout)?.[1];
-  if (url === undefined || dir === undefined) throw new Error(`scripts/rabbitmq.sh start printed no URL: ${stdout}`);
+  if (url === undefined || dir === undefined)
+    throw new Error(`scripts/rabbitmq.sh start printed no URL: ${stdout}`);
   return { url, stateDir: dir };
 }
 
