@@ -1,12 +1,24 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Config, parseConfigFile } from 'verdaccio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ndjson } from './lib/cli.js';
-import { registryClientEnv, registryConfigFile, registryJson, startRegistry, type LocalRegistry } from './lib/registry.js';
-import { cloneWorkspace, repoRoot, type Run } from './lib/workspaceCopy.js';
+import {
+  copyInstallation,
+  createInstallation,
+  exec,
+  prepareReleaseClone,
+  readJson,
+  type LockEntry,
+  type Manifest,
+} from './lib/publishing.js';
+import {
+  registryConfigFile,
+  registryJson,
+  startRegistry,
+  type LocalRegistry,
+} from './lib/registry.js';
+import { cloneWorkspace, type Run } from './lib/workspaceCopy.js';
 
 /*
  * Issue 7 end to end: `pnpm release` in a throwaway clone publishes to a real verdaccio (the
@@ -17,7 +29,13 @@ import { cloneWorkspace, repoRoot, type Run } from './lib/workspaceCopy.js';
 
 const NOW = '2017-01-01T01:00:00Z';
 const ALERT = 'alert-failed-logins';
-const LIBRARIES = ['@alertkit/core', '@alertkit/query', '@alertkit/runner', '@alertkit/cli', '@alertkit/harness'] as const;
+const LIBRARIES = [
+  '@alertkit/core',
+  '@alertkit/query',
+  '@alertkit/runner',
+  '@alertkit/cli',
+  '@alertkit/harness',
+] as const;
 const PUBLIC = [ALERT, ...LIBRARIES] as const;
 const DIRS: Record<(typeof PUBLIC)[number], string> = {
   [ALERT]: 'alerts/failed-logins',
@@ -30,32 +48,11 @@ const DIRS: Record<(typeof PUBLIC)[number], string> = {
 const OLD_SUMMARY = '10 failed logins for alice in the last 5 minutes';
 const NEW_SUMMARY = '10 failed logins for alice within 5 minutes';
 
-interface Manifest {
-  name: string;
-  version: string;
-  files?: string[];
-  dependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-}
-interface LockEntry {
-  version?: string;
-  resolved?: string;
-}
-
 let registry: LocalRegistry;
 let clone: { dir: string; remove(): void };
 let installation: string;
 /** Copies of the installation made by copyInstallation(), removed at the end. */
 const copies: string[] = [];
-
-/** Runs a command with the npm_*-free environment (see registryClientEnv). */
-function exec(cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: registryClientEnv(env), maxBuffer: 64 * 1024 * 1024 });
-  return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
-}
-
-const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
 /** `pnpm release` in the clone, publishing to the local registry (changesets reads the registry from the environment). */
 function release(): Run {
@@ -65,18 +62,32 @@ function release(): Run {
 }
 
 /** Writes a changeset by hand, as `pnpm changeset` would after its questions. */
-function changeset(name: string, bumps: Record<string, 'patch' | 'minor' | 'major'>, summary: string): void {
+function changeset(
+  name: string,
+  bumps: Record<string, 'patch' | 'minor' | 'major'>,
+  summary: string,
+): void {
   const header = Object.entries(bumps).map(([pkg, bump]) => `"${pkg}": ${bump}`);
-  writeFileSync(join(clone.dir, '.changeset', `${name}.md`), `---\n${header.join('\n')}\n---\n\n${summary}\n`);
+  writeFileSync(
+    join(clone.dir, '.changeset', `${name}.md`),
+    `---\n${header.join('\n')}\n---\n\n${summary}\n`,
+  );
 }
 
 /** The version of every public package in the clone's working tree. */
 function workspaceVersions(): Record<string, string> {
-  return Object.fromEntries(PUBLIC.map((name) => [name, readJson<Manifest>(join(clone.dir, DIRS[name], 'package.json')).version]));
+  return Object.fromEntries(
+    PUBLIC.map((name) => [
+      name,
+      readJson<Manifest>(join(clone.dir, DIRS[name], 'package.json')).version,
+    ]),
+  );
 }
 
 /** The registry's packument of a package (404 -> undefined). */
-async function packument(name: string): Promise<{ versions: Record<string, Manifest> } | undefined> {
+async function packument(
+  name: string,
+): Promise<{ versions: Record<string, Manifest> } | undefined> {
   const { status, body } = await registryJson(`${registry.url}${name.replace('/', '%2f')}`);
   if (status === 404) return undefined;
   expect(status, name).toBe(200);
@@ -101,65 +112,20 @@ function lockfile(dir: string = installation): Record<string, LockEntry> {
 
 /** `alertkit run --once` in the installation, from a fresh state; the raised alerts' table on stdout. */
 function runInstallation(): Run {
-  return exec(installation, join(installation, 'node_modules', '.bin', 'alertkit'), ['run', '--once', '--fresh', '--now', NOW]);
+  return exec(installation, join(installation, 'node_modules', '.bin', 'alertkit'), [
+    'run',
+    '--once',
+    '--fresh',
+    '--now',
+    NOW,
+  ]);
 }
 
 beforeAll(async () => {
   registry = await startRegistry();
   clone = cloneWorkspace();
-  // Only the example alert is released: building and publishing the whole catalogue would add
-  // minutes and prove nothing more (every alert has the same manifest shape, from the template).
-  const dropped = new Set<string>();
-  for (const name of readdirSync(join(clone.dir, 'alerts'))) {
-    if (name === 'failed-logins') continue;
-    dropped.add(readJson<Manifest>(join(clone.dir, 'alerts', name, 'package.json')).name);
-    rmSync(join(clone.dir, 'alerts', name), { recursive: true, force: true });
-  }
-  // ...and the workspace's (private) dependencies on them, e.g. tests/e2e's replay-parity alerts.
-  for (const group of ['packages', 'tests', 'tooling']) {
-    for (const name of readdirSync(join(clone.dir, group))) {
-      const path = join(clone.dir, group, name, 'package.json');
-      if (!existsSync(path)) continue;
-      const manifest = readJson<Manifest>(path);
-      let changed = false;
-      for (const field of ['dependencies', 'devDependencies', 'peerDependencies'] as const) {
-        for (const dep of Object.keys(manifest[field] ?? {})) {
-          if (dropped.has(dep)) {
-            delete manifest[field]?.[dep];
-            changed = true;
-          }
-        }
-      }
-      if (changed) writeFileSync(path, JSON.stringify(manifest, null, 2) + '\n');
-    }
-  }
-  // The example alert predates the template's `files` fix (it lists CHANGELOG.md since issue 7;
-  // npm packs a CHANGELOG only when `files` names it). Alert packages belong to their porters,
-  // so the clone takes the template's list; alerts/*/package.json need the same one-line change.
-  const template = readFileSync(join(repoRoot, 'tooling/plop/templates/alert/package.json.hbs'), 'utf8');
-  const templateFiles = JSON.parse(/"files": (\[[^\]]*\])/.exec(template)?.[1] ?? 'null') as string[];
-  const alertManifest = join(clone.dir, DIRS[ALERT], 'package.json');
-  writeFileSync(alertManifest, JSON.stringify({ ...readJson<Manifest>(alertManifest), files: templateFiles }, null, 2) + '\n');
-  // npm refuses to publish without a token line for the registry, even to an anonymous one.
-  appendFileSync(join(clone.dir, '.npmrc'), `\n//127.0.0.1:${registry.port}/:_authToken=dummy-anonymous\n`);
-
-  installation = mkdtempSync(join(tmpdir(), 'alertkit-installation-'));
-  writeFileSync(join(installation, 'package.json'), JSON.stringify({ name: 'soc-installation', private: true }, null, 2) + '\n');
-  // omit-lockfile-registry-resolved=false: keep `resolved` URLs in the lockfile even where a
-  // user config drops them (this machine's does), so the lockfile says where each package came from.
-  writeFileSync(join(installation, '.npmrc'), `registry=${registry.url}\nomit-lockfile-registry-resolved=false\n`);
-  writeFileSync(
-    join(installation, 'alertkit.config.json'),
-    JSON.stringify({
-      alerts: [{ package: ALERT, version: '^0.1.0' }],
-      store: { type: 'memory', events: ['events.ndjson'] },
-      stateDir: '.alertkit',
-      log: { level: 'warn' },
-    }),
-  );
-  const at = new Date(Date.parse(NOW) - 30_000).toISOString();
-  const failedLogin = { utctimestamp: at, receivedtimestamp: at, category: 'authentication', summary: 'alice failed to log in', details: { username: 'alice', success: false } };
-  ndjson(installation, 'events.ndjson', Array.from({ length: 10 }, () => failedLogin));
+  prepareReleaseClone(clone.dir, 'failed-logins', registry.port);
+  installation = createInstallation(registry.url, ALERT, '^0.1.0', NOW);
 });
 
 afterAll(async () => {
@@ -172,9 +138,20 @@ afterAll(async () => {
 describe('the documented registry config', () => {
   it('never proxies alert-* or @alertkit/* to an uplink (a public package cannot shadow ours); everything else is proxied', () => {
     // verdaccio's own parser and matcher (first matching pattern wins), not a re-implementation.
-    const config = new Config({ ...parseConfigFile(registryConfigFile), config_path: registryConfigFile });
-    const specOf = (name: string) => config.getMatchedPackagesSpec(name) as { proxy?: string[] } | undefined;
-    for (const name of [ALERT, 'alert-bruteforce-ssh', 'alert-anything-new', '@alertkit/core', '@alertkit/cli', '@alertkit/not-yet-written']) {
+    const config = new Config({
+      ...parseConfigFile(registryConfigFile),
+      config_path: registryConfigFile,
+    });
+    const specOf = (name: string) =>
+      config.getMatchedPackagesSpec(name) as { proxy?: string[] } | undefined;
+    for (const name of [
+      ALERT,
+      'alert-bruteforce-ssh',
+      'alert-anything-new',
+      '@alertkit/core',
+      '@alertkit/cli',
+      '@alertkit/not-yet-written',
+    ]) {
       const spec = specOf(name);
       expect(spec, name).toBeDefined();
       expect(spec?.proxy ?? [], name).toEqual([]);
@@ -188,16 +165,31 @@ describe('pnpm release to a local registry, npm install in an installation', () 
   it('the first release (no changesets yet) publishes every public package at its initial version, workspace: ranges rewritten', async () => {
     const first = release();
     expect(first.stdout + first.stderr).toContain('No unreleased changesets found');
-    expect(workspaceVersions()).toEqual({ [ALERT]: '0.1.0', ...Object.fromEntries(LIBRARIES.map((l) => [l, '1.0.0'])) });
-    for (const name of PUBLIC) expect(await publishedVersions(name), name).toEqual([workspaceVersions()[name]]);
+    expect(workspaceVersions()).toEqual({
+      [ALERT]: '0.1.0',
+      ...Object.fromEntries(LIBRARIES.map((l) => [l, '1.0.0'])),
+    });
+    for (const name of PUBLIC)
+      expect(await publishedVersions(name), name).toEqual([workspaceVersions()[name]]);
     // Private workspace packages stay unpublished.
-    for (const name of ['@alertkit/e2e', '@alertkit/tsconfig', '@alertkit/tsup-config', '@alertkit/vitest-config', '@alertkit/plop']) {
+    for (const name of [
+      '@alertkit/e2e',
+      '@alertkit/tsconfig',
+      '@alertkit/tsup-config',
+      '@alertkit/vitest-config',
+      '@alertkit/plop',
+    ]) {
       expect(await packument(name), name).toBeUndefined();
     }
     const alert = (await packument(ALERT))?.versions['0.1.0'];
-    expect(alert?.peerDependencies).toEqual({ '@alertkit/core': '^1.0.0', '@alertkit/query': '^1.0.0' });
+    expect(alert?.peerDependencies).toEqual({
+      '@alertkit/core': '^1.0.0',
+      '@alertkit/query': '^1.0.0',
+    });
     expect(alert?.dependencies ?? {}).toEqual({});
-    expect((await packument('@alertkit/query'))?.versions['1.0.0']?.dependencies?.['@alertkit/core']).toBe('^1.0.0');
+    expect(
+      (await packument('@alertkit/query'))?.versions['1.0.0']?.dependencies?.['@alertkit/core'],
+    ).toBe('^1.0.0');
     for (const name of PUBLIC) {
       expect(JSON.stringify((await packument(name))?.versions), name).not.toContain('workspace:');
     }
@@ -208,14 +200,26 @@ describe('pnpm release to a local registry, npm install in an installation', () 
     expect(install.status, install.stderr).toBe(0);
     // The lockfile an installation commits: every alert-* and @alertkit/* entry from our registry.
     expect(existsSync(join(installation, 'package-lock.json'))).toBe(true);
-    expect(readJson<Manifest>(join(installation, 'package.json')).dependencies).toEqual({ '@alertkit/cli': '^1.0.0', [ALERT]: '^0.1.0' });
+    expect(readJson<Manifest>(join(installation, 'package.json')).dependencies).toEqual({
+      '@alertkit/cli': '^1.0.0',
+      [ALERT]: '^0.1.0',
+    });
     expect(installedVersion(ALERT)).toBe('0.1.0');
     const lock = lockfile();
     // One copy of core: the alert's peer and the CLI's dependency meet at the top level.
-    expect(Object.keys(lock).filter((path) => path.endsWith('node_modules/@alertkit/core'))).toEqual(['node_modules/@alertkit/core']);
-    const ours = Object.entries(lock).filter(([path]) => /node_modules\/(alert-[^/]+|@alertkit\/[^/]+)$/.test(path));
-    expect(ours.map(([path]) => path).sort()).toEqual(['@alertkit/cli', '@alertkit/core', '@alertkit/query', '@alertkit/runner', ALERT].map((n) => `node_modules/${n}`));
-    for (const [path, entry] of ours) expect(entry.resolved, path).toMatch(new RegExp(`^${registry.url}`));
+    expect(
+      Object.keys(lock).filter((path) => path.endsWith('node_modules/@alertkit/core')),
+    ).toEqual(['node_modules/@alertkit/core']);
+    const ours = Object.entries(lock).filter(([path]) =>
+      /node_modules\/(alert-[^/]+|@alertkit\/[^/]+)$/.test(path),
+    );
+    expect(ours.map(([path]) => path).sort()).toEqual(
+      ['@alertkit/cli', '@alertkit/core', '@alertkit/query', '@alertkit/runner', ALERT].map(
+        (n) => `node_modules/${n}`,
+      ),
+    );
+    for (const [path, entry] of ours)
+      expect(entry.resolved, path).toMatch(new RegExp(`^${registry.url}`));
     const ran = runInstallation();
     expect(ran.status, ran.stderr).toBe(0);
     expect(ran.stdout).toContain(OLD_SUMMARY);
@@ -228,8 +232,13 @@ describe('pnpm release to a local registry, npm install in an installation', () 
     writeFileSync(source, before.replace('in the last 5 minutes', 'within 5 minutes'));
     changeset('summary-wording', { [ALERT]: 'patch' }, 'The summary says "within 5 minutes".');
     release();
-    expect(workspaceVersions()).toEqual({ [ALERT]: '0.1.1', ...Object.fromEntries(LIBRARIES.map((l) => [l, '1.0.0'])) });
-    expect(readFileSync(join(clone.dir, DIRS[ALERT], 'CHANGELOG.md'), 'utf8')).toMatch(/## 0\.1\.1\s+### Patch Changes\s+- The summary says "within 5 minutes"\./);
+    expect(workspaceVersions()).toEqual({
+      [ALERT]: '0.1.1',
+      ...Object.fromEntries(LIBRARIES.map((l) => [l, '1.0.0'])),
+    });
+    expect(readFileSync(join(clone.dir, DIRS[ALERT], 'CHANGELOG.md'), 'utf8')).toMatch(
+      /## 0\.1\.1\s+### Patch Changes\s+- The summary says "within 5 minutes"\./,
+    );
     expect(await publishedVersions(ALERT)).toEqual(['0.1.0', '0.1.1']);
     for (const name of LIBRARIES) expect(await publishedVersions(name), name).toEqual(['1.0.0']);
 
@@ -237,11 +246,13 @@ describe('pnpm release to a local registry, npm install in an installation', () 
     expect(installedVersion(ALERT)).toBe('0.1.0');
     expect(npm('update').status).toBe(0);
     expect(installedVersion(ALERT)).toBe('0.1.1');
-    expect(lockfile()[`node_modules/${ALERT}`]?.resolved).toBe(`${registry.url}${ALERT}/-/${ALERT}-0.1.1.tgz`);
+    expect(lockfile()[`node_modules/${ALERT}`]?.resolved).toBe(
+      `${registry.url}${ALERT}/-/${ALERT}-0.1.1.tgz`,
+    );
     expect(runInstallation().stdout).toContain(NEW_SUMMARY);
   });
 
-  it('a minor changeset releases 0.2.0, which ^0.1 does not pick up; the installation file\'s version range refuses it when installed by hand', async () => {
+  it("a minor changeset releases 0.2.0, which ^0.1 does not pick up; the installation file's version range refuses it when installed by hand", async () => {
     changeset('new-option', { [ALERT]: 'minor' }, 'A new config option.');
     release();
     expect(workspaceVersions()[ALERT]).toBe('0.2.0');
@@ -249,15 +260,25 @@ describe('pnpm release to a local registry, npm install in an installation', () 
     expect(npm('update').status).toBe(0);
     expect(installedVersion(ALERT)).toBe('0.1.1');
     const outdated = npm('outdated', '--json');
-    expect(JSON.parse(outdated.stdout)).toMatchObject({ [ALERT]: { current: '0.1.1', wanted: '0.1.1', latest: '0.2.0' } });
+    expect(JSON.parse(outdated.stdout)).toMatchObject({
+      [ALERT]: { current: '0.1.1', wanted: '0.1.1', latest: '0.2.0' },
+    });
 
     // Installed anyway (in a copy), the runner holds it to the alertkit config's `version`.
-    const copy = copyInstallation();
+    const copy = copyOfInstallation();
     const forced = exec(copy, 'npm', ['install', `${ALERT}@0.2.0`]);
     expect(forced.status, forced.stderr).toBe(0);
-    const refused = exec(copy, join(copy, 'node_modules', '.bin', 'alertkit'), ['run', '--once', '--fresh', '--now', NOW]);
+    const refused = exec(copy, join(copy, 'node_modules', '.bin', 'alertkit'), [
+      'run',
+      '--once',
+      '--fresh',
+      '--now',
+      NOW,
+    ]);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain(`${ALERT}@0.2.0 is installed but the installation asks for ^0.1.0`);
+    expect(refused.stderr).toContain(
+      `${ALERT}@0.2.0 is installed but the installation asks for ^0.1.0`,
+    );
   });
 
   it('a core minor releases core 1.1.0 and nothing else: alerts keep their versions and peer ranges (onlyUpdatePeerDependentsWhenOutOfRange)', async () => {
@@ -265,32 +286,53 @@ describe('pnpm release to a local registry, npm install in an installation', () 
     changeset('core-feature', { '@alertkit/core': 'minor' }, 'A new core helper.');
     release();
     expect(workspaceVersions()).toEqual({ ...versions, '@alertkit/core': '1.1.0' });
-    expect(readJson<Manifest>(join(clone.dir, DIRS[ALERT], 'package.json')).peerDependencies).toEqual({ '@alertkit/core': '^1.0.0', '@alertkit/query': '^1.0.0' });
+    expect(
+      readJson<Manifest>(join(clone.dir, DIRS[ALERT], 'package.json')).peerDependencies,
+    ).toEqual({ '@alertkit/core': '^1.0.0', '@alertkit/query': '^1.0.0' });
     expect(await publishedVersions(ALERT)).toEqual(['0.1.0', '0.1.1', '0.2.0']);
     expect(await publishedVersions('@alertkit/core')).toEqual(['1.0.0', '1.1.0']);
     // Within the peer range, the installation takes the new core: still one copy, still running.
     expect(npm('update').status).toBe(0);
     expect(installedVersion('@alertkit/core')).toBe('1.1.0');
-    expect(Object.keys(lockfile()).filter((path) => path.endsWith('node_modules/@alertkit/core'))).toEqual(['node_modules/@alertkit/core']);
+    expect(
+      Object.keys(lockfile()).filter((path) => path.endsWith('node_modules/@alertkit/core')),
+    ).toEqual(['node_modules/@alertkit/core']);
     expect(runInstallation().stdout).toContain(NEW_SUMMARY);
   });
 
-  it('a core major (2.0.0) is caught by the alert\'s peer range: npm refuses core 2 next to an alert built for core 1', () => {
+  it("a core major (2.0.0) is caught by the alert's peer range: npm refuses core 2 next to an alert built for core 1", () => {
     changeset('core-breaking', { '@alertkit/core': 'major' }, 'A breaking core change.');
     release();
     const versions = workspaceVersions();
     expect(versions['@alertkit/core']).toBe('2.0.0');
     // Dependents are re-released against core 2; the alert left its peer range, so changesets 2.x
     // bumps it by a major (0.x -> 1.0.0) with the range rewritten; ^0.1 / ^0.2 never pick it up.
-    for (const name of ['@alertkit/query', '@alertkit/runner', '@alertkit/cli', '@alertkit/harness'] as const) expect(versions[name], name).not.toBe('1.0.0');
+    for (const name of [
+      '@alertkit/query',
+      '@alertkit/runner',
+      '@alertkit/cli',
+      '@alertkit/harness',
+    ] as const)
+      expect(versions[name], name).not.toBe('1.0.0');
     expect(versions[ALERT]).toBe('1.0.0');
-    expect(readJson<Manifest>(join(clone.dir, DIRS[ALERT], 'package.json')).peerDependencies?.['@alertkit/core']).toBe('^2.0.0');
+    expect(
+      readJson<Manifest>(join(clone.dir, DIRS[ALERT], 'package.json')).peerDependencies?.[
+        '@alertkit/core'
+      ],
+    ).toBe('^2.0.0');
 
     // A fresh resolution of core 2 with alert-failed-logins@^0.1 fails.
     const fresh = mkdtempSync(join(tmpdir(), 'alertkit-installation-'));
     try {
       cpSync(join(installation, '.npmrc'), join(fresh, '.npmrc'));
-      writeFileSync(join(fresh, 'package.json'), JSON.stringify({ name: 'fresh', private: true, dependencies: { '@alertkit/core': '^2.0.0', [ALERT]: '^0.1.0' } }));
+      writeFileSync(
+        join(fresh, 'package.json'),
+        JSON.stringify({
+          name: 'fresh',
+          private: true,
+          dependencies: { '@alertkit/core': '^2.0.0', [ALERT]: '^0.1.0' },
+        }),
+      );
       const conflict = exec(fresh, 'npm', ['install']);
       expect(conflict.status).not.toBe(0);
       expect(conflict.stderr).toContain('ERESOLVE');
@@ -302,7 +344,7 @@ describe('pnpm release to a local registry, npm install in an installation', () 
     // In an existing installation, npm lets an explicit `npm install @alertkit/core@2` override
     // the peer with only a warning (even with strict-peer-deps) - but the lockfile it writes
     // fails `npm ci`, which is how a committed lockfile is deployed.
-    const copy = copyInstallation();
+    const copy = copyOfInstallation();
     const upgrade = exec(copy, 'npm', ['install', '@alertkit/core@2.0.0']);
     expect(upgrade.status, upgrade.stderr).toBe(0);
     expect(upgrade.stderr).toContain('ERESOLVE overriding peer dependency');
@@ -319,14 +361,35 @@ describe('pnpm release to a local registry, npm install in an installation', () 
       expect(pack.status, pack.stderr).toBe(0);
       const [tarball] = JSON.parse(pack.stdout) as { size: number; files: { path: string }[] }[];
       const files = (tarball?.files ?? []).map((f) => f.path);
-      expect(files, spec).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts']));
-      const unexpected = files.filter((f) => !/^(package\.json|README\.md|CHANGELOG\.md|dist\/[\w.-]+\.(js|d\.ts)|src\/.+\.(ts|json))$/.test(f));
+      expect(files, spec).toEqual(
+        expect.arrayContaining([
+          'package.json',
+          'README.md',
+          'CHANGELOG.md',
+          'dist/index.js',
+          'dist/index.d.ts',
+        ]),
+      );
+      const unexpected = files.filter(
+        (f) =>
+          !/^(package\.json|README\.md|CHANGELOG\.md|dist\/[\w.-]+\.(js|d\.ts)|src\/.+\.(ts|json))$/.test(
+            f,
+          ),
+      );
       expect(unexpected, spec).toEqual([]);
-      expect(files.filter((f) => /\.(test|test-d|testkit|bench)\.ts$|\.map$|(^|\/)(test|bench|__tests__)\//.test(f)), spec).toEqual([]);
+      expect(
+        files.filter((f) =>
+          /\.(test|test-d|testkit|bench)\.ts$|\.map$|(^|\/)(test|bench|__tests__)\//.test(f),
+        ),
+        spec,
+      ).toEqual([]);
       if (name === ALERT) expect(tarball?.size, spec).toBeLessThan(10_000);
     }
     // The alert imports core and query (its peers) instead of bundling them.
-    const alertCode = readFileSync(join(installation, 'node_modules', ALERT, 'dist', 'index.js'), 'utf8');
+    const alertCode = readFileSync(
+      join(installation, 'node_modules', ALERT, 'dist', 'index.js'),
+      'utf8',
+    );
     expect(alertCode).toMatch(/from ["']@alertkit\/core["']/);
     expect(alertCode).toMatch(/from ["']@alertkit\/query["']/);
     expect(alertCode).not.toContain('class AlertkitError');
@@ -342,13 +405,10 @@ describe('pnpm release to a local registry, npm install in an installation', () 
   });
 });
 
-/** A copy of the installation (package.json, .npmrc, config, events, lockfile, node_modules) to try risky installs in. */
-function copyInstallation(): string {
-  const copy = mkdtempSync(join(tmpdir(), 'alertkit-installation-copy-'));
-  for (const entry of readdirSync(installation)) {
-    if (entry !== '.alertkit') cpSync(join(installation, entry), join(copy, entry), { recursive: true, verbatimSymlinks: true });
-  }
-  expect(existsSync(join(copy, 'package-lock.json'))).toBe(true);
+/** A copy of the installation, removed at the end. */
+function copyOfInstallation(): string {
+  const copy = copyInstallation(installation);
   copies.push(copy);
+  expect(existsSync(join(copy, 'package-lock.json'))).toBe(true);
   return copy;
 }

@@ -18,7 +18,14 @@ export function registryClientEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.Process
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^npm_/i.test(key)) env[key] = value;
   }
-  return { ...env, CI: 'true', TURBO_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0', NO_COLOR: '1', ...extra };
+  return {
+    ...env,
+    CI: 'true',
+    TURBO_TELEMETRY_DISABLED: '1',
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+    ...extra,
+  };
 }
 
 /**
@@ -34,9 +41,16 @@ export async function registryJson(url: string): Promise<{ status: number; body:
       response.on('data', (chunk: string) => (text += chunk));
       response.on('end', () => {
         try {
-          resolveJson({ status: response.statusCode ?? 0, body: text === '' ? undefined : (JSON.parse(text) as unknown) });
+          resolveJson({
+            status: response.statusCode ?? 0,
+            body: text === '' ? undefined : (JSON.parse(text) as unknown),
+          });
         } catch (error) {
-          reject(new Error(`${url}: not JSON (${response.statusCode ?? '?'}): ${text.slice(0, 200)}`, { cause: error }));
+          reject(
+            new Error(`${url}: not JSON (${response.statusCode ?? '?'}): ${text.slice(0, 200)}`, {
+              cause: error,
+            }),
+          );
         }
       });
       response.on('error', reject);
@@ -45,7 +59,10 @@ export async function registryJson(url: string): Promise<{ status: number; body:
 }
 
 /** The documented private-registry config (README "Releasing"); the test runs exactly this file. */
-export const registryConfigFile = resolve(dirname(fileURLToPath(import.meta.url)), '../../registry/config.yaml');
+export const registryConfigFile = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../registry/config.yaml',
+);
 
 /** A running verdaccio on loopback, its storage in a temporary directory. */
 export interface LocalRegistry {
@@ -70,10 +87,16 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPing(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+async function waitForPing(
+  url: string,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`verdaccio exited with ${child.exitCode} before answering:\n${output()}`);
+    if (child.exitCode !== null)
+      throw new Error(`verdaccio exited with ${child.exitCode} before answering:\n${output()}`);
     try {
       if ((await registryJson(`${url}-/ping`)).status === 200) return;
     } catch {
@@ -96,12 +119,20 @@ export async function startRegistry(): Promise<LocalRegistry> {
   copyFileSync(registryConfigFile, config);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
-  const bin = resolve(dirname(createRequire(import.meta.url).resolve('verdaccio/package.json')), 'bin', 'verdaccio');
-  const child = spawn(process.execPath, [bin, '--config', config, '--listen', `127.0.0.1:${port}`], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
-  });
+  const bin = resolve(
+    dirname(createRequire(import.meta.url).resolve('verdaccio/package.json')),
+    'bin',
+    'verdaccio',
+  );
+  const child = spawn(
+    process.execPath,
+    [bin, '--config', config, '--listen', `127.0.0.1:${port}`],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    },
+  );
   let log = '';
   const collect = (chunk: Buffer): void => {
     // Keep only the tail: a long run must not grow this without bound.
