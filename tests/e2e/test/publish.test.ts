@@ -51,7 +51,7 @@ const NEW_SUMMARY = '10 failed logins for alice within 5 minutes';
 let registry: LocalRegistry;
 let clone: { dir: string; remove(): void };
 let installation: string;
-/** Copies of the installation made by copyInstallation(), removed at the end. */
+/** Copies of the installation made by copyOfInstallation(), removed at the end. */
 const copies: string[] = [];
 
 /** `pnpm release` in the clone, publishing to the local registry (changesets reads the registry from the environment). */
