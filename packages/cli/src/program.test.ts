@@ -58,8 +58,27 @@ describe('alertkit list / validate', () => {
   it('validates and counts', async () => {
     const io = capture();
     expect(await main(['validate', '--alerts', root], io)).toBe(0);
-    expect(io.stdout).toContain('ok  alert-ssh-failures@0.2.0');
-    expect(io.stdout).toContain('1 alert valid');
+    expect(io.stdout).toContain('ok    alert-ssh-failures@0.2.0');
+    expect(io.stdout).toContain('1 of 1 alert valid');
+  });
+
+  it('validates an installation: its alerts with their config overrides, failing clearly', async () => {
+    const config = join(root, 'alertkit.config.json');
+    await writeFile(
+      config,
+      JSON.stringify({ alerts: [{ path: join(root, 'ssh-failures'), config: { unknown: 1 } }] }),
+    );
+    const io = capture();
+    expect(await main(['validate', '--config', config], io)).toBe(1);
+    expect(io.stdout).toMatch(
+      /FAIL {2}alert-ssh-failures@0\.2\.0 {2}alert "ssh-failures".*unknown/,
+    );
+    expect(io.stdout).toContain('0 of 1 alert valid');
+    expect(io.stderr).toContain('alertkit: 1 alert failed validation');
+    const listed = capture();
+    await writeFile(config, JSON.stringify({ alerts: [{ path: join(root, 'ssh-failures') }] }));
+    expect(await main(['list', '--config', config], listed)).toBe(0);
+    expect(listed.stdout).toMatch(/ssh-failures\s+alert-ssh-failures\s+0\.2\.0/);
   });
 
   it('prints help, and fails clearly on an unknown command or a missing directory', async () => {

@@ -1,7 +1,18 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { isAlertkitError, resolveCriteria } from '@alertkit/core';
-import { loadAlertsDirectory, type LoadedAlert } from '@alertkit/runner';
+import {
+  AlertkitError,
+  isAlertkitError,
+  resolveAlertConfig,
+  resolveCriteria,
+  runCriteria,
+} from '@alertkit/core';
+import {
+  createTicker,
+  loadEnabledAlerts,
+  loadInstallationConfig,
+  type LoadedAlert,
+} from '@alertkit/runner';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
@@ -25,6 +36,25 @@ function schedule(loaded: LoadedAlert): string {
   return 'every' in s ? `every ${String(s.every)}` : `cron ${String(s.cron)}`;
 }
 
+interface AlertSelection {
+  config?: string;
+  alerts?: string[];
+}
+
+/** The alerts a command works on: an installation's, and/or every package of some directories. */
+async function selectedAlerts(
+  options: AlertSelection,
+): Promise<Awaited<ReturnType<typeof loadEnabledAlerts>>> {
+  const dirs = (options.alerts ?? (options.config === undefined ? ['alerts'] : [])).map((d) =>
+    resolve(d),
+  );
+  const loaded =
+    options.config !== undefined
+      ? await loadInstallationConfig({ file: options.config })
+      : { config: { alerts: [] }, file: undefined };
+  return loadEnabledAlerts(loaded, dirs);
+}
+
 /** The `alertkit` command line. */
 export function createProgram(io: Io = processIo): Command {
   const program = new Command('alertkit')
@@ -35,10 +65,19 @@ export function createProgram(io: Io = processIo): Command {
 
   program
     .command('list')
-    .description('list the alerts in a directory: name, kind, schedule, window, severity, version')
-    .option('--alerts <dir>', 'directory of alert packages', 'alerts')
-    .action(async (options: { alerts: string }) => {
-      const alerts = await loadAlertsDirectory(resolve(options.alerts));
+    .description(
+      'list the enabled alerts: name, package, version, kind, schedule, window, severity',
+    )
+    .option(
+      '--config <file>',
+      "the installation file: list its enabled alerts (default: the workspace's alerts/)",
+    )
+    .option(
+      '--alerts <dir...>',
+      'directories of alert packages (default: alerts, without --config)',
+    )
+    .action(async (options: AlertSelection) => {
+      const { alerts } = await selectedAlerts(options);
       const rows = [
         ['ALERT', 'PACKAGE', 'VERSION', 'KIND', 'SCHEDULE', 'WINDOW', 'SEVERITY', 'CLASSNAME'],
       ];
@@ -59,16 +98,43 @@ export function createProgram(io: Io = processIo): Command {
 
   program
     .command('validate')
-    .description('load every alert in a directory and check its declaration, without running it')
-    .option('--alerts <dir>', 'directory of alert packages', 'alerts')
-    .action(async (options: { alerts: string }) => {
-      const alerts = await loadAlertsDirectory(resolve(options.alerts));
-      for (const a of alerts) {
-        io.out(
-          `ok  ${a.packageName}@${a.version}  ${a.alert.kind}, ${schedule(a)}, window ${describeWindow(a)}, ${a.alert.severity}\n`,
-        );
+    .description(
+      'load every enabled alert and check its declaration, schedule, config and criteria, without running it',
+    )
+    .option(
+      '--config <file>',
+      'the installation file: check its enabled alerts and their overrides',
+    )
+    .option(
+      '--alerts <dir...>',
+      'directories of alert packages (default: alerts, without --config)',
+    )
+    .action(async (options: AlertSelection) => {
+      const { alerts, scheduled } = await selectedAlerts(options);
+      let failed = 0;
+      for (const [i, a] of alerts.entries()) {
+        const entry = scheduled[i];
+        try {
+          createTicker(entry?.schedule ?? a.alert.schedule);
+          runCriteria(a.alert, resolveAlertConfig(a.alert, entry?.config));
+          io.out(
+            `ok    ${a.packageName}@${a.version}  ${a.alert.kind}, ${schedule(a)}, window ${describeWindow(a)}, ${a.alert.severity}\n`,
+          );
+        } catch (error) {
+          failed++;
+          io.out(
+            `FAIL  ${a.packageName}@${a.version}  ${error instanceof Error ? error.message : String(error)}\n`,
+          );
+        }
       }
-      io.out(`${alerts.length} alert${alerts.length === 1 ? '' : 's'} valid\n`);
+      io.out(
+        `${alerts.length - failed} of ${alerts.length} alert${alerts.length === 1 ? '' : 's'} valid\n`,
+      );
+      if (failed > 0)
+        throw new AlertkitError(
+          'ALERT_INVALID',
+          `${failed} alert${failed === 1 ? '' : 's'} failed validation`,
+        );
     });
 
   registerRun(program, io);

@@ -1,7 +1,12 @@
 /**
  * @alertkit/runner: runs alertkit alerts against a store and delivers what they raise.
  */
-export { findInstalledPackage, loadAlertPackage, loadAlertsDirectory } from './loadAlerts.js';
+export {
+  CORE_VERSION,
+  findInstalledPackage,
+  loadAlertPackage,
+  loadAlertsDirectory,
+} from './loadAlerts.js';
 export type { LoadedAlert } from './loadAlerts.js';
 export { readEvents, readEventsFile } from './readEvents.js';
 export type { EventProblem, ReadEventsOptions } from './readEvents.js';
@@ -83,5 +88,5 @@ export type {
 } from './stores/restTransport.js';
 export { createRunner, Runner } from './runner.js';
 export type { AlertCycleResult, CycleSummary, RunnerOptions, ScheduledAlert } from './runner.js';
-export { openInstallation } from './installation.js';
+export { loadEnabledAlerts, openInstallation } from './installation.js';
 export type { Installation, OpenInstallationOptions } from './installation.js';

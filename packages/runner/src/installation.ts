@@ -118,6 +118,39 @@ async function openMemoryStore(
 }
 
 /**
+ * The alerts an installation enables (its `alerts` entries that are `enabled`, then every alert
+ * package of `alertsDirs` not already there), loaded and checked, with their schedule and
+ * config overrides.
+ */
+export async function loadEnabledAlerts(
+  loaded: Pick<LoadedInstallationConfig, 'file'> & { config: Pick<InstallationConfig, 'alerts'> },
+  alertsDirs: readonly string[] = [],
+): Promise<{ alerts: LoadedAlert[]; scheduled: ScheduledAlert[] }> {
+  const baseDir = loaded.file ? dirname(loaded.file) : process.cwd();
+  const alerts: LoadedAlert[] = [];
+  const scheduled: ScheduledAlert[] = [];
+  for (const entry of loaded.config.alerts.filter((a) => a.enabled)) {
+    const alert = await loadEnabledAlert(entry, baseDir);
+    alerts.push(alert);
+    scheduled.push({
+      alert: alert.alert,
+      source: `${alert.packageName}@${alert.version}`,
+      ...(entry.schedule ? { schedule: entry.schedule } : {}),
+      ...(entry.config ? { config: entry.config } : {}),
+    });
+  }
+  for (const dir of alertsDirs) {
+    for (const alert of await loadAlertsDirectory(dir)) {
+      if (alerts.some((a) => a.alert.name === alert.alert.name)) continue;
+      alerts.push(alert);
+      scheduled.push({ alert: alert.alert, source: `${alert.packageName}@${alert.version}` });
+    }
+  }
+
+  return { alerts, scheduled };
+}
+
+/**
  * Opens an installation: loads its enabled alerts (and every alert of `alertsDirs`), opens the
  * store (the memory store with its events and persisted alerts/tags, or a cluster), the
  * delivery outbox with the sinks, the checkpoints, and creates the runner.
@@ -128,28 +161,9 @@ export async function openInstallation(
 ): Promise<Installation> {
   const { config } = loaded;
   const logger = options.logger ?? silentLogger();
-  const baseDir = loaded.file ? dirname(loaded.file) : process.cwd();
   if (options.fresh) await rm(config.stateDir, { recursive: true, force: true });
 
-  const alerts: LoadedAlert[] = [];
-  const scheduled: ScheduledAlert[] = [];
-  for (const entry of config.alerts.filter((a) => a.enabled)) {
-    const alert = await loadEnabledAlert(entry, baseDir);
-    alerts.push(alert);
-    scheduled.push({
-      alert: alert.alert,
-      source: `${alert.packageName}@${alert.version}`,
-      ...(entry.schedule ? { schedule: entry.schedule } : {}),
-      ...(entry.config ? { config: entry.config } : {}),
-    });
-  }
-  for (const dir of options.alertsDirs ?? []) {
-    for (const alert of await loadAlertsDirectory(dir)) {
-      if (alerts.some((a) => a.alert.name === alert.alert.name)) continue;
-      alerts.push(alert);
-      scheduled.push({ alert: alert.alert, source: `${alert.packageName}@${alert.version}` });
-    }
-  }
+  const { alerts, scheduled } = await loadEnabledAlerts(loaded, options.alertsDirs);
 
   const memory =
     config.store.type === 'memory'

@@ -55,6 +55,26 @@ describe('loading alert packages', () => {
     );
   });
 
+  it('refuses an alert whose @alertkit/core peer range does not hold the runner core', async () => {
+    await writePackage('old-core', 'export const alert = {};');
+    const manifest = join(root, 'old-core', 'package.json');
+    await writeFile(
+      manifest,
+      JSON.stringify({
+        name: 'alert-old-core',
+        version: '0.1.0',
+        peerDependencies: { '@alertkit/core': '^1.0.0' },
+        exports: { '.': { default: './dist/index.js' } },
+      }),
+    );
+    await expect(loadAlertPackage(join(root, 'old-core'), '2.0.0')).rejects.toThrow(
+      'alert-old-core@0.1.0 needs @alertkit/core ^1.0.0, but this runner has @alertkit/core 2.0.0',
+    );
+    await expect(loadAlertPackage(join(root, 'good'), '2.0.0')).resolves.toMatchObject({
+      packageName: 'alert-good',
+    });
+  });
+
   it('says to build when the entry is missing', async () => {
     await writePackage('unbuilt', '', { '.': { default: './dist/missing.js' } });
     await expect(loadAlertPackage(join(root, 'unbuilt'))).rejects.toThrow('run `pnpm build` first');

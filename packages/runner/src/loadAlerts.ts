@@ -1,5 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import semver from 'semver';
 import { pathToFileURL } from 'node:url';
 import { AlertkitError, isAlertDefinition, type AlertDefinition } from '@alertkit/core';
 
@@ -16,8 +18,31 @@ export interface LoadedAlert {
 interface PackageJson {
   name?: string;
   version?: string;
+  peerDependencies?: Record<string, string>;
   exports?: string | Record<string, unknown>;
   main?: string;
+}
+
+/** The version of `@alertkit/core` this runner runs alerts with. */
+export const CORE_VERSION: string = (
+  createRequire(import.meta.url)('@alertkit/core/package.json') as { version: string }
+).version;
+
+/**
+ * Refuses an alert built for another major of core: its `@alertkit/core` peer range must hold
+ * the core the runner has. npm only warns about a broken peer range in some cases, so the
+ * runner checks it itself instead of silently running an alert on the wrong core.
+ */
+function checkCorePeer(pkg: PackageJson, where: string, coreVersion: string): void {
+  const range = pkg.peerDependencies?.['@alertkit/core'];
+  if (range === undefined || range.startsWith('workspace:')) return;
+  if (!semver.satisfies(coreVersion, range, { includePrerelease: true })) {
+    throw new AlertkitError(
+      'ALERT_INVALID',
+      `${where}@${pkg.version ?? '?'} needs @alertkit/core ${range}, but this runner has @alertkit/core ${coreVersion}: install a version of the alert built for it`,
+      { details: { alert: where, range, coreVersion } },
+    );
+  }
 }
 
 /** The file a package's `.` export points at for plain Node (the `default` condition). */
@@ -36,7 +61,10 @@ function entryOf(pkg: PackageJson): string {
  * Loads the alert package in `dir` (its built entry) and checks that it exports an alert made
  * by `defineAlert` as `alert`.
  */
-export async function loadAlertPackage(dir: string): Promise<LoadedAlert> {
+export async function loadAlertPackage(
+  dir: string,
+  coreVersion: string = CORE_VERSION,
+): Promise<LoadedAlert> {
   const packageDir = resolve(dir);
   const manifestPath = join(packageDir, 'package.json');
   let pkg: PackageJson;
@@ -49,6 +77,7 @@ export async function loadAlertPackage(dir: string): Promise<LoadedAlert> {
       { cause },
     );
   }
+  checkCorePeer(pkg, pkg.name ?? packageDir, coreVersion);
   const entry = join(packageDir, entryOf(pkg));
   try {
     await stat(entry);
