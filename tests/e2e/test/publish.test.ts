@@ -110,6 +110,17 @@ function lockfile(dir: string = installation): Record<string, LockEntry> {
   return readJson<{ packages: Record<string, LockEntry> }>(join(dir, 'package-lock.json')).packages;
 }
 
+/** `alertkit list` of the installation's enabled alerts: the row of the alert. */
+function listedAlert(): string {
+  const listed = exec(installation, join(installation, 'node_modules', '.bin', 'alertkit'), [
+    'list',
+    '--config',
+    'alertkit.config.json',
+  ]);
+  expect(listed.status, listed.stderr).toBe(0);
+  return listed.stdout.split('\n').find((line) => line.includes(ALERT)) ?? '';
+}
+
 /** `alertkit run --once` in the installation, from a fresh state; the raised alerts' table on stdout. */
 function runInstallation(): Run {
   return exec(installation, join(installation, 'node_modules', '.bin', 'alertkit'), [
@@ -220,6 +231,9 @@ describe('pnpm release to a local registry, npm install in an installation', () 
     );
     for (const [path, entry] of ours)
       expect(entry.resolved, path).toMatch(new RegExp(`^${registry.url}`));
+    expect(listedAlert()).toMatch(
+      new RegExp(`^failed-logins\\s+${ALERT}\\s+0\\.1\\.0\\s+aggregation`),
+    );
     const ran = runInstallation();
     expect(ran.status, ran.stderr).toBe(0);
     expect(ran.stdout).toContain(OLD_SUMMARY);
@@ -246,6 +260,7 @@ describe('pnpm release to a local registry, npm install in an installation', () 
     expect(installedVersion(ALERT)).toBe('0.1.0');
     expect(npm('update').status).toBe(0);
     expect(installedVersion(ALERT)).toBe('0.1.1');
+    expect(listedAlert()).toMatch(/\s0\.1\.1\s/);
     expect(lockfile()[`node_modules/${ALERT}`]?.resolved).toBe(
       `${registry.url}${ALERT}/-/${ALERT}-0.1.1.tgz`,
     );
@@ -348,6 +363,18 @@ describe('pnpm release to a local registry, npm install in an installation', () 
     const upgrade = exec(copy, 'npm', ['install', '@alertkit/core@2.0.0']);
     expect(upgrade.status, upgrade.stderr).toBe(0);
     expect(upgrade.stderr).toContain('ERESOLVE overriding peer dependency');
+    // The runner then refuses the alert built for core 1 instead of running it on core 2.
+    const refused = exec(copy, join(copy, 'node_modules', '.bin', 'alertkit'), [
+      'run',
+      '--once',
+      '--fresh',
+      '--now',
+      NOW,
+    ]);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(
+      /alert-failed-logins@0\.1\.\d needs @alertkit\/core \^1\.0\.0, but this runner has @alertkit\/core 2\.0\.0/,
+    );
     rmSync(join(copy, 'node_modules'), { recursive: true, force: true });
     const deploy = exec(copy, 'npm', ['ci']);
     expect(deploy.status).not.toBe(0);
