@@ -169,6 +169,16 @@ describe('loadInstallationConfig', () => {
     expect(error.details).toMatchObject({ line: 4, path: 'timeoutMs' });
   });
 
+  it('names a missing required key and the entry that lacks it', async () => {
+    const yaml = ['sinks:', '  - type: webhook', '    retries: 2', ''].join('\n');
+    const error = await configError(() =>
+      parseInstallationConfig(yaml, { file: 'c.yaml', env: {} }),
+    );
+    expect(error.message).toMatch(
+      /^c\.yaml:2: sinks\[0\]\.url: .*expected string, received undefined/,
+    );
+  });
+
   it('points at an unknown key (a typo) by name and line', async () => {
     const yaml = [
       'sinks:',
