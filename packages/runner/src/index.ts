@@ -90,3 +90,5 @@ export { createRunner, Runner } from './runner.js';
 export type { AlertCycleResult, CycleSummary, RunnerOptions, ScheduledAlert } from './runner.js';
 export { loadEnabledAlerts, openInstallation } from './installation.js';
 export type { Installation, OpenInstallationOptions } from './installation.js';
+export { composePlugins, definePlugin, loadPlugins } from './plugins.js';
+export type { AlertPlugin } from './plugins.js';

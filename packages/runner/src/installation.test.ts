@@ -36,6 +36,28 @@ export const alert = defineAlert({ name: 'wrong-password', description: 'a wrong
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'alertkit-installation-'));
+  await writeAlertPackage();
+  // Two events the alert matches, a malformed line, and one the mapping refuses (a non-IP in an ip field).
+  const at = (s: number) => new Date(NOW.getTime() - s * 1000).toISOString();
+  await writeFile(
+    join(dir, 'events.ndjson'),
+    [
+      JSON.stringify({
+        _id: 'e1',
+        _source: { utctimestamp: at(30), summary: 'wrong password for root' },
+      }),
+      '{"broken": ',
+      JSON.stringify({
+        _id: 'e2',
+        _source: {
+          utctimestamp: at(60),
+          summary: 'Wrong password for bob',
+          details: { sourceipaddress: 'nope' },
+        },
+      }),
+      JSON.stringify({ _id: 'e3', _source: { utctimestamp: at(90), summary: 'WRONG PASSWORD' } }),
+    ].join('\n'),
+  );
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -43,27 +65,7 @@ afterAll(async () => {
 
 describe('an installation on the memory store', () => {
   it('skips bad event lines, alerts, persists alerts and tags, and does not re-alert after a restart', async () => {
-    const alertDir = await writeAlertPackage();
-    const at = (s: number) => new Date(NOW.getTime() - s * 1000).toISOString();
-    await writeFile(
-      join(dir, 'events.ndjson'),
-      [
-        JSON.stringify({
-          _id: 'e1',
-          _source: { utctimestamp: at(30), summary: 'wrong password for root' },
-        }),
-        '{"broken": ',
-        JSON.stringify({
-          _id: 'e2',
-          _source: {
-            utctimestamp: at(60),
-            summary: 'Wrong password for bob',
-            details: { sourceipaddress: 'nope' },
-          },
-        }),
-        JSON.stringify({ _id: 'e3', _source: { utctimestamp: at(90), summary: 'WRONG PASSWORD' } }),
-      ].join('\n'),
-    );
+    const alertDir = join(dir, 'alerts', 'wrong-password');
     const configFile = join(dir, 'alertkit.config.json');
     await writeFile(
       configFile,
@@ -116,6 +118,35 @@ describe('an installation on the memory store', () => {
     });
     expect((await fresh.runner.runCycle(NOW)).raised).toBe(2);
     await fresh.close();
+  });
+
+  it('runs the plugins the installation file names on each alert before it is saved', async () => {
+    const alertDir = join(dir, 'alerts', 'wrong-password');
+    await writeFile(
+      join(dir, 'plugin.mjs'),
+      "export default { name: 'escalate', registration: 'auth', onAlert: (a) => ({ ...a, severity: 'CRITICAL', summary: a.summary + ' [escalated]' }) };",
+    );
+    const configFile = join(dir, 'with-plugin.json');
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        alerts: [{ path: alertDir }],
+        store: { type: 'memory', events: ['events.ndjson'] },
+        plugins: ['./plugin.mjs'],
+        stateDir: 'plugin-state',
+      }),
+    );
+    const installation = await openInstallation(
+      await loadInstallationConfig({ file: configFile }),
+      { fresh: true },
+    );
+    await installation.runner.runCycle(NOW);
+    const saved = await installation.store.listAlerts();
+    await installation.close();
+    expect(saved.map((a) => [a._source.severity, a._source.summary]).sort()).toEqual([
+      ['CRITICAL', 'wrong password on e1 [escalated]'],
+      ['CRITICAL', 'wrong password on e3 [escalated]'],
+    ]);
   });
 
   it('refuses an installed package outside its version range, naming both', async () => {

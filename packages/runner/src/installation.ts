@@ -22,6 +22,7 @@ import {
   type LoadedAlert,
 } from './loadAlerts.js';
 import { silentLogger, type Logger } from './logger.js';
+import { composePlugins, loadPlugins } from './plugins.js';
 import { readEvents } from './readEvents.js';
 import { createRunner, type Runner, type ScheduledAlert } from './runner.js';
 import { createSinks, type CreateSinksOptions } from './sinks/createSinks.js';
@@ -189,8 +190,13 @@ export async function openInstallation(
     if (memory && config.store.type === 'memory')
       await writeJsonFile(config.store.stateFile, memory.snapshot());
   };
+  const plugins = await loadPlugins(
+    config.plugins,
+    loaded.file ? dirname(loaded.file) : process.cwd(),
+  );
   const runner = createRunner({
     alerts: scheduled,
+    ...(plugins.length > 0 ? { plugins: composePlugins(plugins, logger) } : {}),
     store,
     checkpoints,
     logger,

@@ -151,3 +151,9 @@ export async function findInstalledPackage(
     if (dirname(dir) === dir) return undefined;
   }
 }
+
+/** The file an installed package's `.` export points at for plain Node. */
+export async function packageEntry(packageDir: string): Promise<string> {
+  const pkg = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')) as PackageJson;
+  return join(packageDir, entryOf(pkg));
+}

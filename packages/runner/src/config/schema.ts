@@ -199,6 +199,12 @@ export const installationConfigSchema = z
       .array(sinkConfigSchema)
       .default([])
       .describe('Where alerts are delivered, after they are saved.'),
+    plugins: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Alert enrichment plugins, in order: paths (relative to this file) of ES modules or installed package names, each default-exporting { name, onAlert, registration?, priority? }.',
+      ),
     stateDir: z
       .string()
       .min(1)
