@@ -198,8 +198,13 @@ describe('pnpm release to a local registry, npm install in an installation', () 
       '@alertkit/query': '^1.0.0',
     });
     expect(alert?.dependencies ?? {}).toEqual({});
+    // Libraries take core as a peer too (one core per installation); workspace: ranges of real
+    // dependencies are rewritten to the released version.
     expect(
-      (await packument('@alertkit/query'))?.versions['1.0.0']?.dependencies?.['@alertkit/core'],
+      (await packument('@alertkit/query'))?.versions['1.0.0']?.peerDependencies?.['@alertkit/core'],
+    ).toBe('^1.0.0');
+    expect(
+      (await packument('@alertkit/cli'))?.versions['1.0.0']?.dependencies?.['@alertkit/runner'],
     ).toBe('^1.0.0');
     for (const name of PUBLIC) {
       expect(JSON.stringify((await packument(name))?.versions), name).not.toContain('workspace:');
