@@ -1,7 +1,12 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
-import { AlertkitError } from '@alertkit/core';
 import { Client, type ClientOptions } from '@elastic/elasticsearch';
-import { describeNodes, type RestTransport, type SearchStoreAuth } from './restTransport.js';
+import {
+  constructClient,
+  describeNodes,
+  requireClientOrNode,
+  type RestTransport,
+  type SearchStoreAuth,
+} from './restTransport.js';
 import { createRestStore, type SearchStore, type SearchStoreOptions } from './searchStore.js';
 
 /** Options of {@link createElasticsearchStore}: a client, or where to connect. */
@@ -82,13 +87,7 @@ export function elasticsearchTransport(client: Client): RestTransport {
  */
 export function createElasticsearchStore(options: ElasticsearchStoreOptions): SearchStore {
   const { client: given, node } = options;
-  if (given === undefined && (node === undefined || node.length === 0)) {
-    throw new AlertkitError(
-      'CONFIG_INVALID',
-      'elasticsearch store: `node` (the cluster URL) or `client` is required',
-      { details: { key: 'node' } },
-    );
-  }
+  requireClientOrNode('elasticsearch', given, node);
   let client = given;
   if (client === undefined) {
     const clientOptions: ClientOptions = {
@@ -101,18 +100,7 @@ export function createElasticsearchStore(options: ElasticsearchStoreOptions): Se
     if (options.caFingerprint !== undefined) clientOptions.caFingerprint = options.caFingerprint;
     if (options.maxRetries !== undefined) clientOptions.maxRetries = options.maxRetries;
     if (options.Connection) clientOptions.Connection = options.Connection;
-    try {
-      client = new Client(clientOptions);
-    } catch (error) {
-      // E.g. a malformed URL; the client's message may quote the URL, so it is not passed on.
-      throw new AlertkitError(
-        'CONFIG_INVALID',
-        `elasticsearch store: cannot create a client for ${describeNodes(typeof node === 'string' ? [node] : (node ?? []))} (${error instanceof Error ? error.name : 'error'})`,
-        {
-          details: { key: 'node' },
-        },
-      );
-    }
+    client = constructClient('elasticsearch', node, () => new Client(clientOptions));
   }
   const owned = given === undefined ? client : undefined;
   return createRestStore(

@@ -1,7 +1,13 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { AlertkitError } from '@alertkit/core';
 import { Client, type ClientOptions } from '@opensearch-project/opensearch';
-import { describeNodes, type RestTransport, type SearchStoreAuth } from './restTransport.js';
+import {
+  constructClient,
+  describeNodes,
+  requireClientOrNode,
+  type RestTransport,
+  type SearchStoreAuth,
+} from './restTransport.js';
 import { createRestStore, type SearchStore, type SearchStoreOptions } from './searchStore.js';
 
 /** Options of {@link createOpensearchStore}: a client, or where to connect. */
@@ -56,13 +62,7 @@ export function opensearchTransport(client: Client): RestTransport {
  */
 export function createOpensearchStore(options: OpensearchStoreOptions): SearchStore {
   const { client: given, node, auth } = options;
-  if (given === undefined && (node === undefined || node.length === 0)) {
-    throw new AlertkitError(
-      'CONFIG_INVALID',
-      'opensearch store: `node` (the cluster URL) or `client` is required',
-      { details: { key: 'node' } },
-    );
-  }
+  requireClientOrNode('opensearch', given, node);
   if (auth !== undefined && 'apiKey' in auth) {
     throw new AlertkitError(
       'CONFIG_INVALID',
@@ -83,18 +83,7 @@ export function createOpensearchStore(options: OpensearchStoreOptions): SearchSt
     if (options.tls) clientOptions.ssl = options.tls;
     if (options.maxRetries !== undefined) clientOptions.maxRetries = options.maxRetries;
     if (options.Connection) clientOptions.Connection = options.Connection;
-    try {
-      client = new Client(clientOptions);
-    } catch (error) {
-      // E.g. a malformed URL; the client's message may quote the URL, so it is not passed on.
-      throw new AlertkitError(
-        'CONFIG_INVALID',
-        `opensearch store: cannot create a client for ${describeNodes(typeof node === 'string' ? [node] : (node ?? []))} (${error instanceof Error ? error.name : 'error'})`,
-        {
-          details: { key: 'node' },
-        },
-      );
-    }
+    client = constructClient('opensearch', node, () => new Client(clientOptions));
   }
   const owned = given === undefined ? client : undefined;
   return createRestStore(

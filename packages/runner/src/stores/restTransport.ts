@@ -153,3 +153,41 @@ export function storeRejected(site: StoreCallSite, reason: string): AlertkitErro
 export function indexPath(indices: readonly string[]): string {
   return `/${indices.map((index) => encodeURIComponent(index)).join(',')}`;
 }
+
+/** Refuses store options that give neither a client nor a node URL. */
+export function requireClientOrNode(
+  engine: SearchEngineName,
+  client: unknown,
+  node: string | readonly string[] | undefined,
+): void {
+  if (client === undefined && (node === undefined || node.length === 0)) {
+    throw new AlertkitError(
+      'CONFIG_INVALID',
+      `${engine} store: \`node\` (the cluster URL) or \`client\` is required`,
+      {
+        details: { key: 'node' },
+      },
+    );
+  }
+}
+
+/**
+ * Constructs a client; a failure (e.g. a malformed URL) is a `CONFIG_INVALID` naming the nodes
+ * without credentials. The client's own message may quote the URL, so it is not passed on.
+ */
+export function constructClient<T>(
+  engine: SearchEngineName,
+  node: string | readonly string[] | undefined,
+  construct: () => T,
+): T {
+  try {
+    return construct();
+  } catch (error) {
+    const nodes = typeof node === 'string' ? [node] : (node ?? []);
+    throw new AlertkitError(
+      'CONFIG_INVALID',
+      `${engine} store: cannot create a client for ${describeNodes(nodes)} (${error instanceof Error ? error.name : 'error'})`,
+      { details: { key: 'node' } },
+    );
+  }
+}
