@@ -5,6 +5,7 @@ import {
   type AlertDefinition,
   type AlertDocumentPlugin,
   type ReverseDnsResolver,
+  type RunAlertOptions,
   type Schedule,
   type Store,
   type StoredAlert,
@@ -87,6 +88,8 @@ export class Runner {
   readonly #entries: Entry[];
   readonly #logger: Logger;
   readonly #clock: () => Date;
+  /** What every runAlert call shares, built once. */
+  readonly #runOptions: Omit<RunAlertOptions, 'now' | 'config'>;
   #checkpoints: Checkpoints | undefined;
   #timer: NodeJS.Timeout | undefined;
   #cycle: Promise<CycleSummary> | undefined;
@@ -96,6 +99,11 @@ export class Runner {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger();
     this.#clock = options.clock ?? (() => new Date());
+    this.#runOptions = {
+      ...(options.reverseDns ? { reverseDns: options.reverseDns } : {}),
+      ...(options.plugins ? { plugins: options.plugins } : {}),
+      ...(options.hitLimit !== undefined ? { hitLimit: options.hitLimit } : {}),
+    };
     this.#checkpoints = options.checkpoints;
     this.#entries = options.alerts.map((scheduled) => {
       try {
@@ -172,11 +180,9 @@ export class Runner {
     for (const tick of ticks) {
       try {
         const run = runAlert(alert, this.#options.store, {
+          ...this.#runOptions,
           now: tick,
           config: entry.scheduled.config,
-          ...(this.#options.reverseDns ? { reverseDns: this.#options.reverseDns } : {}),
-          ...(this.#options.plugins ? { plugins: this.#options.plugins } : {}),
-          ...(this.#options.hitLimit !== undefined ? { hitLimit: this.#options.hitLimit } : {}),
         });
         entry.inFlight = run;
         void run.then(
@@ -193,7 +199,8 @@ export class Runner {
               `alert "${alert.name}": the run took longer than ${timeoutMs} ms and was abandoned`,
             ),
         );
-        const created = outcome.alerts.filter((a) => !outcome.existingIds.includes(a._id));
+        const existing = new Set(outcome.existingIds);
+        const created = outcome.alerts.filter((a) => !existing.has(a._id));
         if (outcome.alerts.length > 0) await this.#options.deliver?.(outcome.alerts);
         await checkpoints.advance(alert.name, tick);
         result.ticks.push(tick.toISOString());
