@@ -8,8 +8,14 @@ export {
   loadAlertsDirectory,
 } from './loadAlerts.js';
 export type { LoadedAlert } from './loadAlerts.js';
-export { readEvents, readEventsFile } from './readEvents.js';
-export type { EventProblem, ReadEventsOptions } from './readEvents.js';
+export { ingestEventFiles, readEvents, readEventsFile } from './readEvents.js';
+export type {
+  EventProblem,
+  IngestEventFilesOptions,
+  IngestTarget,
+  ReadEventsOptions,
+  RejectedEvent,
+} from './readEvents.js';
 export { createTicker, ticksBetween } from './schedule.js';
 export type { Ticker } from './schedule.js';
 

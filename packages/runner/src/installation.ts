@@ -23,7 +23,7 @@ import {
 } from './loadAlerts.js';
 import { silentLogger, type Logger } from './logger.js';
 import { composePlugins, loadPlugins } from './plugins.js';
-import { readEvents } from './readEvents.js';
+import { ingestEventFiles } from './readEvents.js';
 import { createRunner, type Runner, type ScheduledAlert } from './runner.js';
 import { createSinks, type CreateSinksOptions } from './sinks/createSinks.js';
 
@@ -85,28 +85,19 @@ async function openMemoryStore(
   fresh: boolean,
 ): Promise<EmbeddedStore> {
   const store = createEmbeddedStore({ onWarning: (message) => logger.warn(message) });
-  const batch = [];
-  let rejected = 0;
-  for await (const event of readEvents(config.events, {
+  const { rejected } = await ingestEventFiles(store, config.events, {
     onProblem: (p) =>
       logger.warn(
         { file: p.file, location: p.location },
         `skipped a malformed event: ${p.message}`,
       ),
-  })) {
-    batch.push(event);
-    if (batch.length >= 10_000) {
-      rejected += store.ingest(batch.splice(0), { owned: true }).rejected.length;
-      if (store.size % 250_000 < 10_000) logger.info({ events: store.size }, 'loading events');
-    }
-  }
-  const report = store.ingest(batch, { owned: true });
-  rejected += report.rejected.length;
-  for (const r of report.rejected.slice(0, 20))
-    logger.warn(
-      { event: `${r._index}/${r._id}` },
-      `skipped an event the mapping refuses: ${r.error.message}`,
-    );
+    onRejected: (r) =>
+      logger.warn(
+        { event: `${r._index}/${r._id}` },
+        `skipped an event the mapping refuses: ${r.error.message}`,
+      ),
+    onProgress: (read) => logger.info({ events: read }, 'loading events'),
+  });
   logger.info({ events: store.size, rejected }, 'memory store loaded');
   if (!fresh) {
     const snapshot = await readJsonFile<EmbeddedStoreSnapshot | undefined>(

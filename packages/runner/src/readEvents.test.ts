@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '@alertkit/core';
-import { readEvents, readEventsFile, type EventProblem } from './readEvents.js';
+import { createEmbeddedStore } from '@alertkit/query';
+import { ingestEventFiles, readEvents, readEventsFile, type EventProblem } from './readEvents.js';
 
 let dir: string;
 
@@ -68,5 +69,30 @@ describe('reading events files', () => {
     await writeFile(join(sub, 'notes.txt'), 'ignored');
     const events = await collect(readEvents([sub]));
     expect(events.map((e) => e._source['n'])).toEqual([1, 2]);
+  });
+
+  it('ingests into a store in batches, reporting refused events from every batch and progress', async () => {
+    const file = join(dir, 'many.ndjson');
+    const lines = Array.from({ length: 10_005 }, (_, i) =>
+      JSON.stringify({
+        _id: `e${i}`,
+        _source: {
+          details: { sourceipaddress: i === 3 || i === 10_002 ? 'not-an-ip' : '10.0.0.1' },
+        },
+      }),
+    );
+    await writeFile(file, lines.join('\n'));
+    const store = createEmbeddedStore();
+    const refused: string[] = [];
+    const progress: number[] = [];
+    const report = await ingestEventFiles(store, [file], {
+      onRejected: (r) => refused.push(r._id),
+      onProgress: (n) => progress.push(n),
+      progressEvery: 4_000,
+    });
+    expect(report).toEqual({ read: 10_005, rejected: 2 });
+    expect(refused).toEqual(['e3', 'e10002']);
+    expect(progress).toEqual([4_000, 8_000]);
+    expect(store.size).toBe(10_003);
   });
 });

@@ -142,3 +142,60 @@ export async function* readEvents(
     }
   }
 }
+
+/** An event the store refused (a value that conflicts with the mapping). */
+export interface RejectedEvent {
+  _index: string;
+  _id: string;
+  error: Error;
+}
+
+/** What {@link ingestEventFiles} reports as it goes. */
+export interface IngestEventFilesOptions {
+  /** A malformed line or element (skipped). */
+  onProblem?: (problem: EventProblem) => void;
+  /** An event the store refused (skipped). */
+  onRejected?: (rejected: RejectedEvent) => void;
+  /** Every `progressEvery` events read (default 250,000), for long files. */
+  onProgress?: (read: number) => void;
+  progressEvery?: number;
+}
+
+/** The part of the embedded store {@link ingestEventFiles} needs. */
+export interface IngestTarget {
+  ingest(events: StoredEvent[], options: { owned: boolean }): { rejected: RejectedEvent[] };
+}
+
+const BATCH = 10_000;
+
+/**
+ * Reads events files (see {@link readEvents}) into a store in batches, handing it the freshly
+ * parsed objects (`owned`: no copy). Malformed lines and refused events are reported and skipped.
+ */
+export async function ingestEventFiles(
+  store: IngestTarget,
+  paths: readonly string[],
+  options: IngestEventFilesOptions = {},
+): Promise<{ read: number; rejected: number }> {
+  const every = options.progressEvery ?? 250_000;
+  let batch: StoredEvent[] = [];
+  let read = 0;
+  let rejected = 0;
+  const flush = (): void => {
+    for (const refused of store.ingest(batch, { owned: true }).rejected) {
+      rejected++;
+      options.onRejected?.(refused);
+    }
+    batch = [];
+  };
+  for await (const event of readEvents(
+    paths,
+    options.onProblem ? { onProblem: options.onProblem } : {},
+  )) {
+    batch.push(event);
+    if (batch.length >= BATCH) flush();
+    if (++read % every === 0) options.onProgress?.(read);
+  }
+  flush();
+  return { read, rejected };
+}

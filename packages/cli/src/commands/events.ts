@@ -1,7 +1,6 @@
 import { relative } from 'node:path';
-import type { StoredEvent } from '@alertkit/core';
 import { createEmbeddedStore, type EmbeddedStore, type IndexMapping } from '@alertkit/query';
-import { readEvents } from '@alertkit/runner';
+import { ingestEventFiles } from '@alertkit/runner';
 import type { Io } from '../io.js';
 
 /**
@@ -15,31 +14,15 @@ export async function storeFromEventFiles(
   mapping?: IndexMapping,
 ): Promise<EmbeddedStore> {
   const store = createEmbeddedStore(mapping ? { mapping } : {});
-  const where = new Map<string, string>();
-  const batch: StoredEvent[] = [];
-  let read = 0;
-  const flush = (): void => {
-    for (const rejected of store.ingest(batch, { owned: true }).rejected) {
-      io.err(
-        `alertkit: skipped event ${where.get(rejected._id) ?? rejected._id}: ${rejected.error.message}\n`,
-      );
-    }
-    batch.length = 0;
-    where.clear();
-  };
-  for await (const event of readEvents(paths, {
+  const { read } = await ingestEventFiles(store, paths, {
     onProblem: (p) =>
       io.err(
         `alertkit: ${relative(process.cwd(), p.file) || p.file}: ${p.location}: ${p.message} (skipped)\n`,
       ),
-  })) {
-    batch.push(event);
-    where.set(event._id, `${event._index}/${event._id}`);
-    if (batch.length >= 10_000) flush();
+    onRejected: (r) => io.err(`alertkit: skipped event ${r._index}/${r._id}: ${r.error.message}\n`),
     // Progress for long files, on stderr (stdout carries only results).
-    if (++read % 250_000 === 0) io.err(`alertkit: ${read.toLocaleString('en-US')} events read\n`);
-  }
-  flush();
+    onProgress: (n) => io.err(`alertkit: ${n.toLocaleString('en-US')} events read\n`),
+  });
   if (read >= 250_000)
     io.err(
       `alertkit: ${read.toLocaleString('en-US')} events read, ${store.size.toLocaleString('en-US')} indexed\n`,
