@@ -49,6 +49,7 @@ describe('the runner', () => {
       alerts: [{ alert: 'boom', ticks: [T0.toISOString()], raised: 1 }],
     });
     expect(delivered.map((a) => a._source.summary)).toEqual(['boom a']);
+    expect(summary.alerts[0]?.raisedAlerts).toEqual(delivered);
     expect(await store.listAlerts()).toHaveLength(1);
     expect(checkpoints.get('boom')).toEqual(T0);
     // The next cycle at the same instant has nothing to do; the event is tagged anyway.

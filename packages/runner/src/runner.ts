@@ -53,6 +53,8 @@ export interface AlertCycleResult {
   ticks: string[];
   /** Alerts raised (new ones; a re-run tick's existing alerts are not counted). */
   raised: number;
+  /** The alerts counted in `raised`, as saved. */
+  raisedAlerts: StoredAlert[];
   /** Missed ticks older than the catch-up limit, given up. */
   skippedTicks: number;
   /** Set when a run failed or timed out; the failed tick is retried next cycle. */
@@ -161,7 +163,13 @@ export class Runner {
 
   async #runAlert(entry: Entry, now: Date, checkpoints: Checkpoints): Promise<AlertCycleResult> {
     const { alert } = entry.scheduled;
-    const result: AlertCycleResult = { alert: alert.name, ticks: [], raised: 0, skippedTicks: 0 };
+    const result: AlertCycleResult = {
+      alert: alert.name,
+      ticks: [],
+      raised: 0,
+      raisedAlerts: [],
+      skippedTicks: 0,
+    };
     if (entry.inFlight) {
       this.#logger.warn({ alert: alert.name }, 'previous run still in flight: skipping this cycle');
       return { ...result, overlapping: true };
@@ -205,6 +213,7 @@ export class Runner {
         await checkpoints.advance(alert.name, tick);
         result.ticks.push(tick.toISOString());
         result.raised += created.length;
+        result.raisedAlerts.push(...created);
         this.#logger.info(
           {
             alert: alert.name,

@@ -1,6 +1,6 @@
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { AlertkitError, type StoredAlert } from '@alertkit/core';
+import { AlertkitError } from '@alertkit/core';
 import {
   Redactor,
   createClusterStore,
@@ -100,12 +100,9 @@ export function registerRun(program: Command, io: Io): void {
 }
 
 async function runOnce(installation: Installation, now: Date, io: Io): Promise<void> {
-  const before = new Set((await installation.store.listAlerts()).map((a) => a._id));
   try {
     const summary = await installation.runner.runCycle(now);
-    const raised: StoredAlert[] = (await installation.store.listAlerts()).filter(
-      (a) => !before.has(a._id),
-    );
+    const raised = summary.alerts.flatMap((a) => a.raisedAlerts);
     if (raised.length > 0) io.out(alertsTable(raised));
     io.err(cycleLine(summary));
     const pending = (await installation.outbox.deliverPending()).pending;
