@@ -1,5 +1,6 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
-import { Client, type ClientOptions } from '@elastic/elasticsearch';
+import { createRequire } from 'node:module';
+import type { Client, ClientOptions } from '@elastic/elasticsearch';
 import {
   constructClient,
   describeNodes,
@@ -8,6 +9,12 @@ import {
   type SearchStoreAuth,
 } from './restTransport.js';
 import { createRestStore, type SearchStore, type SearchStoreOptions } from './searchStore.js';
+
+// Loaded when a client is constructed, not when the runner is imported: the client package
+// takes ~200 ms to load, a cost every CLI command paid even with the embedded store.
+const require = createRequire(import.meta.url);
+const loadClient = (): typeof Client =>
+  (require('@elastic/elasticsearch') as { Client: typeof Client }).Client;
 
 /** Options of {@link createElasticsearchStore}: a client, or where to connect. */
 export interface ElasticsearchStoreOptions extends SearchStoreOptions {
@@ -100,7 +107,7 @@ export function createElasticsearchStore(options: ElasticsearchStoreOptions): Se
     if (options.caFingerprint !== undefined) clientOptions.caFingerprint = options.caFingerprint;
     if (options.maxRetries !== undefined) clientOptions.maxRetries = options.maxRetries;
     if (options.Connection) clientOptions.Connection = options.Connection;
-    client = constructClient('elasticsearch', node, () => new Client(clientOptions));
+    client = constructClient('elasticsearch', node, () => new (loadClient())(clientOptions));
   }
   const owned = given === undefined ? client : undefined;
   return createRestStore(

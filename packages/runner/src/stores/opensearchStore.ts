@@ -1,6 +1,7 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { AlertkitError } from '@alertkit/core';
-import { Client, type ClientOptions } from '@opensearch-project/opensearch';
+import { createRequire } from 'node:module';
+import type { Client, ClientOptions } from '@opensearch-project/opensearch';
 import {
   constructClient,
   describeNodes,
@@ -9,6 +10,12 @@ import {
   type SearchStoreAuth,
 } from './restTransport.js';
 import { createRestStore, type SearchStore, type SearchStoreOptions } from './searchStore.js';
+
+// Loaded when a client is constructed, not when the runner is imported: the client package
+// takes ~120 ms to load, a cost every CLI command paid even with the embedded store.
+const require = createRequire(import.meta.url);
+const loadClient = (): typeof Client =>
+  (require('@opensearch-project/opensearch') as { Client: typeof Client }).Client;
 
 /** Options of {@link createOpensearchStore}: a client, or where to connect. */
 export interface OpensearchStoreOptions extends SearchStoreOptions {
@@ -83,7 +90,7 @@ export function createOpensearchStore(options: OpensearchStoreOptions): SearchSt
     if (options.tls) clientOptions.ssl = options.tls;
     if (options.maxRetries !== undefined) clientOptions.maxRetries = options.maxRetries;
     if (options.Connection) clientOptions.Connection = options.Connection;
-    client = constructClient('opensearch', node, () => new Client(clientOptions));
+    client = constructClient('opensearch', node, () => new (loadClient())(clientOptions));
   }
   const owned = given === undefined ? client : undefined;
   return createRestStore(
