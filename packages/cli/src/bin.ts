@@ -1,4 +1,6 @@
 #!/usr/bin/env node
 import { main } from './program.js';
 
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// A command may have set a failing status itself (`run --once` when an alert failed): keep it.
+process.exitCode = code !== 0 ? code : (process.exitCode ?? 0);
