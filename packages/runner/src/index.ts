@@ -93,6 +93,8 @@ export type {
   SearchStoreAuth,
 } from './stores/restTransport.js';
 export { createRunner, Runner } from './runner.js';
+export { AlertWorkers } from './isolation/alertWorkers.js';
+export type { IsolatedRun, IsolatedServices } from './isolation/alertWorkers.js';
 export type { AlertCycleResult, CycleSummary, RunnerOptions, ScheduledAlert } from './runner.js';
 export { loadEnabledAlerts, openInstallation } from './installation.js';
 export type { Installation, OpenInstallationOptions } from './installation.js';

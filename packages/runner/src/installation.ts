@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import semver from 'semver';
 import { AlertkitError, type ReverseDnsResolver, type Store } from '@alertkit/core';
 import {
@@ -24,6 +25,7 @@ import {
 import { silentLogger, type Logger } from './logger.js';
 import { composePlugins, loadPlugins } from './plugins.js';
 import { ingestEventFiles } from './readEvents.js';
+import { AlertWorkers } from './isolation/alertWorkers.js';
 import { createRunner, type Runner, type ScheduledAlert } from './runner.js';
 import { createSinks, type CreateSinksOptions } from './sinks/createSinks.js';
 
@@ -127,15 +129,21 @@ export async function loadEnabledAlerts(
     scheduled.push({
       alert: alert.alert,
       source: `${alert.packageName}@${alert.version}`,
+      module: pathToFileURL(alert.entry).href,
       ...(entry.schedule ? { schedule: entry.schedule } : {}),
       ...(entry.config ? { config: entry.config } : {}),
+      ...(entry.timeoutMs !== undefined ? { timeoutMs: entry.timeoutMs } : {}),
     });
   }
   for (const dir of alertsDirs) {
     for (const alert of await loadAlertsDirectory(dir)) {
       if (alerts.some((a) => a.alert.name === alert.alert.name)) continue;
       alerts.push(alert);
-      scheduled.push({ alert: alert.alert, source: `${alert.packageName}@${alert.version}` });
+      scheduled.push({
+        alert: alert.alert,
+        source: `${alert.packageName}@${alert.version}`,
+        module: pathToFileURL(alert.entry).href,
+      });
     }
   }
 
@@ -156,6 +164,26 @@ export async function openInstallation(
   if (options.fresh) await rm(config.stateDir, { recursive: true, force: true });
 
   const { alerts, scheduled } = await loadEnabledAlerts(loaded, options.alertsDirs);
+  // The alert worker starts and imports the alerts while the events load (in parallel).
+  const workers = new AlertWorkers();
+  workers.warm(scheduled.flatMap((a) => (a.module ? [a.module] : [])));
+  try {
+    return await open(loaded, options, logger, alerts, scheduled, workers);
+  } catch (error) {
+    await workers.close();
+    throw error;
+  }
+}
+
+async function open(
+  loaded: LoadedInstallationConfig,
+  options: OpenInstallationOptions,
+  logger: Logger,
+  alerts: LoadedAlert[],
+  scheduled: ScheduledAlert[],
+  workers: AlertWorkers,
+): Promise<Installation> {
+  const { config } = loaded;
 
   const memory =
     config.store.type === 'memory'
@@ -187,6 +215,7 @@ export async function openInstallation(
   );
   const runner = createRunner({
     alerts: scheduled,
+    workers,
     ...(plugins.length > 0 ? { plugins: composePlugins(plugins, logger) } : {}),
     store,
     checkpoints,

@@ -12,6 +12,8 @@ export interface LoadedAlert {
   version: string;
   /** The package directory. */
   dir: string;
+  /** The module file the alert was imported from (its built entry). */
+  entry: string;
   alert: AlertDefinition<unknown>;
 }
 
@@ -109,6 +111,7 @@ export async function loadAlertPackage(
     packageName: pkg.name ?? packageDir,
     version: pkg.version ?? '0.0.0',
     dir: packageDir,
+    entry,
     alert,
   };
 }

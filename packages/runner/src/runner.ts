@@ -11,6 +11,7 @@ import {
   type StoredAlert,
 } from '@alertkit/core';
 import { Checkpoints } from './checkpoints.js';
+import { AlertWorkers } from './isolation/alertWorkers.js';
 import { silentLogger, type Logger } from './logger.js';
 import { createTicker, ticksBetween, type Ticker } from './schedule.js';
 import { withTimeout } from './sinks/sink.js';
@@ -24,6 +25,14 @@ export interface ScheduledAlert {
   config?: unknown;
   /** Shown in logs: the package and version it came from. */
   source?: string;
+  /**
+   * `file:` URL of the module that exports the alert: with it, the alert runs in a worker thread
+   * that is stopped at the time limit (synchronous endless loops included). Without it (an alert
+   * defined in the caller's code) it runs in-process and a hung run can only be abandoned.
+   */
+  module?: string;
+  /** This alert's time limit per run; default the runner's `timeoutMs`. */
+  timeoutMs?: number;
 }
 
 /** Options of {@link createRunner}. */
@@ -36,8 +45,18 @@ export interface RunnerOptions {
   checkpoints?: Checkpoints;
   /** Missed ticks evaluated per alert after downtime (oldest first); default 60. */
   maxCatchUp?: number;
-  /** A run taking longer is abandoned, logged and counted; default 60 s. */
+  /**
+   * A run taking longer is stopped (its worker terminated; in-process runs are abandoned), logged
+   * and counted, and its tick retried next cycle; default 10 s.
+   */
   timeoutMs?: number;
+  /** Run alerts that have a `module` in a worker thread (default true). */
+  isolate?: boolean;
+  /**
+   * The worker to run them in, when the caller started (and warmed) it early; the runner closes
+   * it on {@link Runner.stop}. Default: one the runner starts.
+   */
+  workers?: AlertWorkers;
   logger?: Logger;
   clock?: () => Date;
   reverseDns?: ReverseDnsResolver;
@@ -59,6 +78,8 @@ export interface AlertCycleResult {
   skippedTicks: number;
   /** Set when a run failed or timed out; the failed tick is retried next cycle. */
   error?: string;
+  /** Set when the run exceeded its time limit and was stopped. */
+  timedOut?: boolean;
   /** Set when the alert's previous run was still in flight, so this cycle left it alone. */
   overlapping?: boolean;
 }
@@ -93,6 +114,7 @@ export class Runner {
   /** What every runAlert call shares, built once. */
   readonly #runOptions: Omit<RunAlertOptions, 'now' | 'config'>;
   #checkpoints: Checkpoints | undefined;
+  readonly #workers: AlertWorkers | undefined;
   #timer: NodeJS.Timeout | undefined;
   #cycle: Promise<CycleSummary> | undefined;
   #stopped = false;
@@ -122,6 +144,14 @@ export class Runner {
         );
       }
     });
+    const modules = options.alerts.flatMap((a) => (a.module ? [a.module] : []));
+    if (options.isolate !== false && modules.length > 0) {
+      this.#workers = options.workers;
+      if (!this.#workers) {
+        this.#workers = new AlertWorkers();
+        this.#workers.warm(modules);
+      }
+    }
   }
 
   /** Runs every alert whose ticks are due at `now` (default the clock), catching up missed ticks. */
@@ -185,26 +215,26 @@ export class Runner {
         { alert: alert.name, skipped },
         'missed ticks older than the catch-up limit were given up',
       );
+    const timeoutMs = entry.scheduled.timeoutMs ?? this.#options.timeoutMs ?? 10_000;
     for (const tick of ticks) {
       try {
-        const run = runAlert(alert, this.#options.store, {
-          ...this.#runOptions,
-          now: tick,
-          config: entry.scheduled.config,
-        });
+        const run = this.#run(entry.scheduled, tick, timeoutMs);
         entry.inFlight = run;
         void run.then(
           () => (entry.inFlight = undefined),
           () => (entry.inFlight = undefined),
         );
-        const timeoutMs = this.#options.timeoutMs ?? 60_000;
+        // A worker run is stopped by its own timer; this one is the in-process runs' limit (and a
+        // safety net for the worker's).
+        const isolated = this.#workers !== undefined && entry.scheduled.module !== undefined;
         const outcome = await withTimeout(
           run,
-          timeoutMs,
+          isolated ? timeoutMs + 1_000 : timeoutMs,
           () =>
             new AlertkitError(
               'REACTION_FAILED',
               `alert "${alert.name}": the run took longer than ${timeoutMs} ms and was abandoned`,
+              { details: { timedOut: true } },
             ),
         );
         const existing = new Set(outcome.existingIds);
@@ -228,14 +258,53 @@ export class Runner {
         result.error = isAlertkitError(error)
           ? error.message
           : `alert "${alert.name}": ${String(error)}`;
+        const timedOut = isAlertkitError(error) && error.details?.['timedOut'] === true;
+        if (timedOut) result.timedOut = true;
         this.#logger.error(
-          { alert: alert.name, tick: tick.toISOString(), err: error },
-          'alert failed; its tick is retried next cycle',
+          {
+            alert: alert.name,
+            cycle: now.toISOString(),
+            tick: tick.toISOString(),
+            timedOut: timedOut || undefined,
+            err: error,
+          },
+          timedOut
+            ? 'alert stopped at its time limit; its tick is retried next cycle'
+            : 'alert failed; its tick is retried next cycle',
         );
         break;
       }
     }
     return result;
+  }
+
+  /**
+   * One run of an alert at `tick`: in its worker when it has a module (a timeout stops the
+   * worker), else in-process (the caller's timeout can only abandon it).
+   */
+  async #run(scheduled: ScheduledAlert, tick: Date, timeoutMs: number) {
+    const options = { ...this.#runOptions, now: tick, config: scheduled.config };
+    if (this.#workers && scheduled.module) {
+      const { store } = this.#options;
+      const result = await this.#workers.run(
+        {
+          module: scheduled.module,
+          alert: scheduled.alert.name,
+          now: tick,
+          config: scheduled.config,
+          timeoutMs,
+          ...(options.hitLimit !== undefined ? { hitLimit: options.hitLimit } : {}),
+        },
+        {
+          store,
+          ...(options.reverseDns ? { reverseDns: options.reverseDns } : {}),
+          ...(options.plugins ? { plugins: options.plugins } : {}),
+        },
+      );
+      if (result) return result;
+      // The module does not export this alert by name (an alert built at load time): in-process.
+    }
+    return runAlert(scheduled.alert, this.#options.store, options);
   }
 
   /** Runs cycles at the alerts' ticks until {@link Runner.stop}. */
@@ -256,11 +325,15 @@ export class Runner {
     scheduleNext();
   }
 
-  /** Stops scheduling and waits for the cycle in flight to finish its current alert. */
+  /**
+   * Stops scheduling, waits for the cycle in flight to finish its current alert, and stops the
+   * alert worker (a later cycle starts a new one).
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     await this.#cycle?.catch(() => undefined);
+    await this.#workers?.close();
   }
 }
 

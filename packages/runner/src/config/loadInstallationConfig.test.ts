@@ -38,7 +38,7 @@ describe('loadInstallationConfig', () => {
     });
     expect(config.stateDir).toBe(join(dir, '.alertkit'));
     expect(config.catchUp).toBe(60);
-    expect(config.timeoutMs).toBe(60_000);
+    expect(config.timeoutMs).toBe(10_000);
   });
 
   it('reads YAML, substitutes ${ENV} references and resolves paths against the file', async () => {

@@ -46,6 +46,14 @@ const enabledAlert = z
       .record(z.string(), z.unknown())
       .optional()
       .describe("Overrides of the alert's own config (validated by the alert's config schema)."),
+    timeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        "This alert's time limit per run (default the installation's `timeoutMs`): a run over it is stopped, its worker terminated.",
+      ),
   })
   .refine((alert) => (alert.path === undefined) !== (alert.package === undefined), {
     message: 'give exactly one of `path` (a directory) or `package` (an npm package name)',
@@ -222,8 +230,10 @@ export const installationConfigSchema = z
       .number()
       .int()
       .positive()
-      .default(60_000)
-      .describe('Longest a single alert run may take.'),
+      .default(10_000)
+      .describe(
+        'Longest a single alert run may take: each alert runs in a worker thread that is stopped at this limit (synchronous endless loops included), logged, and its tick retried next cycle.',
+      ),
     log: z
       .strictObject({
         level: z

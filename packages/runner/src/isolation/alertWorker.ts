@@ -1,0 +1,119 @@
+/**
+ * The worker side of alert isolation: runs `runAlert` for an alert imported from its module, with
+ * a store, reverse DNS and plugins that call back to the main thread. The worker can be
+ * terminated at any point (a reaction in an endless loop), which is why it holds no state the
+ * runner needs: the store, checkpoints and delivery stay in the main thread.
+ */
+import {
+  AlertkitError,
+  isAlertDefinition,
+  runAlert,
+  type AlertDefinition,
+  type AlertDocumentPlugin,
+  type AlertkitErrorCode,
+  type ReverseDnsResolver,
+  type Store,
+} from '@alertkit/core';
+import type { MessagePort } from 'node:worker_threads';
+import {
+  toWireError,
+  type AlertTask,
+  type AlertTaskResult,
+  type ServiceName,
+  type ServiceReply,
+  type WarmTask,
+  type WireError,
+} from './protocol.js';
+
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+
+function importOnce(url: string): Promise<Record<string, unknown>> {
+  let loaded = modules.get(url);
+  if (!loaded) {
+    loaded = import(url) as Promise<Record<string, unknown>>;
+    modules.set(url, loaded);
+  }
+  return loaded;
+}
+
+/** The alert named `name` among a module's exports (an alert, or an array of alerts). */
+function findAlert(
+  exports: Record<string, unknown>,
+  name: string,
+): AlertDefinition<unknown> | undefined {
+  for (const value of Object.values(exports)) {
+    const candidates: unknown[] = Array.isArray(value) ? value : [value];
+    for (const candidate of candidates)
+      if (isAlertDefinition(candidate) && candidate.name === name) return candidate;
+  }
+  return undefined;
+}
+
+function fromWire(error: WireError): Error {
+  return error.code && error.name === 'AlertkitError'
+    ? new AlertkitError(error.code as AlertkitErrorCode, error.message)
+    : Object.assign(new Error(error.message), error.name ? { name: error.name } : {});
+}
+
+/** Calls to main-thread services over `port`, matched to replies by id. */
+function connect(port: MessagePort) {
+  let next = 0;
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  port.on('message', (reply: ServiceReply) => {
+    const call = pending.get(reply.id);
+    if (!call) return;
+    pending.delete(reply.id);
+    if (reply.ok) call.resolve(reply.value);
+    else call.reject(fromWire(reply.error));
+  });
+  return (service: ServiceName, method: string, args: unknown[]): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { resolve, reject });
+      port.postMessage({ id, service, method, args });
+    });
+}
+
+async function runTask(task: AlertTask): Promise<AlertTaskResult> {
+  const alert = findAlert(await importOnce(task.module), task.alert);
+  if (!alert) return { ok: false, missing: true };
+  const call = connect(task.port);
+  try {
+    const store = Object.fromEntries(
+      task.storeMethods.map((method) => [
+        method,
+        (...args: unknown[]) => call('store', method, args),
+      ]),
+    ) as unknown as Store;
+    const reverseDns: ReverseDnsResolver | undefined = task.reverseDns
+      ? (ip) => call('reverseDns', '', [ip]) as Promise<string | null>
+      : undefined;
+    const plugins: AlertDocumentPlugin | undefined = task.plugins
+      ? (document) => call('plugins', '', [document]) as ReturnType<AlertDocumentPlugin>
+      : undefined;
+    const result = await runAlert(alert, store, {
+      now: task.now,
+      config: task.config,
+      ...(task.hitLimit !== undefined ? { hitLimit: task.hitLimit } : {}),
+      ...(reverseDns ? { reverseDns } : {}),
+      ...(plugins ? { plugins } : {}),
+    });
+    return { ok: true, result };
+  } catch (error) {
+    return { ok: false, error: toWireError(error) };
+  } finally {
+    task.port.close();
+  }
+}
+
+/** The pool's task function. */
+export default async function alertWorker(
+  task: AlertTask | WarmTask,
+): Promise<AlertTaskResult | null> {
+  if (task.kind === 'warm') {
+    // A module that fails to import fails its own run later, with the alert's name.
+    await Promise.allSettled(task.modules.map(importOnce));
+    return null;
+  }
+  return runTask(task);
+}

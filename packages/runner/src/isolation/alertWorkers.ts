@@ -1,0 +1,174 @@
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import {
+  AlertkitError,
+  type AlertDocumentPlugin,
+  type ReverseDnsResolver,
+  type RunAlertResult,
+  type Store,
+} from '@alertkit/core';
+import {
+  toWireError,
+  type AlertTask,
+  type AlertTaskResult,
+  type ServiceCall,
+  type ServiceReply,
+  type WarmTask,
+} from './protocol.js';
+
+/** One run of an alert in a worker. */
+export interface IsolatedRun {
+  /** `file:` URL of the module that exports the alert. */
+  module: string;
+  /** The alert's name. */
+  alert: string;
+  now: Date;
+  config?: unknown;
+  hitLimit?: number;
+  /** After this the worker is stopped, even in a synchronous endless loop. */
+  timeoutMs: number;
+}
+
+/** What the main thread serves to a run in a worker. */
+export interface IsolatedServices {
+  store: Store;
+  reverseDns?: ReverseDnsResolver;
+  plugins?: AlertDocumentPlugin;
+}
+
+// Under vitest the runner runs from its TypeScript sources: the worker then loads them through
+// tsx (sourceWorker.mjs), with the condition that resolves sibling packages to their sources.
+const fromSources = import.meta.url.endsWith('.ts');
+const workerFile = new URL(
+  fromSources ? './sourceWorker.mjs' : './alertWorker.js',
+  import.meta.url,
+);
+const workerExecArgv = fromSources ? ['--conditions=@alertkit/source'] : [];
+
+/** The method names of a store object (own and inherited, not Object's). */
+function methodsOf(store: Store): string[] {
+  const names = new Set<string>();
+  for (
+    let proto: object | null = store;
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto) as object | null
+  ) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (
+        name !== 'constructor' &&
+        typeof (store as unknown as Record<string, unknown>)[name] === 'function'
+      )
+        names.add(name);
+    }
+  }
+  return [...names];
+}
+
+async function serve(services: IsolatedServices, call: ServiceCall): Promise<unknown> {
+  switch (call.service) {
+    case 'store': {
+      const method = (services.store as unknown as Record<string, unknown>)[call.method];
+      if (typeof method !== 'function') throw new Error(`the store has no method ${call.method}`);
+      return (method as (...args: unknown[]) => unknown).apply(services.store, call.args);
+    }
+    case 'reverseDns':
+      return services.reverseDns?.(call.args[0] as string) ?? null;
+    case 'plugins':
+      return services.plugins ? services.plugins(call.args[0] as never) : call.args[0];
+  }
+}
+
+/**
+ * Alert runs in a worker thread (a piscina pool of one), so that a reaction that never returns,
+ * a synchronous endless loop included, can be stopped: at its time limit the worker is
+ * terminated and a fresh one takes the next run. The store, reverse DNS and plugins stay in the
+ * main thread and are called over a message port; events cross by structured clone.
+ */
+export class AlertWorkers {
+  #pool: Piscina | undefined;
+
+  /** Starts the worker and imports the modules, ahead of the first run (in the background). */
+  warm(modules: readonly string[]): void {
+    if (modules.length === 0) return;
+    const task: WarmTask = { kind: 'warm', modules: [...new Set(modules)] };
+    this.#poolOf()
+      .run(task)
+      .catch(() => undefined);
+  }
+
+  /**
+   * Runs the alert in a worker. Resolves `undefined` when the module does not export an alert
+   * of that name (the caller then runs it in-process).
+   * @throws AlertkitError `REACTION_FAILED` when the run exceeds `timeoutMs` (the worker is stopped),
+   *   or the run's own error, rebuilt from the worker's.
+   */
+  async run(run: IsolatedRun, services: IsolatedServices): Promise<RunAlertResult | undefined> {
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (call: ServiceCall) => {
+      serve(services, call).then(
+        (value) => port1.postMessage({ id: call.id, ok: true, value } satisfies ServiceReply),
+        (error: unknown) =>
+          port1.postMessage({
+            id: call.id,
+            ok: false,
+            error: toWireError(error),
+          } satisfies ServiceReply),
+      );
+    });
+    const task: AlertTask = {
+      kind: 'run',
+      module: run.module,
+      alert: run.alert,
+      now: run.now,
+      ...(run.config !== undefined ? { config: run.config } : {}),
+      ...(run.hitLimit !== undefined ? { hitLimit: run.hitLimit } : {}),
+      storeMethods: methodsOf(services.store),
+      reverseDns: services.reverseDns !== undefined,
+      plugins: services.plugins !== undefined,
+      port: port2,
+    };
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), run.timeoutMs);
+    let outcome: AlertTaskResult;
+    try {
+      outcome = (await this.#poolOf().run(task, {
+        transferList: [port2],
+        signal: abort.signal,
+      })) as AlertTaskResult;
+    } catch (error) {
+      if (abort.signal.aborted)
+        throw new AlertkitError(
+          'REACTION_FAILED',
+          `alert "${run.alert}": the run did not finish within ${run.timeoutMs} ms; its worker was stopped`,
+          { details: { alert: run.alert, timeoutMs: run.timeoutMs, timedOut: true } },
+        );
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      port1.close();
+    }
+    if (outcome.ok) return outcome.result;
+    if ('missing' in outcome) return undefined;
+    throw outcome.error.code
+      ? new AlertkitError(outcome.error.code as never, outcome.error.message)
+      : new Error(outcome.error.message);
+  }
+
+  /** Stops the worker; a later run starts a new one. */
+  async close(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = undefined;
+    await pool?.destroy();
+  }
+
+  #poolOf(): Piscina {
+    this.#pool ??= new Piscina({
+      filename: workerFile.href,
+      minThreads: 1,
+      maxThreads: 1,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      execArgv: workerExecArgv,
+    });
+    return this.#pool;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The messages between the runner (main thread) and an alert worker: the worker runs `runAlert`
+ * and calls back for everything that lives in the main thread (the store, reverse DNS, plugins)
+ * over a `MessagePort` passed with the task. Only structured-cloneable data crosses.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { RunAlertResult } from '@alertkit/core';
+
+/** What the main thread serves to a worker's run. */
+export type ServiceName = 'store' | 'reverseDns' | 'plugins';
+
+/** A call from the worker to a main-thread service. */
+export interface ServiceCall {
+  id: number;
+  service: ServiceName;
+  /** The store's method; unused for the function services. */
+  method: string;
+  args: unknown[];
+}
+
+/** An error as it crosses threads: enough to rebuild an `AlertkitError` on the other side. */
+export interface WireError {
+  message: string;
+  code?: string;
+  name?: string;
+}
+
+/** The main thread's answer to a {@link ServiceCall}. */
+export type ServiceReply =
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError };
+
+/** One alert run, as posted to the pool. */
+export interface AlertTask {
+  kind: 'run';
+  /** `file:` URL of the module exporting the alert. */
+  module: string;
+  /** The alert's name: which export of the module (a module may export several alerts). */
+  alert: string;
+  now: Date;
+  config?: unknown;
+  hitLimit?: number;
+  /** The store's method names (so the worker's store has exactly the methods the real one has). */
+  storeMethods: string[];
+  reverseDns: boolean;
+  plugins: boolean;
+  port: MessagePort;
+}
+
+/** Imports modules ahead of the first run, so a cycle does not pay for it. */
+export interface WarmTask {
+  kind: 'warm';
+  modules: string[];
+}
+
+/** A worker's answer to an {@link AlertTask}. */
+export type AlertTaskResult =
+  | { ok: true; result: RunAlertResult }
+  | { ok: false; error: WireError }
+  | { ok: false; missing: true };
+
+/** Turns any thrown value into a {@link WireError}. */
+export function toWireError(error: unknown): WireError {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      message: error.message,
+      name: error.name,
+      ...(typeof code === 'string' ? { code } : {}),
+    };
+  }
+  return { message: String(error) };
+}
