@@ -14,6 +14,7 @@ import {
   type LoadedAlert,
 } from '@alertkit/runner';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerExplain } from './commands/explain.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
 import { registerSearch } from './commands/search.js';
@@ -139,6 +140,7 @@ export function createProgram(io: Io = processIo): Command {
 
   registerRun(program, io);
   registerReplay(program, io);
+  registerExplain(program, io);
   registerSearch(program, io);
   registerAnalyze(program, io);
   return program;

@@ -53,6 +53,20 @@ export type { CidrBlock } from './cidr.js';
 export { analyze, analyzeToTerms, type AnalyzedToken } from './analysis/analyze.js';
 export type { StandardTokenType } from './analysis/standardTokenizer.js';
 export {
+  explainAlert,
+  explainCriteria,
+  explainGroups,
+  formatAlertExplanation,
+  formatEventExplanations,
+  formatGroups,
+  type AggregationExplanation,
+  type AlertExplanation,
+  type EventExplanation,
+  type ExplainAlertOptions,
+  type FormatOptions,
+  type GroupExplanation,
+} from './explainAlert.js';
+export {
   parseQueryString,
   type QueryStringOptions as ParseQueryStringOptions,
 } from './queryString/index.js';
@@ -67,6 +81,7 @@ export {
   explain,
   explainMatch,
   formatExplanation,
+  type FormatExplanationOptions,
   loadMapping,
   luceneRegexpToRegExp,
   parseMapping,
