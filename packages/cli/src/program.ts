@@ -14,6 +14,7 @@ import {
   type LoadedAlert,
 } from '@alertkit/runner';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerDiff } from './commands/diff.js';
 import { registerExplain } from './commands/explain.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
@@ -141,6 +142,7 @@ export function createProgram(io: Io = processIo): Command {
   registerRun(program, io);
   registerReplay(program, io);
   registerExplain(program, io);
+  registerDiff(program, io);
   registerSearch(program, io);
   registerAnalyze(program, io);
   return program;

@@ -1,5 +1,6 @@
 import type { AlertDefinition } from '@alertkit/core';
 import { describe, it } from 'vitest';
+import { PROBE_TEST_NAME, runProbe } from './probe.js';
 import { runAlertCase, type AlertSuite } from './runCase.js';
 
 /**
@@ -25,5 +26,8 @@ export function describeAlert<TConfig>(alert: AlertDefinition<TConfig>, suite: A
         await runAlertCase(alert, suite, testCase);
       });
     }
+    // Tools (`alertkit diff`) run this one test alone with ALERTKIT_PROBE set.
+    if (process.env['ALERTKIT_PROBE'])
+      it(PROBE_TEST_NAME, () => runProbe(alert as AlertDefinition<unknown>, suite), 120_000);
   });
 }

@@ -33,6 +33,14 @@ export {
 } from './events.js';
 export type { BuildEventsOptions, EventInput, EventSourceInput, EventValue } from './events.js';
 export { explainEvents, formatExplanation } from './explainEvents.js';
+export { PROBE_TEST_NAME, diffProbe, runProbe, snapshotAlert } from './probe.js';
+export type {
+  AlertSnapshot,
+  CaseComparison,
+  CaseOutcome,
+  DiffProbeReport,
+  GeneratedComparison,
+} from './probe.js';
 export type { ClauseExplanation } from './explainEvents.js';
 // isoformat lives in core (alerts use it for summaries); re-exported for tests.
 export { isoformat } from '@alertkit/core';
