@@ -187,7 +187,13 @@ function valueFor(clause: Clause): { field: string; value: JsonValue } | undefin
       const bound = clause.gte ?? clause.lte ?? clause.gt ?? clause.lt;
       return bound === undefined ? undefined : { field: clause.field, value: bound as JsonValue };
     }
-    default:
+    case 'subnet':
+    case 'regexp':
+    case 'queryString':
+    case 'bool':
+    case 'matchAll':
+    case 'matchNone':
+      // No single field value stands for these: the cases cover them.
       return undefined;
   }
 }

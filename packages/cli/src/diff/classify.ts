@@ -4,7 +4,7 @@
  * consumers read breaks. minor: it can only get more alerts or more optional config. patch:
  * wording, docs, refactors with identical answers on every case.
  */
-import { durationToMs, type Clause, type Criteria, type Duration } from '@alertkit/core';
+import { durationToMs, type Clause, type Criteria } from '@alertkit/core';
 import { createTicker } from '@alertkit/runner';
 import type { AlertSnapshot, DiffProbeReport } from '@alertkit/harness';
 
@@ -38,7 +38,7 @@ export function bumpCovers(given: Bump, needed: Bump): boolean {
 const show = (value: unknown): string => JSON.stringify(value);
 
 function windowMs(criteria: Criteria | undefined): number | undefined {
-  return criteria?.window ? durationToMs(criteria.window as Duration) : undefined;
+  return criteria?.window ? durationToMs(criteria.window) : undefined;
 }
 
 function describeWindow(criteria: Criteria | undefined): string {
