@@ -16,6 +16,7 @@ import {
 import { registerAnalyze } from './commands/analyze.js';
 import { registerDiff } from './commands/diff.js';
 import { registerExplain } from './commands/explain.js';
+import { registerMutate } from './commands/mutate.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
 import { registerSearch } from './commands/search.js';
@@ -143,6 +144,7 @@ export function createProgram(io: Io = processIo): Command {
   registerReplay(program, io);
   registerExplain(program, io);
   registerDiff(program, io);
+  registerMutate(program, io);
   registerSearch(program, io);
   registerAnalyze(program, io);
   return program;

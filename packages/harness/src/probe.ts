@@ -21,6 +21,7 @@ import { createEmbeddedStore } from '@alertkit/query';
 import type { AlertCase } from './cases.js';
 import { DEFAULT_NOW } from './clock.js';
 import { buildCaseEvents, copyEventInput, hashSeed, type EventInput } from './events.js';
+import { mutateProbe } from './mutate.js';
 import type { AlertSuite } from './runCase.js';
 
 /** The test a probe run adds (run only it with `vitest run -t`). */
@@ -278,8 +279,8 @@ export async function diffProbe(
 }
 
 /**
- * The probe `describeAlert` runs when `ALERTKIT_PROBE` is set (`diff`: the base version's module
- * in `ALERTKIT_PROBE_BASE`, the report to `ALERTKIT_PROBE_OUT`).
+ * The probe `describeAlert` runs when `ALERTKIT_PROBE` is set, writing to `ALERTKIT_PROBE_OUT`:
+ * `diff` (the base version's module in `ALERTKIT_PROBE_BASE`) or `mutate`.
  */
 export async function runProbe(
   alert: AlertDefinition<unknown>,
@@ -289,6 +290,10 @@ export async function runProbe(
   const kind = env['ALERTKIT_PROBE'];
   const out = env['ALERTKIT_PROBE_OUT'];
   if (!out) throw new Error('ALERTKIT_PROBE_OUT is not set');
+  if (kind === 'mutate') {
+    await mutateProbe(alert, suite, out);
+    return;
+  }
   if (kind !== 'diff') throw new Error(`unknown ALERTKIT_PROBE "${String(kind)}"`);
   const basePath = env['ALERTKIT_PROBE_BASE'];
   if (!basePath) throw new Error('ALERTKIT_PROBE_BASE is not set');

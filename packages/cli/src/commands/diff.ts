@@ -9,7 +9,8 @@ import { resolveAlertDir } from '../resolveAlert.js';
 import { defaultBase, gitLocation, prepareBase } from '../diff/base.js';
 import { bumpCovers, classify, type Bump, type DiffResult } from '../diff/classify.js';
 import { changesetLine, pendingBumps, writeChangeset } from '../diff/changesets.js';
-import { runDiffProbe } from '../diff/probe.js';
+import type { DiffProbeReport } from '@alertkit/harness';
+import { runSuiteProbe } from '../probe.js';
 
 const run = promisify(execFile);
 
@@ -40,7 +41,11 @@ async function diffPackage(
     if (!prepared.module) return { label: prepared.label };
     return {
       label: prepared.label,
-      result: classify(await runDiffProbe(packageDir, prepared.module)),
+      result: classify(
+        await runSuiteProbe<DiffProbeReport>(packageDir, 'diff', {
+          ALERTKIT_PROBE_BASE: prepared.module,
+        }),
+      ),
     };
   } finally {
     await rm(join(packageDir, '.alertkit', 'diff'), { recursive: true, force: true });

@@ -1,6 +1,7 @@
 /**
- * Runs the alert's own test file under vitest with the harness's diff probe on: its cases run
- * in-process with both versions of the alert (see `@alertkit/harness` `runProbe`).
+ * Runs an alert's own test files under the package's vitest with one of the harness's probes on
+ * (`ALERTKIT_PROBE`: `diff`, `mutate`): only the probe test runs, and it writes one JSON line per
+ * `describeAlert` suite (see `@alertkit/harness` `runProbe`).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -9,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { AlertkitError } from '@alertkit/core';
-import type { DiffProbeReport } from '@alertkit/harness';
 
 const run = promisify(execFile);
 
@@ -24,24 +24,25 @@ function vitestBin(packageDir: string): string {
   } catch (cause) {
     throw new AlertkitError(
       'ALERT_INVALID',
-      `${packageDir}: vitest is not installed for this package (run pnpm install): diff runs the alert's own cases`,
+      `${packageDir}: vitest is not installed for this package (run pnpm install): its cases run under it`,
       { cause },
     );
   }
 }
 
-/** Runs the probe over both versions; one report per `describeAlert` suite of the test files. */
-export async function runDiffProbe(
+/** Runs a probe; one report per `describeAlert` suite of the test files. */
+export async function runSuiteProbe<T>(
   packageDir: string,
-  baseModule: string,
-): Promise<DiffProbeReport[]> {
+  probe: 'diff' | 'mutate',
+  env: Record<string, string> = {},
+): Promise<T[]> {
   const tests = (await readdir(join(packageDir, 'test')).catch(() => [] as string[]))
     .filter((f) => f.endsWith('.test.ts'))
     .map((f) => join('test', f));
   if (tests.length === 0)
     throw new AlertkitError(
       'ALERT_INVALID',
-      `${packageDir}: no test/*.test.ts: diff runs the alert's own cases`,
+      `${packageDir}: no test/*.test.ts: ${probe} runs the alert's own cases`,
     );
   const dir = await mkdtemp(join(tmpdir(), 'alertkit-diff-'));
   const out = join(dir, 'probe.ndjson');
@@ -53,8 +54,8 @@ export async function runDiffProbe(
         cwd: packageDir,
         env: {
           ...process.env,
-          ALERTKIT_PROBE: 'diff',
-          ALERTKIT_PROBE_BASE: baseModule,
+          ...env,
+          ALERTKIT_PROBE: probe,
           ALERTKIT_PROBE_OUT: out,
           FORCE_COLOR: '0',
         },
@@ -68,14 +69,14 @@ export async function runDiffProbe(
         .slice(0, 8);
       throw new AlertkitError(
         'ALERT_INVALID',
-        `running the cases of ${packageDir} with both versions failed:\n${lines.join('\n') || output.slice(-2000)}`,
+        `running the ${probe} probe over the cases of ${packageDir} failed:\n${lines.join('\n') || output.slice(-2000)}`,
       );
     });
     const text = await readFile(out, 'utf8').catch(() => '');
     const reports = text
       .split('\n')
       .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l) as DiffProbeReport);
+      .map((l) => JSON.parse(l) as T);
     if (reports.length === 0)
       throw new AlertkitError(
         'ALERT_INVALID',
