@@ -34,7 +34,7 @@ export {
 export type { BuildEventsOptions, EventInput, EventSourceInput, EventValue } from './events.js';
 export { explainEvents, formatExplanation } from './explainEvents.js';
 export { PROBE_TEST_NAME, diffProbe, runProbe, snapshotAlert } from './probe.js';
-export { describeClause, mutateProbe, mutateSuite } from './mutate.js';
+export { mutateProbe, mutateSuite } from './mutate.js';
 export type { MutantResult, MutateProbeReport } from './mutate.js';
 export type {
   AlertSnapshot,

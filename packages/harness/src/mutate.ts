@@ -17,6 +17,7 @@ import {
   type Duration,
   type JsonValue,
 } from '@alertkit/core';
+import { describeClause } from '@alertkit/query';
 import type { AlertCase } from './cases.js';
 import { DEFAULT_NOW } from './clock.js';
 import { buildCaseEvents, hashSeed } from './events.js';
@@ -57,42 +58,9 @@ const ROLES = [
   ['mustNot', 'must_not'],
 ] as const;
 
-/** A clause as a developer reads it: `match details.program "sshd"`. */
-export function describeClause(clause: Clause): string {
-  switch (clause.type) {
-    case 'match':
-    case 'term':
-    case 'phrase':
-    case 'prefix':
-      return `${clause.type} ${clause.field} ${JSON.stringify(clause.value)}`;
-    case 'terms':
-      return `terms ${clause.field} ${JSON.stringify(clause.values)}`;
-    case 'wildcard':
-    case 'regexp':
-      return `${clause.type} ${clause.field} ${JSON.stringify(clause.pattern)}`;
-    case 'exists':
-      return `exists ${clause.field}`;
-    case 'subnet':
-      return `subnet ${clause.field} ${clause.cidr}`;
-    case 'queryString':
-      return `query_string ${JSON.stringify(clause.query)}`;
-    default:
-      return JSON.stringify(clause);
-  }
-}
-
-/** The event a clause wants, in words: `` `details.program: sshd` ``. */
+/** The event a clause wants, in Lucene words: `` `details.program:sshd` ``. */
 function wanted(clause: Clause): string {
-  switch (clause.type) {
-    case 'match':
-    case 'term':
-    case 'phrase':
-      return `\`${clause.field}: ${String(clause.value)}\``;
-    case 'exists':
-      return `\`${clause.field}\``;
-    default:
-      return `\`${describeClause(clause)}\``;
-  }
+  return `\`${describeClause(clause)}\``;
 }
 
 /** The alert with its declared criteria (for `config`) changed by `change`. */
@@ -110,7 +78,7 @@ function withCriteria(
           resolveCriteria(typeof declared === 'function' ? declared(config) : declared),
         ),
       ),
-  } as AlertDefinition<unknown>;
+  };
 }
 
 /** The smallest unit a window uses, and the window one such step shorter and longer. */

@@ -61,21 +61,21 @@ describeAlert(alert, {
     expect(score.score).toBeLessThan(80);
     const survivor = (mutation: string, target: string) =>
       score.mutants.find((m) => m.mutation === mutation && m.target === target);
-    expect(survivor('delete', 'must: match details.changetype "add"')).toEqual({
+    expect(survivor('delete', 'must: details.changetype:add')).toEqual({
       mutation: 'delete',
-      target: 'must: match details.changetype "add"',
+      target: 'must: details.changetype:add',
       killed: false,
       reason:
-        'no negative case has an event without `details.changetype: add` (that otherwise alerts)',
+        'no negative case has an event without `details.changetype:add` (that otherwise alerts)',
     });
-    expect(survivor('delete', 'must_not: wildcard details.actor "*bind*"')?.reason).toBe(
-      'no negative case has an event with `wildcard details.actor "*bind*"` (that otherwise alerts)',
+    expect(survivor('delete', 'must_not: details.actor:*bind*')?.reason).toBe(
+      'no negative case has an event with `details.actor:*bind*` (that otherwise alerts)',
     );
     expect(survivor('window-longer', 'window 15 minutes')?.reason).toBe(
       'no negative case has an event just outside the window (between 15 and 16 minutes old)',
     );
     // A negate mutant is killed by the one positive case (it no longer alerts).
-    expect(survivor('negate', 'must: match category "ldapChange"')?.killed).toBe(true);
+    expect(survivor('negate', 'must: category:ldapChange')?.killed).toBe(true);
   });
 
   it("scores the catalogue's own ldap-add suite 100, with every mutant killed by a named case", () => {
