@@ -18,6 +18,15 @@ export const alert = defineAlert({
     exists('details.username'),
   ),
   aggregate: { field: 'details.username', threshold: 10, samples: 5 },
+  // The summary carries the count; the alert keeps MozDef's 5 samples as it always did.
+  pitfalls: {
+    allow: [
+      {
+        rule: 'samples-below-threshold',
+        reason: "MozDef's default of 5 samples; the summary says how many failed",
+      },
+    ],
+  },
   onAggregation: (group) => ({
     summary: `${group.count} failed logins for ${String(group.value)} in the last 5 minutes`,
   }),

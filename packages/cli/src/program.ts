@@ -7,6 +7,7 @@ import {
   resolveCriteria,
   runCriteria,
 } from '@alertkit/core';
+import { formatPitfall, lintAlert } from '@alertkit/query';
 import {
   createTicker,
   loadEnabledAlerts,
@@ -102,7 +103,7 @@ export function createProgram(io: Io = processIo): Command {
   program
     .command('validate')
     .description(
-      'load every enabled alert and check its declaration, schedule, config and criteria, without running it',
+      'load every enabled alert and check its declaration, schedule, config and criteria, and lint the criteria for pitfalls (from the mapping and the analyser), without running it',
     )
     .option(
       '--config <file>',
@@ -120,9 +121,19 @@ export function createProgram(io: Io = processIo): Command {
         try {
           createTicker(entry?.schedule ?? a.alert.schedule);
           runCriteria(a.alert, resolveAlertConfig(a.alert, entry?.config));
+          const pitfalls = lintAlert(a.alert, {
+            ...(entry?.config !== undefined ? { config: entry.config } : {}),
+            ...(entry?.schedule ? { schedule: entry.schedule } : {}),
+          });
+          const open = pitfalls.filter((p) => p.allowed === undefined);
           io.out(
-            `ok    ${a.packageName}@${a.version}  ${a.alert.kind}, ${schedule(a)}, window ${describeWindow(a)}, ${a.alert.severity}\n`,
+            `${open.length > 0 ? 'FAIL' : 'ok  '}  ${a.packageName}@${a.version}  ${a.alert.kind}, ${schedule(a)}, window ${describeWindow(a)}, ${a.alert.severity}\n`,
           );
+          for (const p of pitfalls)
+            io.out(
+              `      ${p.allowed === undefined ? 'pitfall' : 'allowed'}: ${formatPitfall(p)}\n`,
+            );
+          if (open.length > 0) failed++;
         } catch (error) {
           failed++;
           io.out(

@@ -53,6 +53,13 @@ export type { CidrBlock } from './cidr.js';
 export { analyze, analyzeToTerms, type AnalyzedToken } from './analysis/analyze.js';
 export type { StandardTokenType } from './analysis/standardTokenizer.js';
 export {
+  formatPitfall,
+  lintAlert,
+  type LintOptions,
+  type PitfallFinding,
+  type PitfallRule,
+} from './lint.js';
+export {
   explainAlert,
   explainCriteria,
   explainGroups,
