@@ -17,7 +17,7 @@ const run = promisify(execFile);
 const PROBE_TEST_NAME = 'alertkit probe';
 
 /** vitest's CLI as the alert package resolves it (its own dev dependency). */
-function vitestBin(packageDir: string): string {
+export function vitestBin(packageDir: string): string {
   try {
     const require = createRequire(join(packageDir, 'package.json'));
     return join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs');
@@ -33,7 +33,7 @@ function vitestBin(packageDir: string): string {
 /** Runs a probe; one report per `describeAlert` suite of the test files. */
 export async function runSuiteProbe<T>(
   packageDir: string,
-  probe: 'diff' | 'mutate',
+  probe: 'diff' | 'mutate' | 'cross',
   env: Record<string, string> = {},
 ): Promise<T[]> {
   const tests = (await readdir(join(packageDir, 'test')).catch(() => [] as string[]))

@@ -18,6 +18,7 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerDiff } from './commands/diff.js';
 import { registerExplain } from './commands/explain.js';
 import { registerMutate } from './commands/mutate.js';
+import { registerTest } from './commands/test.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
 import { registerSearch } from './commands/search.js';
@@ -156,6 +157,7 @@ export function createProgram(io: Io = processIo): Command {
   registerExplain(program, io);
   registerDiff(program, io);
   registerMutate(program, io);
+  registerTest(program, io);
   registerSearch(program, io);
   registerAnalyze(program, io);
   return program;

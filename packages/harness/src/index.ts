@@ -33,12 +33,15 @@ export {
 } from './events.js';
 export type { BuildEventsOptions, EventInput, EventSourceInput, EventValue } from './events.js';
 export { explainEvents, formatExplanation } from './explainEvents.js';
-export { PROBE_TEST_NAME, diffProbe, runProbe, snapshotAlert } from './probe.js';
+export { PROBE_TEST_NAME, crossProbe, diffProbe, runProbe, snapshotAlert } from './probe.js';
 export { mutateProbe, mutateSuite } from './mutate.js';
 export type { MutantResult, MutateProbeReport } from './mutate.js';
 export type {
   AlertSnapshot,
   CaseComparison,
+  CrossProbeReport,
+  CrossTarget,
+  Overlap,
   CaseOutcome,
   DiffProbeReport,
   GeneratedComparison,

@@ -84,6 +84,77 @@ export interface DiffProbeReport {
 const message = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
+/** Another alert for the cross probe: its module and the config it runs with. */
+export interface CrossTarget {
+  module: string;
+  config?: unknown;
+}
+
+/** Another alert that fired on one of this suite's positive cases. */
+export interface Overlap {
+  /** The alert that fired. */
+  alert: string;
+  /** The alert whose case it fired on. */
+  on: string;
+  case: string;
+  /** Ids of the events in the alerts it raised. */
+  events: string[];
+  /** Set when the firing alert declares the overlap (`overlaps`), with its reason. */
+  expected?: string;
+}
+
+/** What the cross probe writes, one JSON line per suite. */
+export interface CrossProbeReport {
+  alert: string;
+  positives: number;
+  overlaps: Overlap[];
+}
+
+async function alertsOf(module: string): Promise<AlertDefinition<unknown>[]> {
+  const exports = (await import(/* @vite-ignore */ module)) as Record<string, unknown>;
+  const found = Object.values(exports).flat().filter(isAlertDefinition);
+  return [...new Set(found)];
+}
+
+/**
+ * The cross probe: every other alert over this suite's positive cases (their events as the
+ * cases build them, at the suite's now); an alert that fires is an overlap.
+ */
+export async function crossProbe(
+  alert: AlertDefinition<unknown>,
+  suite: AlertSuite,
+  targets: readonly CrossTarget[],
+  out: string,
+): Promise<void> {
+  const positives = suite.cases.filter((c) => c.kind === 'positive');
+  const overlaps: Overlap[] = [];
+  for (const target of targets) {
+    for (const other of await alertsOf(target.module)) {
+      if (other.name === alert.name) continue;
+      for (const testCase of positives) {
+        const events = caseEvents(alert.name, suite, testCase.events, testCase.description);
+        const outcome = await outcomeOf(other, { ...suite, config: target.config }, events);
+        if (outcome.alerts.length === 0) continue;
+        const ids = outcome.alerts.flatMap((a) =>
+          Array.isArray(a['events'])
+            ? a['events'].map((e) => String((e as { documentid?: unknown }).documentid))
+            : [],
+        );
+        const declared = other.overlaps?.find((o) => o.alert === alert.name);
+        overlaps.push({
+          alert: other.name,
+          on: alert.name,
+          case: testCase.description,
+          events: [...new Set(ids)],
+          ...(declared ? { expected: declared.reason } : {}),
+        });
+      }
+    }
+  }
+  const report: CrossProbeReport = { alert: alert.name, positives: positives.length, overlaps };
+  await appendFile(out, `${JSON.stringify(report)}\n`);
+}
+
 /** A snapshot of an alert (the static half of a diff). */
 export function snapshotAlert(alert: AlertDefinition<unknown>): AlertSnapshot {
   const out: AlertSnapshot = {
@@ -280,7 +351,8 @@ export async function diffProbe(
 
 /**
  * The probe `describeAlert` runs when `ALERTKIT_PROBE` is set, writing to `ALERTKIT_PROBE_OUT`:
- * `diff` (the base version's module in `ALERTKIT_PROBE_BASE`) or `mutate`.
+ * `diff` (the base version's module in `ALERTKIT_PROBE_BASE`), `mutate`, or `cross` (the other
+ * alerts' modules in `ALERTKIT_PROBE_ALERTS`).
  */
 export async function runProbe(
   alert: AlertDefinition<unknown>,
@@ -292,6 +364,15 @@ export async function runProbe(
   if (!out) throw new Error('ALERTKIT_PROBE_OUT is not set');
   if (kind === 'mutate') {
     await mutateProbe(alert, suite, out);
+    return;
+  }
+  if (kind === 'cross') {
+    await crossProbe(
+      alert,
+      suite,
+      JSON.parse(env['ALERTKIT_PROBE_ALERTS'] ?? '[]') as CrossTarget[],
+      out,
+    );
     return;
   }
   if (kind !== 'diff') throw new Error(`unknown ALERTKIT_PROBE "${String(kind)}"`);
