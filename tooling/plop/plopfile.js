@@ -57,6 +57,9 @@ export default function (plop) {
   plop.setHelper('js', jsString);
   plop.setHelper('jsonText', jsonString);
   plop.setHelper('json', (/** @type {unknown} */ value) => JSON.stringify(value));
+  // MozDef's 5 samples, or the threshold when higher: an alert carries every event that made it
+  // fire (the pitfall lint's samples-below-threshold rule).
+  plop.setHelper('samples', (/** @type {unknown} */ threshold) => Math.max(5, Number(threshold)));
 
   plop.setActionType('pnpm install', () => {
     // Under CI=true a bare install is frozen and would leave the new package unlinked.

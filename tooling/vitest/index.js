@@ -18,7 +18,11 @@ export const preset = defineConfig({
     environment: 'node',
     restoreMocks: true,
     clearMocks: true,
-    reporters: ['default', ['json', { outputFile: '.vitest/report.json' }]],
+    // `alertkit test` asks for the report elsewhere, leaving turbo's output alone.
+    reporters: [
+      'default',
+      ['json', { outputFile: process.env['ALERTKIT_VITEST_REPORT'] ?? '.vitest/report.json' }],
+    ],
   },
 });
 

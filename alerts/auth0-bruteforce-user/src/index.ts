@@ -44,6 +44,13 @@ export const alert = defineAlert({
     search({ minutes: config.searchDepthMin })
       .must(match('tags', 'auth0'), match('details.eventname', 'Failed Login (wrong password)'))
       .mustNot(match('details.username', '')),
+  // MozDef runs both over the same Auth0 failures: per user here, per source address there.
+  overlaps: [
+    {
+      alert: 'auth0-vertical-password-guessing',
+      reason: 'the same Auth0 failed logins, grouped by user here and by source address there',
+    },
+  ],
   aggregate: (config) => ({
     field: 'details.username',
     samples: 10,

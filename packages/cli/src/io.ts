@@ -2,12 +2,18 @@
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** True when stdout is a terminal that takes colour (not set: no colour). */
+  color?: boolean;
 }
 
 /** The process's stdout and stderr. */
 export const processIo: Io = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
+  // Colour only on a terminal, and never when NO_COLOR is set (no-color.org).
+  get color() {
+    return process.stdout.isTTY && !process.env['NO_COLOR'];
+  },
 };
 
 /** Left-aligned columns, two spaces apart, no trailing blanks. */

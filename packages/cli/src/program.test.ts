@@ -37,7 +37,7 @@ beforeAll(async () => {
     `import { defineAlert } from ${JSON.stringify(coreSource)};
 export const alert = defineAlert({ name: 'ssh-failures', description: 'd', severity: 'WARNING', category: 'bruteforce',
   criteria: { query: { type: 'bool', must: [{ type: 'exists', field: 'summary' }] }, window: { minutes: 2 } },
-  aggregate: { field: 'details.sourceipaddress', threshold: 10 }, onAggregation: () => ({ summary: 's' }) });`,
+  aggregate: { field: 'details.sourceipaddress', threshold: 10, samples: 10 }, onAggregation: () => ({ summary: 's' }) });`,
   );
 });
 
@@ -60,6 +60,29 @@ describe('alertkit list / validate', () => {
     expect(await main(['validate', '--alerts', root], io)).toBe(0);
     expect(io.stdout).toContain('ok    alert-ssh-failures@0.2.0');
     expect(io.stdout).toContain('1 of 1 alert valid');
+  });
+
+  it('fails validation on a pitfall, naming the alert, the rule, the clause and the fix', async () => {
+    const dir = join(root, 'pitfalls', 'upper-terms');
+    await mkdir(join(dir, 'dist'), { recursive: true });
+    await writeFile(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'alert-upper-terms', version: '0.1.0', exports: './dist/index.js' }),
+    );
+    await writeFile(
+      join(dir, 'dist', 'index.js'),
+      `import { defineAlert } from ${JSON.stringify(coreSource)};
+export const alert = defineAlert({ name: 'upper-terms', description: 'd', severity: 'NOTICE', category: 'c',
+  criteria: { query: { type: 'bool', must: [{ type: 'terms', field: 'summary', values: ['Login'] }] }, window: { minutes: 2 } },
+  onEvent: () => null });`,
+    );
+    const io = capture();
+    expect(await main(['validate', '--alerts', join(root, 'pitfalls')], io)).toBe(1);
+    expect(io.stdout).toContain('FAIL  alert-upper-terms@0.1.0');
+    expect(io.stdout).toContain(
+      'pitfall: upper-terms: unanalysed-value-on-text (must: summary:(Login)): "Login" has upper case',
+    );
+    expect(io.stdout).toContain('fix: use match/phrase on summary, or lower case');
   });
 
   it('validates an installation: its alerts with their config overrides, failing clearly', async () => {

@@ -7,6 +7,7 @@ import {
   resolveCriteria,
   runCriteria,
 } from '@alertkit/core';
+import { formatPitfall, lintAlert } from '@alertkit/query';
 import {
   createTicker,
   loadEnabledAlerts,
@@ -14,6 +15,10 @@ import {
   type LoadedAlert,
 } from '@alertkit/runner';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerDiff } from './commands/diff.js';
+import { registerExplain } from './commands/explain.js';
+import { registerMutate } from './commands/mutate.js';
+import { registerTest } from './commands/test.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
 import { registerSearch } from './commands/search.js';
@@ -99,7 +104,7 @@ export function createProgram(io: Io = processIo): Command {
   program
     .command('validate')
     .description(
-      'load every enabled alert and check its declaration, schedule, config and criteria, without running it',
+      'load every enabled alert and check its declaration, schedule, config and criteria, and lint the criteria for pitfalls (from the mapping and the analyser), without running it',
     )
     .option(
       '--config <file>',
@@ -117,9 +122,19 @@ export function createProgram(io: Io = processIo): Command {
         try {
           createTicker(entry?.schedule ?? a.alert.schedule);
           runCriteria(a.alert, resolveAlertConfig(a.alert, entry?.config));
+          const pitfalls = lintAlert(a.alert, {
+            ...(entry?.config !== undefined ? { config: entry.config } : {}),
+            ...(entry?.schedule ? { schedule: entry.schedule } : {}),
+          });
+          const open = pitfalls.filter((p) => p.allowed === undefined);
           io.out(
-            `ok    ${a.packageName}@${a.version}  ${a.alert.kind}, ${schedule(a)}, window ${describeWindow(a)}, ${a.alert.severity}\n`,
+            `${open.length > 0 ? 'FAIL' : 'ok  '}  ${a.packageName}@${a.version}  ${a.alert.kind}, ${schedule(a)}, window ${describeWindow(a)}, ${a.alert.severity}\n`,
           );
+          for (const p of pitfalls)
+            io.out(
+              `      ${p.allowed === undefined ? 'pitfall' : 'allowed'}: ${formatPitfall(p)}\n`,
+            );
+          if (open.length > 0) failed++;
         } catch (error) {
           failed++;
           io.out(
@@ -139,6 +154,10 @@ export function createProgram(io: Io = processIo): Command {
 
   registerRun(program, io);
   registerReplay(program, io);
+  registerExplain(program, io);
+  registerDiff(program, io);
+  registerMutate(program, io);
+  registerTest(program, io);
   registerSearch(program, io);
   registerAnalyze(program, io);
   return program;

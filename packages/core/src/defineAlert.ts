@@ -122,6 +122,30 @@ export interface AlertDeclaration<TConfig> {
   config?: StandardSchemaV1<unknown, TConfig>;
   /** The events it looks at; a function when they depend on config. */
   criteria: CriteriaLike | ConfigFunction<TConfig, CriteriaLike>;
+  /**
+   * Pitfall-lint findings this alert accepts, each with its reason (e.g. MozDef parity):
+   * `rule` as `alertkit validate` names it, `clause` as it prints it (all clauses when absent).
+   */
+  pitfalls?: { allow: readonly PitfallAllowance[] };
+  /**
+   * Other alerts whose positive cases this alert is expected to fire on too
+   * (`alertkit test --cross`), each with its reason.
+   */
+  overlaps?: readonly ExpectedOverlap[];
+}
+
+/** A pitfall-lint finding an alert accepts. */
+export interface PitfallAllowance {
+  rule: string;
+  clause?: string;
+  reason: string;
+}
+
+/** Another alert this one is expected to fire with on the same events. */
+export interface ExpectedOverlap {
+  /** The other alert's name (`bruteforce-ssh`). */
+  alert: string;
+  reason: string;
 }
 
 /** The input of {@link defineAlert}: a declaration plus exactly one reaction. */

@@ -69,13 +69,15 @@ export type {
   ConfigFunction,
   CriteriaLike,
   EventReaction,
+  ExpectedOverlap,
   NoEventReaction,
+  PitfallAllowance,
   ReactionContext,
   ReactionResult,
   Schedule,
 } from './defineAlert.js';
 
-export { scheduleProblem } from './schedule.js';
+export { scheduleIntervalMs, scheduleProblem } from './schedule.js';
 
 export { resolveAlertConfig } from './alertConfig.js';
 export type { ConfigIssue } from './alertConfig.js';

@@ -41,3 +41,20 @@ function cronProblem(expression: string): string | undefined {
     return `schedule.cron "${expression}": ${(error as Error).message.replace(/^CronPattern: /, '')}`;
   }
 }
+
+/**
+ * The average time between runs of a schedule, in ms (a cron schedule over its next ten runs);
+ * `undefined` for a schedule that is not valid.
+ */
+export function scheduleIntervalMs(schedule: Schedule): number | undefined {
+  if (scheduleProblem(schedule) !== undefined) return undefined;
+  if (schedule.every !== undefined) return parseDuration(schedule.every);
+  const runs = new Cron(schedule.cron, { paused: true, timezone: 'UTC' }).nextRuns(
+    11,
+    new Date('2026-01-05T00:00:00Z'),
+  );
+  const [first, last] = [runs[0], runs[runs.length - 1]];
+  return first && last && runs.length > 1
+    ? (last.getTime() - first.getTime()) / (runs.length - 1)
+    : undefined;
+}

@@ -1,6 +1,12 @@
 import type { AlertDefinition } from '@alertkit/core';
 import { describe, it } from 'vitest';
+import { formatPitfall, lintAlert } from '@alertkit/query';
+import { caseEventsOf } from './lint.js';
+import { PROBE_TEST_NAME, runProbe } from './probe.js';
 import { runAlertCase, type AlertSuite } from './runCase.js';
+
+/** The suites declared per alert in this test file (an alert may have several). */
+const suitesByAlert = new Map<object, AlertSuite[]>();
 
 /**
  * Declares an alert's test suite for vitest, MozDef style: each case is its own test, run in a
@@ -25,5 +31,29 @@ export function describeAlert<TConfig>(alert: AlertDefinition<TConfig>, suite: A
         await runAlertCase(alert, suite, testCase);
       });
     }
+    // The pitfalls a reviewer would point out, with the events of every suite of this alert in
+    // the file telling which fields exist: one test, in the alert's first suite (vitest has
+    // collected every suite before it runs).
+    const suites = suitesByAlert.get(alert) ?? [];
+    suitesByAlert.set(alert, [...suites, suite]);
+    if (suites.length === 0)
+      it('pitfall lint', () => {
+        const all = suitesByAlert.get(alert) ?? [suite];
+        const events = all.flatMap((s) => caseEventsOf(alert as AlertDefinition<unknown>, s));
+        const open = new Set<string>();
+        for (const s of all)
+          for (const f of lintAlert(alert, {
+            events,
+            ...(s.config !== undefined ? { config: s.config } : {}),
+          }))
+            if (f.allowed === undefined) open.add(formatPitfall(f));
+        if (open.size > 0)
+          throw new Error(
+            `pitfalls (fix them, or allow one with a reason in the alert's pitfalls.allow):\n${[...open].map((f) => `  ${f}`).join('\n')}`,
+          );
+      });
+    // Tools (`alertkit diff`) run this one test alone with ALERTKIT_PROBE set.
+    if (process.env['ALERTKIT_PROBE'])
+      it(PROBE_TEST_NAME, () => runProbe(alert as AlertDefinition<unknown>, suite), 120_000);
   });
 }

@@ -73,6 +73,7 @@ const failedLogins = defineAlert({
     phrase('summary', 'failed login'),
   ),
   aggregate: { field: 'details.username', threshold: 3, samples: 2 },
+  pitfalls: { allow: [{ rule: 'samples-below-threshold', reason: 'tests numSamples' }] },
   onAggregation: (group) => ({
     summary: `${group.count} failed logins for ${String(group.value)}`,
   }),

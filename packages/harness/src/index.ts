@@ -33,6 +33,19 @@ export {
 } from './events.js';
 export type { BuildEventsOptions, EventInput, EventSourceInput, EventValue } from './events.js';
 export { explainEvents, formatExplanation } from './explainEvents.js';
+export { PROBE_TEST_NAME, crossProbe, diffProbe, runProbe, snapshotAlert } from './probe.js';
+export { mutateProbe, mutateSuite } from './mutate.js';
+export type { MutantResult, MutateProbeReport } from './mutate.js';
+export type {
+  AlertSnapshot,
+  CaseComparison,
+  CrossProbeReport,
+  CrossTarget,
+  Overlap,
+  CaseOutcome,
+  DiffProbeReport,
+  GeneratedComparison,
+} from './probe.js';
 export type { ClauseExplanation } from './explainEvents.js';
 // isoformat lives in core (alerts use it for summaries); re-exported for tests.
 export { isoformat } from '@alertkit/core';

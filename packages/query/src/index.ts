@@ -53,6 +53,27 @@ export type { CidrBlock } from './cidr.js';
 export { analyze, analyzeToTerms, type AnalyzedToken } from './analysis/analyze.js';
 export type { StandardTokenType } from './analysis/standardTokenizer.js';
 export {
+  formatPitfall,
+  lintAlert,
+  type LintOptions,
+  type PitfallFinding,
+  type PitfallRule,
+} from './lint.js';
+export {
+  explainAlert,
+  explainCriteria,
+  explainGroups,
+  formatAlertExplanation,
+  formatEventExplanations,
+  formatGroups,
+  type AggregationExplanation,
+  type AlertExplanation,
+  type EventExplanation,
+  type ExplainAlertOptions,
+  type FormatOptions,
+  type GroupExplanation,
+} from './explainAlert.js';
+export {
   parseQueryString,
   type QueryStringOptions as ParseQueryStringOptions,
 } from './queryString/index.js';
@@ -67,6 +88,7 @@ export {
   explain,
   explainMatch,
   formatExplanation,
+  type FormatExplanationOptions,
   loadMapping,
   luceneRegexpToRegExp,
   parseMapping,

@@ -249,6 +249,19 @@ describe('pnpm release to a local registry, npm install in an installation', () 
     const before = readFileSync(source, 'utf8');
     expect(before).toContain('in the last 5 minutes');
     writeFileSync(source, before.replace('in the last 5 minutes', 'within 5 minutes'));
+    // What the edit means against the published 0.1.0: a patch (wording only).
+    const diff = exec(
+      clone.dir,
+      process.execPath,
+      [join(clone.dir, 'packages/cli/dist/bin.js'), 'diff', DIRS[ALERT], '--base', '0.1.0'],
+      { npm_config_registry: registry.url },
+    );
+    expect(diff.status, diff.stderr).toBe(0);
+    expect(diff.stdout.split('\n')[0], diff.stdout).toBe('patch');
+    expect(diff.stdout).toContain(`${ALERT}: published ${ALERT}@0.1.0 → working tree`);
+    expect(diff.stdout).toMatch(
+      /patch {2}case ".*": summary ".*in the last 5 minutes" → ".*within 5 minutes"/,
+    );
     changeset('summary-wording', { [ALERT]: 'patch' }, 'The summary says "within 5 minutes".');
     release();
     expect(workspaceVersions()).toEqual({

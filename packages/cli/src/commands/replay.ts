@@ -16,7 +16,7 @@ interface ReplayOptions {
 }
 
 /** The config overrides an installation file gives this alert (its entry by path or package name). */
-async function configOverrides(file: string, loaded: LoadedAlert): Promise<unknown> {
+export async function configOverrides(file: string, loaded: LoadedAlert): Promise<unknown> {
   const { config } = await loadInstallationConfig({ file });
   const entry = config.alerts.find(
     (a) =>

@@ -285,8 +285,8 @@ describe('explain', () => {
         '✗ criteria',
         '  ✓ window [2017-01-01T00:59:00.000Z, 2017-01-01T01:00:00.000Z] on utctimestamp OR receivedtimestamp; event utctimestamp ["2017-01-01T00:59:59.000Z"]; event receivedtimestamp []',
         '  ✗ bool',
-        '    ✓ must: match summary "FAILED login" query tokens ["failed","login"]; event summary ["failed","password","for","root"]',
-        '    ✗ must: match hostname "WEB1"; event hostname ["web1"]',
+        '    ✓ must: match summary "FAILED login"; query tokens ["failed","login"]; event summary ["failed","password","for","root"]',
+        '    ✗ must: match hostname "WEB1"; event hostname ["web1"] — keyword field: the whole value must equal "WEB1" exactly (case-sensitive)',
       ].join('\n'),
     );
   });

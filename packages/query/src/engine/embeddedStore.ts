@@ -275,17 +275,16 @@ export class EmbeddedStore implements Store {
     const to = at.getTime();
     const from = to - durationToMs(query.window);
     const inWindow = this.#index.windowDocs(from, to).includes(doc);
+    const window: Explanation = {
+      clause: `window [${new Date(from).toISOString()}, ${new Date(to).toISOString()}] on utctimestamp OR receivedtimestamp`,
+      matched: inWindow,
+      values: this.#windowValues(doc),
+    };
+    if (!inWindow) window.reason = windowReason(window.values ?? {}, from, to);
     return {
       clause: 'criteria',
       matched: inWindow && explanation.matched,
-      children: [
-        {
-          clause: `window [${new Date(from).toISOString()}, ${new Date(to).toISOString()}] on utctimestamp OR receivedtimestamp`,
-          matched: inWindow,
-          values: this.#windowValues(doc),
-        },
-        explanation,
-      ],
+      children: [window, explanation],
     };
   }
 
@@ -351,4 +350,17 @@ export class EmbeddedStore implements Store {
 /** An embedded store (MozDef's events mapping unless another is given). */
 export function createEmbeddedStore(options?: EmbeddedStoreOptions): EmbeddedStore {
   return new EmbeddedStore(options);
+}
+
+/** Why an event's timestamps fall outside a window (before it, after it, or none parse). */
+function windowReason(values: Record<string, string[]>, from: number, to: number): string {
+  const times = Object.values(values)
+    .flat()
+    .map((v) => Date.parse(v))
+    .filter((t) => !Number.isNaN(t));
+  if (times.length === 0)
+    return 'the event has no utctimestamp or receivedtimestamp that parses as a date';
+  if (times.every((t) => t < from)) return 'the event is older than the window';
+  if (times.every((t) => t > to)) return 'the event is newer than now (after the window)';
+  return 'the event is outside the window';
 }

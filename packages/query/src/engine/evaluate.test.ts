@@ -51,7 +51,7 @@ describe('evaluate / explain on one event', () => {
         '✗ criteria',
         '  ✓ window [2017-01-01T00:00:00.000Z, 2017-01-01T00:01:00.000Z] on utctimestamp OR receivedtimestamp',
         '  ✗ bool',
-        '    ✓ mustNot: match summary "BOB" query tokens ["bob"]; event summary ["accepted","publickey","for","bob"]',
+        '    ✗ must_not: match summary "BOB" (matched, so the event is excluded); query tokens ["bob"]; event summary ["accepted","publickey","for","bob"]',
       ].join('\n'),
     );
   });

@@ -1,10 +1,17 @@
 import { type Clause, isAlertkitError } from '@alertkit/core';
 import { analyze } from '../analysis/analyze.js';
+import { cidrContains, parseCidr } from '../cidr.js';
 import { type QueryStringOptions, parseQueryString } from '../queryString/index.js';
 import { NumericColumn, TermColumn } from './columns.js';
 import { compileClause } from './compile.js';
 import type { EventIndex } from './eventIndex.js';
-import { keywordText } from './values.js';
+import {
+  keywordText,
+  parseBoolean,
+  parseDateInterval,
+  parseIpOrCidr,
+  parseNumber,
+} from './values.js';
 
 /** Why an event matched a clause or not (see `EmbeddedStore.explain`). */
 export interface Explanation {
@@ -17,6 +24,11 @@ export interface Explanation {
   values?: Record<string, string[]>;
   /** For text matchers: the analysed tokens of the query value. */
   queryTokens?: string[];
+  /**
+   * Why, in a sentence, for a leaf clause: a missing field, a value that did not parse as its
+   * field's type, a CIDR containment, an unanalysed value against an analysed field, ...
+   */
+  reason?: string;
   /** Why the clause could not be evaluated (an invalid query). */
   error?: string;
   children?: Explanation[];
@@ -102,8 +114,12 @@ export function explainMatch(index: EventIndex, clause: Clause, doc: number): Ex
   if (clause.type === 'bool') {
     const children: Explanation[] = [];
     for (const role of ['must', 'filter', 'mustNot', 'should'] as const) {
-      for (const child of clause[role] ?? [])
-        children.push({ ...explainMatch(index, child, doc), role });
+      for (const child of clause[role] ?? []) {
+        const explained: Explanation = { ...explainMatch(index, child, doc), role };
+        // A reason says why a clause rejects the event; one that lets it through needs none.
+        if ((role === 'mustNot') !== explained.matched) delete explained.reason;
+        children.push(explained);
+      }
     }
     out.children = children;
     return out;
@@ -127,23 +143,151 @@ export function explainMatch(index: EventIndex, clause: Clause, doc: number): Ex
     if (isText && (clause.type === 'match' || clause.type === 'phrase')) {
       out.queryTokens = analyze(keywordText(clause.value)).map((t) => t.token);
     }
+    const reason = leafReason(index, clause, doc, out);
+    if (reason !== undefined) out.reason = reason;
   }
   return out;
 }
 
-/** An explanation as indented text, one clause a line (what the harness prints). */
-export function formatExplanation(explanation: Explanation, indent = ''): string {
-  const mark = explanation.matched ? '✓' : '✗';
-  const role = explanation.role ? `${explanation.role}: ` : '';
-  let line = `${indent}${mark} ${role}${explanation.clause}`;
-  if (explanation.queryTokens) line += ` query tokens ${JSON.stringify(explanation.queryTokens)}`;
-  if (explanation.values) {
-    for (const [path, values] of Object.entries(explanation.values))
-      line += `; event ${path} ${JSON.stringify(values)}`;
+type FieldClause = Extract<Clause, { field: string }>;
+
+/** The values at a dotted path of an event's source (through nested objects and arrays). */
+function sourceValues(source: unknown, path: string): unknown[] {
+  let current: unknown[] = [source];
+  for (const part of path.split('.')) {
+    const next: unknown[] = [];
+    for (const value of current.flat()) {
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        const child = (value as Record<string, unknown>)[part];
+        if (child !== undefined) next.push(child);
+      }
+    }
+    current = next;
   }
-  if (explanation.error) line += ` (error: ${explanation.error})`;
-  const lines = [line];
-  for (const child of explanation.children ?? [])
-    lines.push(formatExplanation(child, `${indent}  `));
-  return lines.join('\n');
+  return current.flat().filter((v) => v !== null);
+}
+
+/** The parsers of typed fields' values (undefined: does not parse). */
+const TYPED: Partial<Record<string, (value: unknown) => unknown>> = {
+  ip: parseIpOrCidr,
+  boolean: parseBoolean,
+  date: parseDateInterval,
+  long: parseNumber,
+  integer: parseNumber,
+  short: parseNumber,
+  byte: parseNumber,
+  double: parseNumber,
+  float: parseNumber,
+  half_float: parseNumber,
+  scaled_float: parseNumber,
+};
+
+/** One sentence on why a field clause matched or not, where the values alone do not say it. */
+function leafReason(
+  index: EventIndex,
+  clause: FieldClause,
+  doc: number,
+  out: Explanation,
+): string | undefined {
+  if (clause.field.includes('*')) return undefined;
+  const type = index.mapping.get(clause.field)?.type;
+  if ((clause.type === 'match' || clause.type === 'term') && type !== undefined) {
+    const parses = TYPED[type];
+    if (parses && parses(clause.value) === undefined)
+      return `${JSON.stringify(clause.value)} does not parse as ${type}, so it matches no value of ${clause.field}`;
+  }
+  const indexed = Object.values(out.values ?? {}).flat();
+  if (indexed.length === 0 && (clause.type !== 'exists' || !out.matched)) {
+    const raw = sourceValues(index.events[doc]?._source, clause.field);
+    if (raw.length === 0) return `the event has no ${clause.field}`;
+    const shown = JSON.stringify(raw.length === 1 ? raw[0] : raw);
+    return `the event's ${clause.field} ${shown} was not indexed: it does not parse as ${type ?? 'its mapped type'}`;
+  }
+  if (clause.type === 'subnet') {
+    let block: ReturnType<typeof parseCidr>;
+    try {
+      block = parseCidr(clause.cidr, 'subnet');
+    } catch {
+      return undefined;
+    }
+    return indexed
+      .map((ip) => `${ip} is ${cidrContains(block, ip) ? '' : 'not '}in ${clause.cidr}`)
+      .join('; ');
+  }
+  if (type === 'text') {
+    const given =
+      clause.type === 'terms'
+        ? clause.values.map(keywordText)
+        : clause.type === 'wildcard' || clause.type === 'regexp'
+          ? [clause.pattern]
+          : clause.type === 'term' || clause.type === 'prefix'
+            ? [keywordText(clause.value)]
+            : [];
+    const upper = given.filter((v) => v !== v.toLowerCase());
+    const spaced = given.filter((v) => /\s/.test(v));
+    if (!out.matched && (upper.length > 0 || spaced.length > 0)) {
+      const what = [...upper, ...spaced.filter((v) => !upper.includes(v))]
+        .map((v) => JSON.stringify(v))
+        .join(', ');
+      return `${clause.type} does not analyse its value: ${what} is compared as is with the analysed tokens of text field ${clause.field} (lower case, one word each), so it can never match; use match/phrase, or lower case single words`;
+    }
+  }
+  if (out.matched) return undefined;
+  if ((clause.type === 'match' || clause.type === 'term') && type === 'keyword')
+    return `keyword field: the whole value must equal ${JSON.stringify(keywordText(clause.value))} exactly (case-sensitive)`;
+  if (clause.type === 'match' && out.queryTokens && type === 'text')
+    return clause.operator === 'and'
+      ? `not every query token is among the event's tokens`
+      : `no query token is among the event's tokens`;
+  if (clause.type === 'phrase' && out.queryTokens && type === 'text')
+    return `the query tokens do not appear next to each other, in this order, in the event`;
+  if ((clause.type === 'terms' || clause.type === 'term') && type === 'text')
+    return `not analysed: the value must equal one of the event's analysed tokens, and none does`;
+  if (clause.type === 'wildcard' || clause.type === 'regexp' || clause.type === 'prefix')
+    return `the ${clause.type} matches none of the event's ${indexed.length} indexed term(s)`;
+  return undefined;
+}
+
+/** Options of {@link formatExplanation}. */
+export interface FormatExplanationOptions {
+  /** Prefix of every line (nesting adds two spaces). */
+  indent?: string;
+  /** Green ✓ and red ✗ (for terminals). */
+  color?: boolean;
+}
+
+const paint = (color: boolean, code: number, text: string): string =>
+  color ? `\u001b[${code}m${text}\u001b[39m` : text;
+
+/**
+ * An explanation as indented text, one clause a line (what the harness's failure output and
+ * `alertkit explain` print): `✓` when the clause lets the event through, `✗` when it rejects it
+ * (a `must_not` clause rejects by matching), with the event's indexed values, the analysed
+ * tokens of a text query, and the reason.
+ */
+export function formatExplanation(
+  explanation: Explanation,
+  options: FormatExplanationOptions | string = {},
+): string {
+  const { indent = '', color = false } =
+    typeof options === 'string' ? { indent: options } : options;
+  const passes = explanation.role === 'mustNot' ? !explanation.matched : explanation.matched;
+  const role = explanation.role
+    ? `${explanation.role === 'mustNot' ? 'must_not' : explanation.role}: `
+    : '';
+  const mark = passes ? paint(color, 32, '✓') : paint(color, 31, '✗');
+  let line = `${indent}${mark} ${role}${explanation.clause}`;
+  if (explanation.role === 'mustNot' && explanation.matched)
+    line += ' (matched, so the event is excluded)';
+  if (explanation.queryTokens) line += `; query tokens ${JSON.stringify(explanation.queryTokens)}`;
+  for (const [path, values] of Object.entries(explanation.values ?? {}))
+    line += `; event ${path} ${JSON.stringify(values)}`;
+  if (explanation.reason !== undefined) line += ` — ${explanation.reason}`;
+  if (explanation.error !== undefined) line += ` (error: ${explanation.error})`;
+  return [
+    line,
+    ...(explanation.children ?? []).map((child) =>
+      formatExplanation(child, { indent: `${indent}  `, color }),
+    ),
+  ].join('\n');
 }

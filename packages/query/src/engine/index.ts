@@ -14,5 +14,5 @@ export { EventIndex } from './eventIndex.js';
 export { evaluate, explain } from './evaluate.js';
 export type { EvaluateOptions } from './evaluate.js';
 export { explainMatch, formatExplanation } from './explain.js';
-export type { Explanation } from './explain.js';
+export type { Explanation, FormatExplanationOptions } from './explain.js';
 export { luceneRegexpToRegExp, wildcardToRegExp } from './luceneRegexp.js';
