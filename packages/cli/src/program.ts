@@ -15,6 +15,7 @@ import {
   type LoadedAlert,
 } from '@alertkit/runner';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerBacktest } from './commands/backtest.js';
 import { registerDiff } from './commands/diff.js';
 import { registerExplain } from './commands/explain.js';
 import { registerMutate } from './commands/mutate.js';
@@ -158,6 +159,7 @@ export function createProgram(io: Io = processIo): Command {
   registerDiff(program, io);
   registerMutate(program, io);
   registerTest(program, io);
+  registerBacktest(program, io);
   registerSearch(program, io);
   registerAnalyze(program, io);
   return program;

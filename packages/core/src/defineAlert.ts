@@ -132,6 +132,11 @@ export interface AlertDeclaration<TConfig> {
    * (`alertkit test --cross`), each with its reason.
    */
   overlaps?: readonly ExpectedOverlap[];
+  /**
+   * How loud the alert may be: at most `perDay` alerts a day over a backtest
+   * (`alertkit backtest --check`); an installation may set its own per alert.
+   */
+  noiseBudget?: { perDay: number };
 }
 
 /** A pitfall-lint finding an alert accepts. */

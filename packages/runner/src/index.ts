@@ -93,6 +93,15 @@ export type {
   SearchStoreAuth,
 } from './stores/restTransport.js';
 export { createRunner, Runner } from './runner.js';
+export { backtest } from './backtest.js';
+export type {
+  AlertBacktest,
+  BacktestAlert,
+  BacktestOptions,
+  BacktestReport,
+  BacktestSource,
+  NoiseBudget,
+} from './backtest.js';
 export { AlertWorkers } from './isolation/alertWorkers.js';
 export type { IsolatedRun, IsolatedServices } from './isolation/alertWorkers.js';
 export type { AlertCycleResult, CycleSummary, RunnerOptions, ScheduledAlert } from './runner.js';

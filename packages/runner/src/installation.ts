@@ -133,6 +133,7 @@ export async function loadEnabledAlerts(
       ...(entry.schedule ? { schedule: entry.schedule } : {}),
       ...(entry.config ? { config: entry.config } : {}),
       ...(entry.timeoutMs !== undefined ? { timeoutMs: entry.timeoutMs } : {}),
+      ...(entry.noiseBudget ? { noiseBudget: entry.noiseBudget } : {}),
     });
   }
   for (const dir of alertsDirs) {

@@ -33,6 +33,8 @@ export interface ScheduledAlert {
   module?: string;
   /** This alert's time limit per run; default the runner's `timeoutMs`. */
   timeoutMs?: number;
+  /** The installation's noise budget for it (over the alert's own), for backtests. */
+  noiseBudget?: { perDay: number };
 }
 
 /** Options of {@link createRunner}. */

@@ -46,6 +46,12 @@ const enabledAlert = z
       .record(z.string(), z.unknown())
       .optional()
       .describe("Overrides of the alert's own config (validated by the alert's config schema)."),
+    noiseBudget: z
+      .strictObject({ perDay: z.number().int().min(0).describe('Most alerts a day.') })
+      .optional()
+      .describe(
+        "How loud this alert may be (over the alert's own): `alertkit backtest --check` fails on a day over it.",
+      ),
     timeoutMs: z
       .number()
       .int()
