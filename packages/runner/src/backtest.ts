@@ -87,7 +87,9 @@ function groupOf(alert: StoredAlert, field: string | undefined): string {
         value !== null && typeof value === 'object'
           ? (value as Record<string, JsonValue>)[part]
           : undefined;
-    if (value !== undefined && value !== null) return String(value as JsonValue);
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      return String(value);
+    if (value !== undefined && value !== null) return JSON.stringify(value);
   }
   return alert._source.summary;
 }
@@ -102,7 +104,7 @@ interface Plan {
 }
 
 function planOf(input: BacktestAlert, since: Date, until: Date): Plan {
-  const alert = input.alert as AlertDefinition<unknown>;
+  const alert = input.alert;
   const config = resolveAlertConfig(alert, input.config);
   const criteria = runCriteria(alert, config);
   const ticker = createTicker(input.schedule ?? alert.schedule);
