@@ -9,7 +9,6 @@ import {
   resolveAlertConfig,
   runAlert,
   runCriteria,
-  type AlertDefinition,
   type JsonValue,
   type StoredAlert,
   type StoredEvent,
