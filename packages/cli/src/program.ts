@@ -83,11 +83,21 @@ export function createProgram(io: Io = processIo): Command {
       'directories of alert packages (default: alerts, without --config)',
     )
     .action(async (options: AlertSelection) => {
-      const { alerts } = await selectedAlerts(options);
+      const { alerts, scheduled } = await selectedAlerts(options);
       const rows = [
-        ['ALERT', 'PACKAGE', 'VERSION', 'KIND', 'SCHEDULE', 'WINDOW', 'SEVERITY', 'CLASSNAME'],
+        [
+          'ALERT',
+          'PACKAGE',
+          'VERSION',
+          'KIND',
+          'SCHEDULE',
+          'WINDOW',
+          'SEVERITY',
+          'CLASSNAME',
+          'DELIVERY',
+        ],
       ];
-      for (const a of alerts) {
+      for (const [i, a] of alerts.entries()) {
         rows.push([
           a.alert.name,
           a.packageName,
@@ -97,6 +107,7 @@ export function createProgram(io: Io = processIo): Command {
           describeWindow(a),
           a.alert.severity,
           a.alert.classname,
+          scheduled[i]?.staged ? 'staged' : 'live',
         ]);
       }
       io.out(formatTable(rows));

@@ -55,7 +55,7 @@ export {
 export { createLogger, silentLogger } from './logger.js';
 export type { CreateLoggerOptions, Logger } from './logger.js';
 export { alertMessage, type Sink } from './sinks/sink.js';
-export { createSinks, type CreateSinksOptions } from './sinks/createSinks.js';
+export { createSinks, deliveryRoutes, type CreateSinksOptions } from './sinks/createSinks.js';
 export { createRabbitmqSink, type RabbitmqSinkOptions } from './sinks/rabbitmqSink.js';
 export { createWebhookSink, type WebhookSinkOptions } from './sinks/webhookSink.js';
 export { alertTableLine, createFileSink, createStdoutSink } from './sinks/streamSinks.js';

@@ -27,7 +27,7 @@ import { composePlugins, loadPlugins } from './plugins.js';
 import { ingestEventFiles } from './readEvents.js';
 import { AlertWorkers } from './isolation/alertWorkers.js';
 import { createRunner, type Runner, type ScheduledAlert } from './runner.js';
-import { createSinks, type CreateSinksOptions } from './sinks/createSinks.js';
+import { createSinks, deliveryRoutes, type CreateSinksOptions } from './sinks/createSinks.js';
 
 /** Options of {@link openInstallation}. */
 export interface OpenInstallationOptions {
@@ -134,6 +134,7 @@ export async function loadEnabledAlerts(
       ...(entry.config ? { config: entry.config } : {}),
       ...(entry.timeoutMs !== undefined ? { timeoutMs: entry.timeoutMs } : {}),
       ...(entry.noiseBudget ? { noiseBudget: entry.noiseBudget } : {}),
+      ...(entry.staged ? { staged: true } : {}),
     });
   }
   for (const dir of alertsDirs) {
@@ -204,6 +205,7 @@ async function open(
     logger,
     ...(options.stdout ? { stdout: options.stdout } : {}),
   });
+  const routes = deliveryRoutes(config.sinks);
   const outbox = await Outbox.open({ file: join(config.stateDir, 'outbox.json'), sinks, logger });
   const checkpoints = await Checkpoints.open(join(config.stateDir, 'checkpoints.json'));
   const persist = async (): Promise<void> => {
@@ -227,9 +229,9 @@ async function open(
     // Saved alerts and tags are persisted, and the alerts recorded in the outbox, before the
     // tick counts as done; delivery itself runs in the background so a slow sink never holds up
     // the schedule (the outbox retries what fails).
-    deliver: async (raised) => {
+    deliver: async (raised, from) => {
       await persist();
-      await outbox.add(raised);
+      await outbox.add(raised, from.staged ? routes.staged : routes.live);
       void outbox
         .deliverPending()
         .catch((error: unknown) =>

@@ -35,14 +35,19 @@ export interface ScheduledAlert {
   timeoutMs?: number;
   /** The installation's noise budget for it (over the alert's own), for backtests. */
   noiseBudget?: { perDay: number };
+  /** Staged: its alerts are saved but delivered only to the sinks that take staged alerts. */
+  staged?: boolean;
 }
 
 /** Options of {@link createRunner}. */
 export interface RunnerOptions {
   alerts: readonly ScheduledAlert[];
   store: Store;
-  /** Receives the alerts of each successful tick (saved already); the outbox in production. */
-  deliver?: (alerts: readonly StoredAlert[]) => Promise<unknown>;
+  /**
+   * Receives the alerts of each successful tick (saved already) and the alert that raised them;
+   * the outbox in production.
+   */
+  deliver?: (alerts: readonly StoredAlert[], from: ScheduledAlert) => Promise<unknown>;
   /** Where checkpoints persist; default in memory. */
   checkpoints?: Checkpoints;
   /** Missed ticks evaluated per alert after downtime (oldest first); default 60. */
@@ -241,7 +246,8 @@ export class Runner {
         );
         const existing = new Set(outcome.existingIds);
         const created = outcome.alerts.filter((a) => !existing.has(a._id));
-        if (outcome.alerts.length > 0) await this.#options.deliver?.(outcome.alerts);
+        if (outcome.alerts.length > 0)
+          await this.#options.deliver?.(outcome.alerts, entry.scheduled);
         await checkpoints.advance(alert.name, tick);
         result.ticks.push(tick.toISOString());
         result.raised += created.length;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,7 +7,9 @@ import type { AlertDocument, StoredAlert } from '@alertkit/core';
 import { createRabbitmqSink, Outbox, type Sink } from '@alertkit/runner';
 import { connect, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { alertkit, ndjson } from './lib/cli.js';
 import { startBroker, stopBroker } from './support/rabbitmqBroker.js';
+import { repoRoot } from './lib/workspaceCopy.js';
 
 // The RabbitMQ sink against a real broker (started by test/support/globalSetup.ts): MozDef's
 // wire format, and no alert lost while the broker is down.
@@ -193,3 +195,91 @@ describe('RabbitMQ sink against a real broker', () => {
     expect([...received.keys()].sort()).toEqual(alerts.map((alert) => alert._id).sort());
   });
 });
+
+describe('staged alerts against a real broker', () => {
+  it('a staged alert is saved and published under mozdef.alert.staged only; live consumers (mozdef.*) and live sinks never see it', async () => {
+    const NOW = '2017-01-01T01:00:00Z';
+    const at = new Date(Date.parse(NOW) - 30_000).toISOString();
+    const failedLogin = {
+      utctimestamp: at,
+      receivedtimestamp: at,
+      category: 'authentication',
+      summary: 'carol failed to log in',
+      details: { username: 'carol', success: false },
+    };
+    const ldapAdd = {
+      utctimestamp: at,
+      receivedtimestamp: at,
+      category: 'ldapChange',
+      summary: 'mail=admin@example.org add cn=new',
+      details: { changetype: 'add', actor: 'mail=admin@example.org', dn: 'cn=new' },
+    };
+    const events = ndjson(dir, 'staged-events.ndjson', [
+      ...Array.from({ length: 10 }, () => failedLogin),
+      ldapAdd,
+    ]);
+    const live = await durableQueue(`live-${randomUUID()}`);
+    const staged = track(await connect(url));
+    const stagedChannel = await staged.createChannel();
+    const stagedQueue = `staged-${randomUUID()}`;
+    await stagedChannel.assertQueue(stagedQueue, { durable: true });
+    await stagedChannel.bindQueue(stagedQueue, 'alerts', 'mozdef.alert.staged');
+    const liveFile = join(dir, 'live.ndjson');
+    const config = join(dir, 'staged.config.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        alerts: [
+          { path: join(repoRoot, 'alerts/failed-logins'), staged: true },
+          { path: join(repoRoot, 'alerts/ldap-add') },
+        ],
+        store: { type: 'memory', events: [events] },
+        sinks: [
+          { type: 'rabbitmq', url },
+          { type: 'file', path: liveFile },
+        ],
+        stateDir: join(dir, 'staged-state'),
+      }),
+    );
+    const listed = alertkit(['list', '--config', config]);
+    expect(listed.stdout).toMatch(/^failed-logins\s.*\sstaged$/m);
+    expect(listed.stdout).toMatch(/^ldap-add\s.*\slive$/m);
+
+    const ran = alertkit(['run', '--once', '--config', config, '--now', NOW]);
+    expect(ran.status, ran.stderr).toBe(0);
+    expect(ran.stderr).toContain('2 raised');
+    const liveFileLines = (await readFile(liveFile, 'utf8')).trim().split('\n');
+    expect(liveFileLines.map((l) => (JSON.parse(l) as StoredAlert)._source.classname)).toEqual([
+      'ldapAdd',
+    ]);
+    const stagedMessages = await consumeFrom(stagedChannel, stagedQueue, 1);
+    expect(stagedMessages.map((m) => m.fields.routingKey)).toEqual(['mozdef.alert.staged']);
+    expect(
+      (JSON.parse(stagedMessages[0]?.content.toString() ?? '{}') as StoredAlert)._source.classname,
+    ).toBe('AlertFailedLogins');
+    const liveMessages = await consumeFrom(await live.model.createChannel(), live.queue, 1);
+    expect(
+      liveMessages.map((m) => [
+        m.fields.routingKey,
+        (JSON.parse(m.content.toString()) as StoredAlert)._source.classname,
+      ]),
+    ).toEqual([['mozdef.alert', 'ldapAdd']]);
+  });
+});
+
+/** Consumes `count` messages from `queue` (or what arrived after 20 s), then waits a moment for strays. */
+async function consumeFrom(
+  channel: Awaited<ReturnType<ChannelModel['createChannel']>>,
+  queue: string,
+  count: number,
+): Promise<ConsumeMessage[]> {
+  const messages: ConsumeMessage[] = [];
+  await channel.consume(queue, (message) => {
+    if (message === null) return;
+    messages.push(message);
+    channel.ack(message);
+  });
+  for (let waited = 0; messages.length < count && waited < 20_000; waited += 50) await sleep(50);
+  await sleep(300);
+  return messages;
+}

@@ -72,10 +72,11 @@ describe('loadInstallationConfig', () => {
       {
         path: join(dir, 'alerts/bruteforce-ssh'),
         enabled: true,
+        staged: false,
         schedule: { every: '5m' },
         config: { threshold: 20 },
       },
-      { package: 'alert-proxy-drop', version: '^1.0.0', enabled: true },
+      { package: 'alert-proxy-drop', version: '^1.0.0', enabled: true, staged: false },
     ]);
     expect(config.store).toMatchObject({
       type: 'memory',
@@ -86,13 +87,19 @@ describe('loadInstallationConfig', () => {
       url: 'amqp://mozdef:s3cr3t!@mq.example.org:5672/',
       exchange: 'alerts',
       routingKey: 'mozdef.alert',
+      stagedRoutingKey: 'mozdef.alert.staged',
+      deliver: 'all',
       timeoutMs: 10_000,
     });
     expect(config.sinks[1]).toMatchObject({
       headers: { Authorization: 'Bearer tok-123456' },
       retries: 3,
     });
-    expect(config.sinks[2]).toEqual({ type: 'file', path: join(dir, 'out/alerts.ndjson') });
+    expect(config.sinks[2]).toEqual({
+      type: 'file',
+      path: join(dir, 'out/alerts.ndjson'),
+      deliver: 'live',
+    });
     expect(secrets).toEqual(expect.arrayContaining(['s3cr3t!', 'Bearer tok-123456']));
   });
 
@@ -128,7 +135,7 @@ describe('loadInstallationConfig', () => {
       "export default { sinks: [{ type: 'stdout', format: 'table' }] };",
     );
     const { config } = await loadInstallationConfig({ cwd: dir, env: {} });
-    expect(config.sinks).toEqual([{ type: 'stdout', format: 'table' }]);
+    expect(config.sinks).toEqual([{ type: 'stdout', format: 'table', deliver: 'live' }]);
   });
 
   it('keeps $${X} as a literal ${X}', () => {

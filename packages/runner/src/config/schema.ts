@@ -46,6 +46,12 @@ const enabledAlert = z
       .record(z.string(), z.unknown())
       .optional()
       .describe("Overrides of the alert's own config (validated by the alert's config schema)."),
+    staged: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Staged: it runs and its alerts are saved, but they go only to sinks that take staged alerts (RabbitMQ under its stagedRoutingKey), never to live pagers or webhooks.',
+      ),
     noiseBudget: z
       .strictObject({ perDay: z.number().int().min(0).describe('Most alerts a day.') })
       .optional()
@@ -126,6 +132,15 @@ const sinkName = z
     'Stable name of this sink in the delivery outbox; default its type (then type#2, ...).',
   );
 
+/** Which alerts a sink receives: those of live alerts, of staged alerts, or both. */
+const deliver = (fallback: 'live' | 'all') =>
+  z
+    .enum(['live', 'staged', 'all'])
+    .default(fallback)
+    .describe(
+      `Which alerts it receives: "live" (of live alerts), "staged" (of alerts marked staged), or "all"; default "${fallback}".`,
+    );
+
 const rabbitmqSink = z
   .strictObject({
     type: z.literal('rabbitmq'),
@@ -144,6 +159,12 @@ const rabbitmqSink = z
       .min(1)
       .default('mozdef.alert')
       .describe("Routing key (MozDef's `mozdef.alert`)."),
+    stagedRoutingKey: z
+      .string()
+      .min(1)
+      .default('mozdef.alert.staged')
+      .describe('Routing key of the alerts of staged alerts (never the live routing key).'),
+    deliver: deliver('all'),
     timeoutMs: z
       .number()
       .int()
@@ -157,6 +178,7 @@ const webhookSink = z
   .strictObject({
     type: z.literal('webhook'),
     name: sinkName,
+    deliver: deliver('live'),
     url: z.url().describe('Endpoint receiving a JSON POST of {_id, _index, _source}.'),
     headers: z
       .record(z.string(), z.string())
@@ -177,6 +199,7 @@ const stdoutSink = z
   .strictObject({
     type: z.literal('stdout'),
     name: sinkName,
+    deliver: deliver('live'),
     format: z
       .enum(['ndjson', 'table'])
       .default('ndjson')
@@ -188,6 +211,7 @@ const fileSink = z
   .strictObject({
     type: z.literal('file'),
     name: sinkName,
+    deliver: deliver('live'),
     path: z.string().min(1).describe('NDJSON file alerts are appended to.'),
   })
   .describe('Appends alerts to an NDJSON file.');

@@ -124,16 +124,19 @@ export class Outbox {
   }
 
   /**
-   * Records alerts as owed to every sink and persists them before returning. An `_id` already in
-   * the outbox is ignored (a re-run tick raises the same ids). Returns how many were new.
+   * Records alerts as owed to every sink (or to the sinks named in `to`: staged alerts go to
+   * their own) and persists them before returning. An `_id` already in the outbox is ignored (a
+   * re-run tick raises the same ids). Returns how many were new.
    */
-  async add(alerts: readonly StoredAlert[]): Promise<number> {
+  async add(alerts: readonly StoredAlert[], to?: readonly string[]): Promise<number> {
     const addedAt = this.#clock().toISOString();
     let added = 0;
     for (const alert of alerts) {
       if (this.#entries.has(alert._id)) continue;
       const deliveries: Record<string, DeliveryRecord> = {};
-      for (const name of this.#sinks.keys()) deliveries[name] = { status: 'pending', attempts: 0 };
+      for (const name of this.#sinks.keys())
+        if (to === undefined || to.includes(name))
+          deliveries[name] = { status: 'pending', attempts: 0 };
       this.#entries.set(alert._id, { alert, addedAt, deliveries });
       added++;
     }
