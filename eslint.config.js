@@ -50,5 +50,10 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: globals.node },
   },
+  {
+    // The web view's page runs in the browser.
+    files: ['packages/cli/web/**/*.js'],
+    languageOptions: { globals: globals.browser },
+  },
   prettier,
 );

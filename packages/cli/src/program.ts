@@ -19,6 +19,7 @@ import { registerBacktest } from './commands/backtest.js';
 import { registerDiff } from './commands/diff.js';
 import { registerExplain } from './commands/explain.js';
 import { registerMutate } from './commands/mutate.js';
+import { registerServe } from './commands/serve.js';
 import { registerTest } from './commands/test.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
@@ -171,6 +172,7 @@ export function createProgram(io: Io = processIo): Command {
   registerMutate(program, io);
   registerTest(program, io);
   registerBacktest(program, io);
+  registerServe(program, io);
   registerSearch(program, io);
   registerAnalyze(program, io);
   return program;

@@ -104,7 +104,13 @@ export type {
 } from './backtest.js';
 export { AlertWorkers } from './isolation/alertWorkers.js';
 export type { IsolatedRun, IsolatedServices } from './isolation/alertWorkers.js';
-export type { AlertCycleResult, CycleSummary, RunnerOptions, ScheduledAlert } from './runner.js';
+export type {
+  AlertCycleResult,
+  CycleSummary,
+  RunRecord,
+  RunnerOptions,
+  ScheduledAlert,
+} from './runner.js';
 export { loadEnabledAlerts, openInstallation } from './installation.js';
 export type { Installation, OpenInstallationOptions } from './installation.js';
 export { composePlugins, definePlugin, loadPlugins } from './plugins.js';

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
@@ -216,9 +216,15 @@ async function open(
     config.plugins,
     loaded.file ? dirname(loaded.file) : process.cwd(),
   );
+  const history = join(config.stateDir, 'runs.ndjson');
   const runner = createRunner({
     alerts: scheduled,
     workers,
+    // The run history (`alertkit serve` shows it): one JSON line per run and per gap.
+    onRun: async (record) => {
+      await mkdir(config.stateDir, { recursive: true });
+      await appendFile(history, `${JSON.stringify(record)}\n`);
+    },
     ...(plugins.length > 0 ? { plugins: composePlugins(plugins, logger) } : {}),
     store,
     checkpoints,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defineAlert, type StoredAlert, type StoredEvent } from '@alertkit/core';
 import { createEmbeddedStore, match, search } from '@alertkit/query';
 import { Checkpoints } from './checkpoints.js';
-import { createRunner } from './runner.js';
+import { createRunner, type RunRecord } from './runner.js';
 
 const T0 = new Date('2026-11-01T12:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -176,6 +176,46 @@ describe('the runner', () => {
     const summary = await again.runCycle(T0);
     expect(summary.raised).toBe(0);
     expect(await store.listAlerts()).toHaveLength(1);
+  });
+
+  it('records every run and every gap in the run history', async () => {
+    const store = createEmbeddedStore({ events: [event('a', T0.getTime() - 1000)] });
+    const records: RunRecord[] = [];
+    const checkpoints = await Checkpoints.open();
+    const throws = defineAlert({
+      name: 'throws',
+      description: 'always fails',
+      severity: 'NOTICE',
+      category: 'test',
+      criteria: search({ minutes: 1 }).must(match('category', 'test')),
+      onEvent: () => {
+        throw new Error('bad reaction');
+      },
+    });
+    const runner = createRunner({
+      alerts: [{ alert: boom }, { alert: throws }],
+      store,
+      checkpoints,
+      maxCatchUp: 2,
+      onRun: (record) => void records.push(record),
+    });
+    await runner.runCycle(T0);
+    expect(records).toEqual([
+      expect.objectContaining({ alert: 'boom', tick: T0.toISOString(), hits: 1, raised: 1 }),
+      expect.objectContaining({
+        alert: 'throws',
+        tick: T0.toISOString(),
+        error: expect.stringContaining('bad reaction') as string,
+      }),
+    ]);
+    // Five minutes later with a catch-up of 2: boom gives up 3 ticks (a gap) and runs 2.
+    records.length = 0;
+    await runner.runCycle(new Date(T0.getTime() + 5 * 60_000));
+    expect(records.filter((r) => r.alert === 'boom').map((r) => r.skippedTicks ?? r.tick)).toEqual([
+      3,
+      new Date(T0.getTime() + 4 * 60_000).toISOString(),
+      new Date(T0.getTime() + 5 * 60_000).toISOString(),
+    ]);
   });
 
   it('refuses a bad schedule override with the alert name', () => {

@@ -57,6 +57,8 @@ export interface RunnerOptions {
    * and counted, and its tick retried next cycle; default 10 s.
    */
   timeoutMs?: number;
+  /** Receives a record of every run and of every gap (the run history); errors are logged. */
+  onRun?: (record: RunRecord) => void | Promise<void>;
   /** Run alerts that have a `module` in a worker thread (default true). */
   isolate?: boolean;
   /**
@@ -70,6 +72,24 @@ export interface RunnerOptions {
   plugins?: AlertDocumentPlugin;
   /** MozDef's 1,000-hit cap, opt-in. */
   hitLimit?: number;
+}
+
+/** One run of one alert at one tick (or ticks given up), as the run history records it. */
+export interface RunRecord {
+  alert: string;
+  /** The cycle's now. */
+  cycle: string;
+  /** The tick evaluated (its now); absent for a record of skipped ticks. */
+  tick?: string;
+  durationMs?: number;
+  /** Events that matched. */
+  hits?: number;
+  /** New alerts raised. */
+  raised?: number;
+  error?: string;
+  timedOut?: boolean;
+  /** Missed ticks older than the catch-up limit, given up (a gap in coverage). */
+  skippedTicks?: number;
 }
 
 /** What one alert did in a cycle. */
@@ -218,12 +238,15 @@ export class Runner {
       : { ticks: [now], skipped: 0 };
     result.skippedTicks = skipped;
     if (skipped > 0)
+      await this.#record({ alert: alert.name, cycle: now.toISOString(), skippedTicks: skipped });
+    if (skipped > 0)
       this.#logger.warn(
         { alert: alert.name, skipped },
         'missed ticks older than the catch-up limit were given up',
       );
     const timeoutMs = entry.scheduled.timeoutMs ?? this.#options.timeoutMs ?? 10_000;
     for (const tick of ticks) {
+      const startedAt = performance.now();
       try {
         const run = this.#run(entry.scheduled, tick, timeoutMs);
         entry.inFlight = run;
@@ -252,6 +275,14 @@ export class Runner {
         result.ticks.push(tick.toISOString());
         result.raised += created.length;
         result.raisedAlerts.push(...created);
+        await this.#record({
+          alert: alert.name,
+          cycle: now.toISOString(),
+          tick: tick.toISOString(),
+          durationMs: Math.round(performance.now() - startedAt),
+          hits: outcome.matched,
+          raised: created.length,
+        });
         this.#logger.info(
           {
             alert: alert.name,
@@ -268,6 +299,14 @@ export class Runner {
           : `alert "${alert.name}": ${String(error)}`;
         const timedOut = isAlertkitError(error) && error.details?.['timedOut'] === true;
         if (timedOut) result.timedOut = true;
+        await this.#record({
+          alert: alert.name,
+          cycle: now.toISOString(),
+          tick: tick.toISOString(),
+          durationMs: Math.round(performance.now() - startedAt),
+          error: result.error,
+          ...(timedOut ? { timedOut } : {}),
+        });
         this.#logger.error(
           {
             alert: alert.name,
@@ -284,6 +323,18 @@ export class Runner {
       }
     }
     return result;
+  }
+
+  /** Hands a record to the run history; a failing history never fails the run. */
+  async #record(record: RunRecord): Promise<void> {
+    try {
+      await this.#options.onRun?.(record);
+    } catch (error) {
+      this.#logger.warn(
+        { alert: record.alert, err: error },
+        'the run history could not record a run',
+      );
+    }
   }
 
   /**

@@ -11,11 +11,14 @@ import {
   type Installation,
 } from '@alertkit/runner';
 import type { Io } from '../io.js';
+import { stateDirSource } from '../serve/source.js';
+import { serveView, type ServeOptions } from './serve.js';
 import { reverseDnsFromEnvironment } from '../reverseDns.js';
 import { alertsTable } from './replay.js';
 import { parseNow } from './search.js';
 
-interface RunOptions {
+interface RunOptions extends ServeOptions {
+  serve?: boolean;
   config?: string;
   alerts?: string[];
   once?: boolean;
@@ -48,6 +51,13 @@ export function registerRun(program: Command, io: Io): void {
     )
     .option('--alerts <dir...>', 'also enable every alert package in these directories')
     .option('--once', 'run a single cycle and exit')
+    .option('--serve', 'also serve the read-only web view (see alertkit serve) while running')
+    .option('--host <address>', 'with --serve: address to listen on', '127.0.0.1')
+    .option('--port <port>', 'with --serve: port (0: a free one)', '8080')
+    .option(
+      '--token <token>',
+      'with --serve: require this bearer token (default ALERTKIT_SERVE_TOKEN)',
+    )
     .option('--now <ISO-8601>', 'with --once: the instant the cycle runs at (default: now)')
     .option('--fresh', 'start from empty state (checkpoints, outbox, memory store alerts and tags)')
     .option(
@@ -95,7 +105,21 @@ export function registerRun(program: Command, io: Io): void {
         await runOnce(installation, parseNow(options.now), io);
         return;
       }
-      await runForever(installation, io);
+      const server = options.serve
+        ? await serveView(
+            stateDirSource({
+              stateDir: installation.config.stateDir,
+              alerts: () => installation.store.listAlerts(),
+            }),
+            options,
+            io,
+          )
+        : undefined;
+      try {
+        await runForever(installation, io);
+      } finally {
+        await server?.close();
+      }
     });
 }
 
