@@ -27,6 +27,17 @@ describe('deepMerge (MozDef dict_merge)', () => {
 });
 
 describe('event factories', () => {
+  it('keeps a __proto__ key of an override as a field, as the store keeps it', () => {
+    const merged = event(
+      { _source: { summary: 'x' } },
+      JSON.parse('{"__proto__": {"polluted": true}}') as EventInput,
+    );
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(Object.keys(merged)).toContain('__proto__');
+    expect(JSON.stringify(merged)).toBe('{"summary":"x","__proto__":{"polluted":true}}');
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
   it("accept MozDef's {_source} shape or a bare source", () => {
     expect(sourceOf({ _source: { category: 'x' }, _index: 'events' })).toEqual({ category: 'x' });
     expect(sourceOf({ category: 'x' })).toEqual({ category: 'x' });

@@ -65,8 +65,15 @@ export function deepMerge<T extends Record<string, unknown>>(
 ): T {
   const out: Record<string, unknown> = copy(target);
   for (const [key, value] of Object.entries(src)) {
-    const current = out[key];
-    out[key] = isObject(current) && isObject(value) ? deepMerge(current, value) : copy(value);
+    // Own properties only, set as data: a `__proto__` key of an event is a field, as the store
+    // keeps it, never the object's prototype.
+    const current = Object.hasOwn(out, key) ? out[key] : undefined;
+    Object.defineProperty(out, key, {
+      value: isObject(current) && isObject(value) ? deepMerge(current, value) : copy(value),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out as T;
 }

@@ -34,6 +34,7 @@ describe('reading events files', () => {
         '{not json',
         '[1,2]',
         '{"_source":"nope"}',
+        'null',
       ].join('\n'),
     );
     const problems: EventProblem[] = [];
@@ -47,6 +48,7 @@ describe('reading events files', () => {
       expect.stringMatching(/^line 5: not JSON: /),
       'line 6: expected a JSON object, got an array',
       'line 7: `_source` must be a JSON object',
+      'line 8: expected a JSON object, got null',
     ]);
   });
 

@@ -35,7 +35,7 @@ function toStoredEvent(
   defaultIndex: string,
 ): StoredEvent | string {
   if (!isObject(value))
-    return `expected a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}`;
+    return `expected a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`;
   if ('_source' in value) {
     const source = value['_source'];
     if (!isObject(source)) return '`_source` must be a JSON object';

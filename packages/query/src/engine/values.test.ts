@@ -12,6 +12,15 @@ import {
 const ms = (iso: string): number => Date.parse(iso);
 
 describe('parseDateInterval (dateOptionalTime)', () => {
+  it('reads digits that are not a date as epoch milliseconds (the default format ends in ||epoch_millis)', () => {
+    expect(parseDateInterval('1793534340000')).toEqual({
+      start: 1793534340000,
+      end: 1793534340000,
+    });
+    expect(parseDateInterval('17935343400000000000000')).toBeUndefined();
+    expect(parseDateInterval('12a')).toBeUndefined();
+  });
+
   it('reads offsets, Z and no zone (UTC) to the same instant', () => {
     expect(parseDateInterval('2017-01-01T01:00:00+01:00')?.start).toBe(ms('2017-01-01T00:00:00Z'));
     expect(parseDateInterval('2017-01-01T00:00:00Z')?.start).toBe(ms('2017-01-01T00:00:00Z'));

@@ -46,7 +46,13 @@ export function parseDateInterval(value: unknown): DateInterval | undefined {
   }
   if (typeof value !== 'string') return undefined;
   const m = DATE_PATTERN.exec(value);
-  if (!m) return undefined;
+  if (!m) {
+    // Elasticsearch's default date format ends in `||epoch_millis`: digits that are not a date
+    // (`"1793534340000"`) are epoch milliseconds.
+    if (!/^-?\d+$/.test(value)) return undefined;
+    const ms = Number(value);
+    return Number.isSafeInteger(ms) ? { start: ms, end: ms } : undefined;
+  }
   const year = Number(m[1]);
   const month = m[2] === undefined ? 1 : Number(m[2]);
   const day = m[3] === undefined ? 1 : Number(m[3]);
