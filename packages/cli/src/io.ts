@@ -1,3 +1,5 @@
+import { processRedactor } from '@alertkit/runner';
+
 /** Where a command writes: injectable so tests capture output. */
 export interface Io {
   out(text: string): void;
@@ -6,10 +8,10 @@ export interface Io {
   color?: boolean;
 }
 
-/** The process's stdout and stderr. */
+/** The process's stdout and stderr, through the one redaction point (the installation's secrets). */
 export const processIo: Io = {
-  out: (text) => void process.stdout.write(text),
-  err: (text) => void process.stderr.write(text),
+  out: (text) => void process.stdout.write(processRedactor.text(text)),
+  err: (text) => void process.stderr.write(processRedactor.text(text)),
   // Colour only on a terminal, and never when NO_COLOR is set (no-color.org).
   get color() {
     return process.stdout.isTTY && !process.env['NO_COLOR'];

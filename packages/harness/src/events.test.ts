@@ -11,6 +11,7 @@ import {
   seededRandom,
   sourceOf,
   withRequiredFields,
+  type EventInput,
 } from './events.js';
 
 const NOW = new Date('2017-01-01T01:00:00Z');

@@ -50,6 +50,8 @@ export {
   isSecretKey,
   REDACTED,
   Redactor,
+  processRedactor,
+  registerSecrets,
   redactUrlCredentials,
 } from './config/redact.js';
 export { createLogger, silentLogger } from './logger.js';

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
@@ -15,7 +15,7 @@ import type {
   MemoryStoreConfig,
 } from './config/loadInstallationConfig.js';
 import { Outbox } from './delivery/outbox.js';
-import { readJsonFile, writeJsonFile } from './jsonFile.js';
+import { appendJsonLine, readJsonFile, writeJsonFile } from './jsonFile.js';
 import {
   findInstalledPackage,
   loadAlertPackage,
@@ -221,10 +221,7 @@ async function open(
     alerts: scheduled,
     workers,
     // The run history (`alertkit serve` shows it): one JSON line per run and per gap.
-    onRun: async (record) => {
-      await mkdir(config.stateDir, { recursive: true });
-      await appendFile(history, `${JSON.stringify(record)}\n`);
-    },
+    onRun: (record) => appendJsonLine(history, record),
     ...(plugins.length > 0 ? { plugins: composePlugins(plugins, logger) } : {}),
     store,
     checkpoints,

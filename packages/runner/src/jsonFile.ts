@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AlertkitError } from '@alertkit/core';
+import { processRedactor } from './config/redact.js';
 
 /** Reads a JSON file; a missing file gives `fallback`, a corrupt one a clear error. */
 export async function readJsonFile<T>(path: string, fallback: T): Promise<T> {
@@ -22,10 +23,19 @@ export async function readJsonFile<T>(path: string, fallback: T): Promise<T> {
   }
 }
 
-/** Writes JSON atomically (a temporary file renamed over the target), so a crash never leaves half a file. */
+/**
+ * Writes JSON atomically (a temporary file renamed over the target), so a crash never leaves half
+ * a file; readable by the owner only, secrets redacted (state files hold error texts).
+ */
 export async function writeJsonFile(path: string, value: unknown): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, JSON.stringify(value) + '\n');
+  await writeFile(temporary, processRedactor.text(JSON.stringify(value)) + '\n', { mode: 0o600 });
   await rename(temporary, path);
+}
+
+/** Appends one JSON line to a state file (owner-only, secrets redacted). */
+export async function appendJsonLine(path: string, value: unknown): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await appendFile(path, processRedactor.text(JSON.stringify(value)) + '\n', { mode: 0o600 });
 }

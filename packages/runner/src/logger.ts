@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
-import { Redactor } from './config/redact.js';
+import { processRedactor, type Redactor } from './config/redact.js';
 
 /** Options of {@link createLogger}. */
 export interface CreateLoggerOptions {
@@ -22,7 +22,7 @@ export type { Logger } from 'pino';
  * are masked in the final JSON text (so also inside messages and error stacks).
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
-  const redactor = options.redactor ?? new Redactor();
+  const redactor = options.redactor ?? processRedactor;
   const destination = options.destination ?? pino.destination({ fd: 2, sync: true });
   const logger = pino(
     {

@@ -197,7 +197,9 @@ describe('alertkit serve in a real browser', () => {
     expect(
       await page.evaluate(() =>
         Boolean(
-          (globalThis as { Chart?: { getChart(id: string): unknown } }).Chart?.getChart('alerts-chart'),
+          (globalThis as { Chart?: { getChart(id: string): unknown } }).Chart?.getChart(
+            'alerts-chart',
+          ),
         ),
       ),
     ).toBe(true);

@@ -2,7 +2,6 @@ import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AlertkitError } from '@alertkit/core';
 import {
-  Redactor,
   createClusterStore,
   createLogger,
   loadInstallationConfig,
@@ -85,7 +84,6 @@ export function registerRun(program: Command, io: Io): void {
       );
       const logger = createLogger({
         level: (options.logLevel as (typeof LEVELS)[number] | undefined) ?? loaded.config.log.level,
-        redactor: new Redactor(loaded.secrets),
       });
       const reverseDns = await reverseDnsFromEnvironment();
       const installation = await openInstallation(loaded, {

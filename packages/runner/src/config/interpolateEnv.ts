@@ -31,6 +31,8 @@ export function interpolateEnv(
   env: Readonly<Record<string, string | undefined>>,
   source: string,
   path: KeyPath = [],
+  /** Collects every value substituted: they are secrets wherever they end up. */
+  substituted?: Set<string>,
 ): unknown {
   if (typeof value === 'string') {
     return value.replace(REFERENCE, (_match, escaped: string, name: string) => {
@@ -65,15 +67,18 @@ export function interpolateEnv(
           },
         );
       }
+      substituted?.add(resolved);
       return resolved;
     });
   }
   if (Array.isArray(value))
-    return value.map((item, index) => interpolateEnv(item, env, source, [...path, index]));
+    return value.map((item, index) =>
+      interpolateEnv(item, env, source, [...path, index], substituted),
+    );
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value))
-      out[key] = interpolateEnv(item, env, source, [...path, key]);
+      out[key] = interpolateEnv(item, env, source, [...path, key], substituted);
     return out;
   }
   return value;

@@ -5,7 +5,7 @@ import { AlertkitError } from '@alertkit/core';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { formatKeyPath, interpolateEnv, type KeyPath } from './interpolateEnv.js';
-import { collectSecrets } from './redact.js';
+import { collectSecrets, registerSecrets } from './redact.js';
 import {
   installationConfigSchema,
   type InstallationConfigInput,
@@ -82,7 +82,10 @@ export async function loadInstallationConfig(
   const file =
     options.file === undefined ? await findInstallationConfig(cwd) : resolve(cwd, options.file);
   if (file === undefined)
-    return { ...resolveConfig(installationConfigSchema.parse({}), cwd), file: undefined };
+    return {
+      ...resolveConfig(installationConfigSchema.parse({}), cwd, new Set()),
+      file: undefined,
+    };
 
   const extension = extname(file).toLowerCase();
   if (extension === '.json' || extension === '.yaml' || extension === '.yml') {
@@ -116,8 +119,9 @@ export async function loadInstallationConfig(
         cause,
       );
     }
-    const raw = interpolateEnv(module.default, env, file);
-    return { ...validate(raw, file, undefined), file };
+    const substituted = new Set<string>();
+    const raw = interpolateEnv(module.default, env, file, [], substituted);
+    return { ...validate(raw, file, undefined, substituted), file };
   }
   throw configError(
     file,
@@ -164,19 +168,21 @@ export function parseInstallationConfig(
   }
   const locate = (path: KeyPath): number | undefined => lineOf(document, lines, path);
   let interpolated: unknown;
+  const substituted = new Set<string>();
   try {
-    interpolated = interpolateEnv(raw ?? {}, options.env ?? process.env, file);
+    interpolated = interpolateEnv(raw ?? {}, options.env ?? process.env, file, [], substituted);
   } catch (error) {
     const keyPath = (error as { details?: { keyPath?: KeyPath } }).details?.keyPath;
     throw addLine(error, keyPath === undefined ? undefined : locate(keyPath));
   }
-  return validate(interpolated, file, locate);
+  return validate(interpolated, file, locate, substituted);
 }
 
 function validate(
   raw: unknown,
   file: string,
   locate: ((path: KeyPath) => number | undefined) | undefined,
+  substituted: ReadonlySet<string>,
 ): Omit<LoadedInstallationConfig, 'file'> {
   const result = installationConfigSchema.safeParse(raw ?? {});
   if (!result.success) {
@@ -202,7 +208,7 @@ function validate(
       },
     );
   }
-  return resolveConfig(result.data, dirname(file));
+  return resolveConfig(result.data, dirname(file), substituted);
 }
 
 /** The key path and a readable reason of one zod issue (unknown keys point at the key itself). */
@@ -242,6 +248,7 @@ function describeIssue(issue: z.core.$ZodIssue): { path: KeyPath; reason: string
 function resolveConfig(
   parsed: ParsedInstallationConfig,
   baseDir: string,
+  substituted: ReadonlySet<string>,
 ): Omit<LoadedInstallationConfig, 'file'> {
   const at = (path: string): string => (isAbsolute(path) ? path : resolve(baseDir, path));
   const { $schema: _schema, ...rest } = parsed;
@@ -265,7 +272,12 @@ function resolveConfig(
       sink.type === 'file' ? { ...sink, path: at(sink.path) } : sink,
     ),
   };
-  return { config, secrets: collectSecrets(config) };
+  // Every value that came from the environment is a secret too, wherever it ends up (a token in
+  // a query string is no key named "token").
+  const secrets = [...new Set([...collectSecrets(config), ...substituted])];
+  // Registered with the process's one redaction point at once: nothing leaves unredacted.
+  registerSecrets(secrets);
+  return { config, secrets };
 }
 
 /** The 1-based line of the node at `path`, or of its nearest existing ancestor. */

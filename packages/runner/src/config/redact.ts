@@ -144,3 +144,15 @@ export class Redactor {
     return out;
   }
 }
+
+/**
+ * The process's one redaction point: every secret the installation registered (`${VAR}`
+ * values, secret-named keys, URL passwords), applied to everything that leaves the process —
+ * logs, stdout and stderr of the CLI, the outbox and every state file, the run history.
+ */
+export const processRedactor = new Redactor();
+
+/** Registers secrets with {@link processRedactor}. */
+export function registerSecrets(secrets: Iterable<string>): void {
+  processRedactor.add(secrets);
+}

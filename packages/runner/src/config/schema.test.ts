@@ -29,3 +29,21 @@ describe('installationConfigSchema', () => {
     expect(await readFile(schemaFile, 'utf8')).toBe(expected);
   });
 });
+
+describe('alert entries', () => {
+  it('refuse a package that is not a package name, and a relative path that leaves the installation', () => {
+    const issues = (alert: Record<string, unknown>) =>
+      installationConfigSchema.safeParse({ alerts: [alert] }).error?.issues.map((i) => i.message) ??
+      [];
+    expect(issues({ package: '../../../elsewhere/alerts/x' })[0]).toMatch(
+      /^must be an npm package name/,
+    );
+    expect(issues({ path: '../elsewhere/alerts/x' })[0]).toMatch(
+      /^a relative path that leaves the installation is refused/,
+    );
+    expect(issues({ path: 'alerts/../../x' })[0]).toMatch(/leaves the installation/);
+    expect(issues({ package: '@acme/alert-x' })).toEqual([]);
+    expect(issues({ path: 'alerts/x' })).toEqual([]);
+    expect(issues({ path: '/opt/alerts/x' })).toEqual([]);
+  });
+});

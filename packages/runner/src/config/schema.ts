@@ -1,3 +1,4 @@
+import { isAbsolute, normalize } from 'node:path';
 import { z } from 'zod';
 
 /*
@@ -20,16 +21,29 @@ const schedule = z
   ])
   .describe('When the alert runs; overrides the schedule the alert package declares.');
 
+/** An npm package name (scoped or not): no path can be smuggled in. */
+const NPM_NAME = /^(?:@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/;
+
 const enabledAlert = z
   .strictObject({
     path: z
       .string()
       .min(1)
+      .refine((path) => isAbsolute(path) || !normalize(path).split(/[\\/]/).includes('..'), {
+        message:
+          'a relative path that leaves the installation is refused: install the alert as a package, or give its directory with --alerts',
+      })
       .optional()
-      .describe('An alert package directory, e.g. "alerts/bruteforce-ssh".'),
+      .describe(
+        'An alert package directory inside the installation (relative to this file), e.g. "alerts/bruteforce-ssh".',
+      ),
     package: z
       .string()
       .min(1)
+      .regex(NPM_NAME, {
+        message:
+          'must be an npm package name (e.g. "alert-bruteforce-ssh" or "@acme/alert-x"), resolved in the installation\'s node_modules; a directory goes in `path`',
+      })
       .optional()
       .describe('An installed npm package name, e.g. "alert-bruteforce-ssh".'),
     version: z

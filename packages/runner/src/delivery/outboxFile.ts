@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AlertkitError } from '@alertkit/core';
+import { processRedactor } from '../config/redact.js';
 import type { OutboxEntry } from './outbox.js';
 
 /*
@@ -35,11 +36,12 @@ export async function readOutboxFile(file: string): Promise<OutboxEntry[]> {
 
 /** Replaces the state file with `text` atomically. */
 export async function writeOutboxFile(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.tmp`;
-  const handle = await open(temporary, 'w');
+  const handle = await open(temporary, 'w', 0o600);
   try {
-    await handle.writeFile(text);
+    // Error texts of sinks may quote a URL with a secret in it.
+    await handle.writeFile(processRedactor.text(text));
     // Without fsync, a power cut after the rename can leave an empty file under the old name.
     await handle.sync();
   } finally {

@@ -38,6 +38,22 @@ function retryAfterMs(header: string | null): number | undefined {
  * success; 5xx, 408, 429 and network errors are retried with exponential backoff; other 4xx
  * fail at once (the request itself is wrong, repeating it cannot help).
  */
+/**
+ * A URL's userinfo as an HTTP Basic `Authorization` value, and the URL without it (the user
+ * and password percent-decoded, as a browser would send them).
+ */
+export function basicAuthOf(raw: string): { url: string; authorization?: string } {
+  const url = new URL(raw);
+  if (url.username === '' && url.password === '') return { url: raw };
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  url.username = '';
+  url.password = '';
+  return {
+    url: url.toString(),
+    authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`,
+  };
+}
+
 export function createWebhookSink(options: WebhookSinkOptions): Sink {
   const name = options.name ?? 'webhook';
   const retries = options.retries ?? 3;
@@ -48,6 +64,12 @@ export function createWebhookSink(options: WebhookSinkOptions): Sink {
     const url = new URL(options.url);
     return `${url.origin}${url.pathname}`;
   })();
+  // `http://user:pass@host/` is sent as HTTP Basic auth (fetch refuses a URL with credentials).
+  const { url: endpoint, authorization } = basicAuthOf(options.url);
+  const headers: Record<string, string> = {
+    ...(authorization ? { authorization } : {}),
+    ...options.headers,
+  };
 
   async function attempt(
     alert: StoredAlert,
@@ -57,10 +79,10 @@ export function createWebhookSink(options: WebhookSinkOptions): Sink {
   > {
     let response: Response;
     try {
-      response = await fetch(options.url, {
+      response = await fetch(endpoint, {
         method: 'POST',
         headers: {
-          ...options.headers,
+          ...headers,
           'content-type': 'application/json',
           'idempotency-key': alert._id,
         },
