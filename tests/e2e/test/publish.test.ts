@@ -399,7 +399,7 @@ describe('pnpm release to a local registry, npm install in an installation', () 
     expect(deploy.stderr).toContain('ERESOLVE');
   });
 
-  it('published tarballs hold ESM + types, README, CHANGELOG and non-test sources only', () => {
+  it("published tarballs hold ESM + types, README, CHANGELOG, non-test sources and the web view's page only", () => {
     for (const name of PUBLIC) {
       const spec = name === ALERT ? `${ALERT}@0.1.1` : `${name}@${workspaceVersions()[name]}`;
       const pack = npm('pack', spec, '--dry-run', '--json');
@@ -417,7 +417,7 @@ describe('pnpm release to a local registry, npm install in an installation', () 
       );
       const unexpected = files.filter(
         (f) =>
-          !/^(package\.json|README\.md|CHANGELOG\.md|dist\/[\w.-]+\.(js|d\.ts)|src\/.+\.(ts|json))$/.test(
+          !/^(package\.json|README\.md|CHANGELOG\.md|dist\/[\w.-]+\.(js|d\.ts)|src\/.+\.(ts|json)|web\/[\w.-]+\.(html|js|css))$/.test(
             f,
           ),
       );
