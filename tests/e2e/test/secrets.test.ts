@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,9 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'alertkit-secrets-'));
 const servers: Server[] = [];
 const seen: { authorization?: string | undefined; url?: string | undefined }[] = [];
 
-function listen(
-  handler: (req: IncomingMessage, res: import('node:http').ServerResponse) => void,
-): Promise<number> {
+function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<number> {
   const server = createServer(handler);
   servers.push(server);
   return new Promise((resolve) =>

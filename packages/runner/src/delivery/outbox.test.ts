@@ -193,7 +193,32 @@ describe('Outbox', () => {
   it('writes the state file atomically (no temporary file left behind)', async () => {
     const outbox = await Outbox.open({ file, sinks: [new FakeSink('mq')] });
     await outbox.deliver([alertNumbered(1)]);
-    expect(await readdir(join(dir, 'state'))).toEqual(['outbox.json']);
+    // The journal stays, emptied once the state file holds what it recorded.
+    expect((await readdir(join(dir, 'state'))).sort()).toEqual([
+      'outbox.json',
+      'outbox.json.journal',
+    ]);
+    expect(await readFile(`${file}.journal`, 'utf8')).toBe('');
+  });
+
+  it('journals each delivery before moving on: after a crash mid-round only the alert in flight is owed again', async () => {
+    const mq = new FakeSink('mq');
+    await (await Outbox.open({ file, sinks: [mq] })).add([1, 2, 3].map(alertNumbered));
+    // The process "dies" while alert 3 is in flight: its delivery never settles, so the round
+    // never writes its state file; only the journal knows that 1 and 2 were delivered.
+    let accepted = 0;
+    const hangs: Sink = {
+      name: 'mq',
+      deliver: (alert) =>
+        ++accepted <= 2 ? mq.deliver(alert) : new Promise<void>(() => undefined),
+      close: () => Promise.resolve(),
+    };
+    void (await Outbox.open({ file, sinks: [hangs] })).deliverPending();
+    await expect
+      .poll(async () => (await readFile(`${file}.journal`, 'utf8')).trim().split('\n').length)
+      .toBe(2);
+    const restarted = await Outbox.open({ file, sinks: [mq] });
+    expect(restarted.pending('mq').map((e) => e.alert._id)).toEqual([alertNumbered(3)._id]);
   });
 
   it('refuses a corrupt state file with STORE_UNAVAILABLE naming it', async () => {

@@ -1,7 +1,14 @@
 import { AlertkitError, isAlertkitError, type StoredAlert } from '@alertkit/core';
 import { silentLogger, type Logger } from '../logger.js';
 import type { Sink } from '../sinks/sink.js';
-import { readOutboxFile, writeOutboxFile } from './outboxFile.js';
+import { writeFile } from 'node:fs/promises';
+import {
+  appendJournal,
+  readJournal,
+  readOutboxState,
+  writeOutboxFile,
+  type JournalLine,
+} from './outboxFile.js';
 
 /** Where one alert stands with one sink. `failed` = given up after `maxAttempts` or a permanent rejection. */
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
@@ -56,16 +63,15 @@ export interface OutboxOptions {
   clock?: () => Date;
 }
 
-/** During a long round the state file is rewritten at most this often. */
-const PERSIST_INTERVAL_MS = 1000;
-
 /**
  * The delivery outbox: nothing raised is lost to a sink that is down. An alert is recorded
  * (and persisted) before any delivery is attempted; each sink's delivery is tracked on its own
  * (pending/delivered/failed, attempts, last error); {@link Outbox.deliverPending} retries what is
  * pending, oldest first, every sink independently, so a dead broker delays only its own queue.
- * Delivery is at-least-once (a crash between a delivery and the next state write repeats it);
- * consumers drop duplicates by `_id` (AMQP `messageId`, the webhook's `Idempotency-Key`).
+ * Every delivery outcome is appended to a journal (`<file>.journal`) before the outbox moves on,
+ * so a crash (even `kill -9`) repeats only the deliveries in flight: at most one per sink.
+ * Delivery is at-least-once; consumers drop duplicates by `_id` (AMQP `messageId`, the webhook's
+ * `Idempotency-Key`), and the file sink never writes an id twice.
  */
 export class Outbox {
   readonly #options: OutboxOptions;
@@ -77,7 +83,9 @@ export class Outbox {
   #round: Promise<DeliveryReport> | undefined;
   #roundAgain = false;
   #persisting: Promise<void> = Promise.resolve();
-  #lastPersist = 0;
+  /** The last journal line written (and the last a snapshot includes). */
+  #seq = 0;
+  #journalLock: Promise<void> = Promise.resolve();
 
   private constructor(options: OutboxOptions) {
     this.#options = options;
@@ -103,7 +111,16 @@ export class Outbox {
   static async open(options: OutboxOptions): Promise<Outbox> {
     const outbox = new Outbox(options);
     if (options.file !== undefined) {
-      for (const entry of await readOutboxFile(options.file)) outbox.#restore(entry);
+      const { entries, journalSeq } = await readOutboxState(options.file);
+      for (const entry of entries) outbox.#restore(entry);
+      // Outcomes after the snapshot, in order: what was delivered is not delivered again.
+      outbox.#seq = journalSeq;
+      for (const line of await readJournal(`${options.file}.journal`)) {
+        if (line.seq <= journalSeq) continue;
+        const entry = outbox.#entries.get(line.id);
+        if (entry && outbox.#sinks.has(line.sink)) entry.deliveries[line.sink] = line.record;
+        outbox.#seq = Math.max(outbox.#seq, line.seq);
+      }
     }
     return outbox;
   }
@@ -203,12 +220,14 @@ export class Outbox {
         record.deliveredAt = this.#clock().toISOString();
         delete record.lastError;
         delivered++;
+        await this.#journal(entry.alert._id, sink.name, record);
       } catch (error) {
         failed++;
         record.lastError = error instanceof Error ? error.message : String(error);
         const permanent = isAlertkitError(error) && error.details?.['permanent'] === true;
         const exhausted = record.attempts >= (this.#options.maxAttempts ?? Infinity);
         if (permanent || exhausted) record.status = 'failed';
+        await this.#journal(entry.alert._id, sink.name, record);
         this.#logger.warn(
           {
             sink: sink.name,
@@ -221,7 +240,6 @@ export class Outbox {
         );
         if (!permanent) break;
       }
-      if (this.#clock().getTime() - this.#lastPersist >= PERSIST_INTERVAL_MS) await this.#persist();
     }
     return { delivered, failed };
   }
@@ -259,15 +277,42 @@ export class Outbox {
     return [...this.#entries.values()];
   }
 
-  /** Writes the state file (serialised: concurrent calls never interleave). */
+  /** Appends one delivery outcome to the journal before the round moves on. */
+  async #journal(id: string, sink: string, record: DeliveryRecord): Promise<void> {
+    const file = this.#options.file;
+    if (file === undefined) return;
+    const line: JournalLine = { seq: ++this.#seq, id, sink, record: { ...record } };
+    await this.#withJournal(() => appendJournal(`${file}.journal`, [line]));
+  }
+
+  /** Journal appends and its truncation, one at a time (a truncation never eats an append). */
+  #withJournal(work: () => Promise<void>): Promise<void> {
+    this.#journalLock = this.#journalLock.catch(() => undefined).then(work);
+    return this.#journalLock;
+  }
+
+  /**
+   * Writes the state file (serialised: concurrent calls never interleave) with the journal
+   * position it includes; the journal is emptied when nothing was appended meanwhile.
+   */
   #persist(): Promise<void> {
     const file = this.#options.file;
     if (file === undefined) return Promise.resolve();
-    this.#lastPersist = this.#clock().getTime();
-    const snapshot = JSON.stringify({ version: 1, entries: [...this.#entries.values()] });
+    const seq = this.#seq;
+    const snapshot = JSON.stringify({
+      version: 1,
+      journalSeq: seq,
+      entries: [...this.#entries.values()],
+    });
     this.#persisting = this.#persisting
       .catch(() => undefined)
-      .then(() => writeOutboxFile(file, snapshot));
+      .then(async () => {
+        await writeOutboxFile(file, snapshot);
+        await this.#withJournal(async () => {
+          // Only lines the snapshot holds may go; newer ones stay for the next start.
+          if (this.#seq === seq) await writeFile(`${file}.journal`, '', { mode: 0o600 });
+        });
+      });
     return this.#persisting;
   }
 

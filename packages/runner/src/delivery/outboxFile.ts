@@ -1,14 +1,69 @@
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AlertkitError } from '@alertkit/core';
 import { processRedactor } from '../config/redact.js';
-import type { OutboxEntry } from './outbox.js';
+import type { DeliveryRecord, OutboxEntry } from './outbox.js';
 
 /*
  * The outbox's state file: `{"version": 1, "entries": [...]}`, replaced atomically (write a
  * temporary file, fsync, rename over the old one), so a crash leaves the previous or the new
  * state, never half of one.
  */
+
+/** One delivery outcome in the journal: appended before the outbox moves on. */
+export interface JournalLine {
+  /** Increasing; a snapshot records the last one it includes. */
+  seq: number;
+  id: string;
+  sink: string;
+  record: DeliveryRecord;
+}
+
+/** Appends journal lines (owner-only, redacted): a killed process loses none it appended. */
+export async function appendJournal(file: string, lines: readonly JournalLine[]): Promise<void> {
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await appendFile(
+    file,
+    processRedactor.text(lines.map((l) => JSON.stringify(l)).join('\n') + '\n'),
+    { mode: 0o600 },
+  );
+}
+
+/** The journal's lines; a torn last line (killed mid-append) is skipped: its delivery repeats. */
+export async function readJournal(file: string): Promise<JournalLine[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw unreadable(file, (cause as Error).message, cause);
+  }
+  const lines: JournalLine[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      lines.push(JSON.parse(line) as JournalLine);
+    } catch {
+      // the torn last line of a killed append
+    }
+  }
+  return lines;
+}
+
+/** Reads a state file: its entries and the last journal line it includes. */
+export async function readOutboxState(
+  file: string,
+): Promise<{ entries: OutboxEntry[]; journalSeq: number }> {
+  const entries = await readOutboxFile(file);
+  let seq = 0;
+  try {
+    const state = JSON.parse(await readFile(file, 'utf8')) as { journalSeq?: unknown };
+    if (typeof state.journalSeq === 'number') seq = state.journalSeq;
+  } catch {
+    // missing: nothing journalled yet
+  }
+  return { entries, journalSeq: seq };
+}
 
 /** Reads the entries of a state file; a missing file is an empty outbox. */
 export async function readOutboxFile(file: string): Promise<OutboxEntry[]> {

@@ -1,4 +1,4 @@
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { StoredAlert } from '@alertkit/core';
@@ -63,6 +63,8 @@ export interface FileSinkOptions {
 export function createFileSink(options: FileSinkOptions): Sink {
   const name = options.name ?? 'file';
   let handle: Promise<FileHandle> | undefined;
+  /** Ids already in the file: a delivery repeated after a crash is not written twice. */
+  let written: Promise<Set<string>> | undefined;
   const file = (): Promise<FileHandle> => {
     if (handle === undefined) {
       const opening = mkdir(dirname(options.path), { recursive: true }).then(() =>
@@ -76,12 +78,33 @@ export function createFileSink(options: FileSinkOptions): Sink {
     }
     return handle;
   };
+  const ids = (): Promise<Set<string>> => {
+    written ??= readFile(options.path, 'utf8').then(
+      (text) => {
+        const found = new Set<string>();
+        for (const line of text.split('\n')) {
+          try {
+            const id = (JSON.parse(line) as { _id?: unknown })._id;
+            if (typeof id === 'string') found.add(id);
+          } catch {
+            // a torn last line: its alert is written again, whole
+          }
+        }
+        return found;
+      },
+      () => new Set<string>(),
+    );
+    return written;
+  };
   return {
     name,
     async deliver(alert) {
       try {
+        const seen = await ids();
+        if (seen.has(alert._id)) return;
         // One write call per line: with O_APPEND, concurrent writers never interleave a line.
         await (await file()).write(`${alertMessage(alert)}\n`);
+        seen.add(alert._id);
       } catch (cause) {
         throw sinkError(
           name,
