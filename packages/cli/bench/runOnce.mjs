@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Benchmark (not a test): `alertkit run --once` with every alert of `alerts/` over N synthetic
 // MozDef events (default 1,000,000) on the embedded store. Reports the load time, the cycle
-// time and the peak RSS of the CLI process (/usr/bin/time would need installing; the CLI's
+// time and the peak RSS of the CLI process, then `alertkit backtest` over the same file (its time
+// per tick against the cycle time) (/usr/bin/time would need installing; the CLI's
 // own getrusage is read through the `--report` of node instead). Needs `pnpm build` first.
 //   node packages/cli/bench/runOnce.mjs [events]   (pnpm bench runs it with 1,000,000)
 import { spawnSync } from 'node:child_process';
@@ -126,6 +127,35 @@ const result = {
   peak_rss_mb: Math.round(rssKb / 1024),
   exit: run.status,
 };
+// The backtest over the same file: every alert at every tick of the last 6 hours (each tick
+// like one run --once cycle), to compare its time per tick with the cycle above.
+const backtestStarted = performance.now();
+const backtest = spawnSync(
+  process.execPath,
+  [
+    join(root, 'packages/cli/dist/bin.js'),
+    'backtest',
+    '--events',
+    file,
+    '--since',
+    '6h',
+    '--until',
+    iso(now),
+    '--format',
+    'json',
+  ],
+  { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, cwd: root },
+);
+const backtestMs = performance.now() - backtestStarted;
+const report = backtest.status === 0 ? JSON.parse(backtest.stdout) : undefined;
+if (report) {
+  const ticks = Math.max(...report.alerts.map((a) => a.ticks));
+  result.backtest_6h_wall_ms = Math.round(backtestMs);
+  result.backtest_6h_evaluation_ms = report.durationMs;
+  result.backtest_ticks = ticks;
+  result.backtest_ms_per_tick = Math.round((report.durationMs / ticks) * 100) / 100;
+  result.backtest_alerts = report.alerts.reduce((n, a) => n + a.total, 0);
+} else console.error(backtest.stderr.slice(-2000));
 console.log(JSON.stringify(result));
 if (!cycle) console.error(run.stderr.slice(-2000));
 if (loaded) console.error(loaded);

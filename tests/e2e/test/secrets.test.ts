@@ -14,6 +14,7 @@ import { repoRoot } from './lib/workspaceCopy.js';
 
 const PASSWORD = 'pw-9f8e7d6c5b';
 const TOKEN = 'tok-1a2b3c4d5e6f';
+const HEADER = 'hdr-77aa88bb99cc';
 const dir = mkdtempSync(join(tmpdir(), 'alertkit-secrets-'));
 const servers: Server[] = [];
 const seen: { authorization?: string | undefined; url?: string | undefined }[] = [];
@@ -33,7 +34,9 @@ let closed: number;
 beforeAll(async () => {
   // Answers 500 quoting the request URL (with its token) back, as some servers do.
   failing = await listen((req, res) => {
-    res.writeHead(500, { 'content-type': 'text/plain' }).end(`cannot handle ${req.url ?? ''}`);
+    res
+      .writeHead(500, { 'content-type': 'text/plain' })
+      .end(`cannot handle ${req.url ?? ''} for ${String(req.headers['x-hook'])}`);
   });
   accepting = await listen((req, res) => {
     seen.push({ authorization: req.headers.authorization, url: req.url });
@@ -84,7 +87,16 @@ async function runWith(name: string, url: string) {
     JSON.stringify({
       alerts: [{ path: join(repoRoot, 'alerts/failed-logins') }],
       store: { type: 'memory', events: [join(repoRoot, 'packages/cli/samples/events.ndjson')] },
-      sinks: [{ type: 'webhook', url, retries: 0, backoffMs: 1, timeoutMs: 2000 }],
+      sinks: [
+        {
+          type: 'webhook',
+          url,
+          headers: { 'X-Hook': '${HOOK_HEADER}' },
+          retries: 0,
+          backoffMs: 1,
+          timeoutMs: 2000,
+        },
+      ],
       stateDir,
       log: { level: 'debug' },
     }),
@@ -94,12 +106,13 @@ async function runWith(name: string, url: string) {
     {
       HOOK_PW: PASSWORD,
       HOOK_TOKEN: TOKEN,
+      HOOK_HEADER: HEADER,
     },
   );
   return { run, stateDir };
 }
 
-describe('secrets from ${VAR} never leave the process', () => {
+describe('secrets from ${VAR} (URL password, query string, header) never leave the process', () => {
   it.each([
     ['refused', () => `http://user:\${HOOK_PW}@127.0.0.1:${closed}/hook?token=\${HOOK_TOKEN}`],
     [
@@ -119,6 +132,7 @@ describe('secrets from ${VAR} never leave the process', () => {
       expect(run.stderr).toContain('deliveries are pending');
       expect(everything).not.toContain(PASSWORD);
       expect(everything).not.toContain(TOKEN);
+      expect(everything).not.toContain(HEADER);
       expect(everything).not.toContain(encodeURIComponent(TOKEN));
       expect(statSync(stateDir).mode & 0o777).toBe(0o700);
       for (const file of files(stateDir)) expect(statSync(file).mode & 0o077, file).toBe(0);
