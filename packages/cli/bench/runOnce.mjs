@@ -155,7 +155,10 @@ if (report) {
   result.backtest_ticks = ticks;
   result.backtest_ms_per_tick = Math.round((report.durationMs / ticks) * 100) / 100;
   result.backtest_alerts = report.alerts.reduce((n, a) => n + a.total, 0);
-} else console.error(backtest.stderr.slice(-2000));
+} else
+  console.error(
+    `backtest failed: status ${backtest.status} signal ${backtest.signal} ${backtest.error?.message ?? ''} ${backtest.stderr.slice(-2000)}`,
+  );
 console.log(JSON.stringify(result));
 if (!cycle) console.error(run.stderr.slice(-2000));
 if (loaded) console.error(loaded);
