@@ -76,8 +76,13 @@ async function openAlert(id) {
   byId('alert-detail').hidden = false;
 }
 
+/** The newest request wins: an older answer arriving late never replaces a newer one. */
+let latestLoad = 0;
+
 async function loadAlerts() {
+  const load = ++latestLoad;
   const data = await api(`/api/alerts?${filterQuery()}`);
+  if (load !== latestLoad) return;
   fillSelect(/** @type {HTMLSelectElement} */ (byId('filter-alert')), data.facets.alert);
   fillSelect(/** @type {HTMLSelectElement} */ (byId('filter-severity')), data.facets.severity);
   fillSelect(/** @type {HTMLSelectElement} */ (byId('filter-category')), data.facets.category);

@@ -219,6 +219,9 @@ describe('alertkit serve in a real browser', () => {
       .toBe('1666 alerts (newest 200 shown)');
     await page.selectOption('#filter-alert', '');
     await page.selectOption('#filter-severity', '');
+    await expect
+      .poll(() => page.textContent('#alerts-count'))
+      .toBe('10001 alerts (newest 200 shown)');
     await page.locator('#alerts-table tbody tr').first().click();
     await page.waitForSelector('#alert-detail:not([hidden])');
     expect(await page.textContent('#detail-summary')).toBe(HOSTILE);
