@@ -254,12 +254,13 @@ export class Runner {
           () => (entry.inFlight = undefined),
           () => (entry.inFlight = undefined),
         );
-        // A worker run is stopped by its own timer; this one is the in-process runs' limit (and a
-        // safety net for the worker's).
+        // A worker run is stopped by its own timer, which starts once the worker has imported
+        // the alerts; this one is the in-process runs' limit (and a generous safety net for a
+        // worker that never becomes ready).
         const isolated = this.#workers !== undefined && entry.scheduled.module !== undefined;
         const outcome = await withTimeout(
           run,
-          isolated ? timeoutMs + 1_000 : timeoutMs,
+          isolated ? timeoutMs + 120_000 : timeoutMs,
           () =>
             new AlertkitError(
               'REACTION_FAILED',

@@ -86,12 +86,21 @@ async function serve(services: IsolatedServices, call: ServiceCall): Promise<unk
  */
 export class AlertWorkers {
   #pool: Piscina | undefined;
+  /** The modules to import into every new worker. */
+  #modules: string[] = [];
+  /** Settles once the current worker has started and imported them. */
+  #ready: Promise<unknown> = Promise.resolve();
 
-  /** Starts the worker and imports the modules, ahead of the first run (in the background). */
+  /**
+   * Starts the worker and imports the modules, ahead of the first run (in the background). A
+   * worker started after one was stopped imports them again. A run's time limit starts after
+   * this: starting a worker is not the alert's time.
+   */
   warm(modules: readonly string[]): void {
     if (modules.length === 0) return;
-    const task: WarmTask = { kind: 'warm', modules: [...new Set(modules)] };
-    this.#poolOf()
+    this.#modules = [...new Set([...this.#modules, ...modules])];
+    const task: WarmTask = { kind: 'warm', modules: this.#modules };
+    this.#ready = this.#poolOf()
       .run(task)
       .catch(() => undefined);
   }
@@ -127,6 +136,7 @@ export class AlertWorkers {
       plugins: services.plugins !== undefined,
       port: port2,
     };
+    await this.#ready;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), run.timeoutMs);
     let outcome: AlertTaskResult;
@@ -136,6 +146,8 @@ export class AlertWorkers {
         signal: abort.signal,
       })) as AlertTaskResult;
     } catch (error) {
+      // The stopped worker's successor imports the alerts before the next run's clock starts.
+      if (abort.signal.aborted) this.warm(this.#modules);
       if (abort.signal.aborted)
         throw new AlertkitError(
           'REACTION_FAILED',
