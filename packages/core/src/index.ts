@@ -67,17 +67,24 @@ export type {
   AlertInput,
   AlertKind,
   ConfigFunction,
+  CriteriaContext,
+  CriteriaFunction,
   CriteriaLike,
   EventReaction,
   ExpectedOverlap,
   NoEventReaction,
   PitfallAllowance,
+  PrepareContext,
+  PrepareFunction,
   ReactionContext,
   ReactionResult,
   Schedule,
 } from './defineAlert.js';
 
 export { scheduleIntervalMs, scheduleProblem } from './schedule.js';
+
+export { stderrAlertLogger } from './alertLogger.js';
+export type { AlertLogger } from './alertLogger.js';
 
 export { resolveAlertConfig } from './alertConfig.js';
 export type { ConfigIssue } from './alertConfig.js';

@@ -343,7 +343,13 @@ export class Runner {
    * worker), else in-process (the caller's timeout can only abandon it).
    */
   async #run(scheduled: ScheduledAlert, tick: Date, timeoutMs: number) {
-    const options = { ...this.#runOptions, now: tick, config: scheduled.config };
+    const options = {
+      ...this.#runOptions,
+      now: tick,
+      config: scheduled.config,
+      // What the alert recovers from (a list it could not fetch, ...) goes to the runner's log.
+      log: this.#logger.child({ alert: scheduled.alert.name, tick: tick.toISOString() }),
+    };
     if (this.#workers && scheduled.module) {
       const { store } = this.#options;
       const result = await this.#workers.run(
@@ -359,6 +365,7 @@ export class Runner {
           store,
           ...(options.reverseDns ? { reverseDns: options.reverseDns } : {}),
           ...(options.plugins ? { plugins: options.plugins } : {}),
+          log: options.log,
         },
       );
       if (result) return result;

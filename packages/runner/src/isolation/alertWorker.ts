@@ -11,6 +11,7 @@ import {
   type AlertDefinition,
   type AlertDocumentPlugin,
   type AlertkitErrorCode,
+  type AlertLogger,
   type ReverseDnsResolver,
   type Store,
 } from '@alertkit/core';
@@ -91,8 +92,14 @@ async function runTask(task: AlertTask): Promise<AlertTaskResult> {
     const plugins: AlertDocumentPlugin | undefined = task.plugins
       ? (document) => call('plugins', '', [document]) as ReturnType<AlertDocumentPlugin>
       : undefined;
+    // Log lines are posted without waiting: a reaction's warning never slows its run.
+    const log: AlertLogger = {
+      warn: (details, message) => void call('log', 'warn', [details, message]).catch(() => {}),
+      error: (details, message) => void call('log', 'error', [details, message]).catch(() => {}),
+    };
     const result = await runAlert(alert, store, {
       now: task.now,
+      log,
       config: task.config,
       ...(task.hitLimit !== undefined ? { hitLimit: task.hitLimit } : {}),
       ...(reverseDns ? { reverseDns } : {}),

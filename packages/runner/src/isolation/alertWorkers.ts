@@ -3,6 +3,7 @@ import { Piscina } from 'piscina';
 import {
   AlertkitError,
   type AlertDocumentPlugin,
+  type AlertLogger,
   type ReverseDnsResolver,
   type RunAlertResult,
   type Store,
@@ -34,6 +35,8 @@ export interface IsolatedServices {
   store: Store;
   reverseDns?: ReverseDnsResolver;
   plugins?: AlertDocumentPlugin;
+  /** Where what the alert recovers from goes (the runner's logger for this alert and tick). */
+  log?: AlertLogger;
 }
 
 // Under vitest the runner runs from its TypeScript sources: the worker then loads them through
@@ -75,6 +78,12 @@ async function serve(services: IsolatedServices, call: ServiceCall): Promise<unk
       return services.reverseDns?.(call.args[0] as string) ?? null;
     case 'plugins':
       return services.plugins ? services.plugins(call.args[0] as never) : call.args[0];
+    case 'log': {
+      const [details, message] = call.args as [Record<string, unknown>, string];
+      if (call.method === 'error') services.log?.error(details, message);
+      else services.log?.warn(details, message);
+      return null;
+    }
   }
 }
 

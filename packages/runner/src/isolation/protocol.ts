@@ -7,13 +7,13 @@ import type { MessagePort } from 'node:worker_threads';
 import type { RunAlertResult } from '@alertkit/core';
 
 /** What the main thread serves to a worker's run. */
-export type ServiceName = 'store' | 'reverseDns' | 'plugins';
+export type ServiceName = 'store' | 'reverseDns' | 'plugins' | 'log';
 
 /** A call from the worker to a main-thread service. */
 export interface ServiceCall {
   id: number;
   service: ServiceName;
-  /** The store's method; unused for the function services. */
+  /** The store's method, or the log level; unused for the function services. */
   method: string;
   args: unknown[];
 }
