@@ -4,6 +4,7 @@
  */
 import { expectTypeOf } from 'vitest';
 import { z } from 'zod';
+import type { AlertLogger } from './alertLogger.js';
 import { defineAlert, type AlertDefinition, type ReactionContext } from './defineAlert.js';
 import type { Criteria } from './query.js';
 
@@ -71,3 +72,27 @@ const plain = defineAlert({
 expectTypeOf(plain.kind).toEqualTypeOf<'event' | 'aggregation' | 'deadman'>();
 // @ts-expect-error -- an alert without a config schema has no config keys
 defineAlert({ ...base, onEvent: (_event, { config }) => ({ summary: String(config.threshold) }) });
+
+// prepare returns the configs to search with, of the alert's config type; criteria get `now`.
+defineAlert({
+  ...base,
+  config: z.object({ terms: z.array(z.string()).default([]), term: z.string().optional() }),
+  prepare: async (config, context) => {
+    expectTypeOf(context.now).toEqualTypeOf<Date>();
+    expectTypeOf(context.log).toEqualTypeOf<AlertLogger>();
+    return Promise.resolve(config.terms.map((term) => ({ ...config, term })));
+  },
+  criteria: (config, { now }) => {
+    expectTypeOf(config.term).toEqualTypeOf<string | undefined>();
+    expectTypeOf(now).toEqualTypeOf<Date>();
+    return criteria;
+  },
+  onEvent: (_event, { config }) => ({ summary: config.term ?? '' }),
+});
+defineAlert({
+  ...base,
+  config: z.object({ terms: z.array(z.string()).default([]) }),
+  // @ts-expect-error -- prepare returns a list of configs, not the terms
+  prepare: (config) => config.terms,
+  onEvent: () => null,
+});

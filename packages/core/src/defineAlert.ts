@@ -1,4 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { AlertLogger } from './alertLogger.js';
 import { durationToMs, type Duration } from './duration.js';
 import { AlertkitError } from './errors.js';
 import type { JsonObject, StoredEvent } from './event.js';
@@ -18,6 +19,39 @@ export type ConfigFunction<TConfig, TResult> = { fn(config: TConfig): TResult }[
 
 /** Something that yields criteria: the plain data, or a builder from `@alertkit/query`. */
 export type CriteriaLike = Criteria | { build(): Criteria };
+
+/** What a criteria function gets besides the config. */
+export interface CriteriaContext {
+  /**
+   * The run's `now` (the end of the window), for bounds relative to it (MozDef's old_events:
+   * `utctimestamp` older than a day). `alertkit validate` passes the time of the check.
+   */
+  now: Date;
+}
+
+/**
+ * Criteria as a function of the config (and the run's `now`). A method signature, for the same
+ * bivariance as {@link ConfigFunction}.
+ */
+export type CriteriaFunction<TConfig> = {
+  fn(config: TConfig, context: CriteriaContext): CriteriaLike;
+}['fn'];
+
+/** What {@link AlertDeclaration.prepare} gets besides the config. */
+export interface PrepareContext {
+  /** The run's `now` (the end of the window). */
+  now: Date;
+  /** Where to report what the alert recovered from; see {@link AlertLogger}. */
+  log: AlertLogger;
+}
+
+/**
+ * Async work before the search (a method signature, for the same bivariance as
+ * {@link ConfigFunction}): returns the configs to search with, one search per entry.
+ */
+export type PrepareFunction<TConfig> = {
+  fn(config: TConfig, context: PrepareContext): readonly TConfig[] | Promise<readonly TConfig[]>;
+}['fn'];
 
 /** What a reaction returns to raise an alert: the summary is required, the rest defaults to the declaration. */
 export interface AlertDraft {
@@ -60,6 +94,8 @@ export interface ReactionContext<TConfig> {
    * reverse-DNS ones (`hostnameFromIp`, `addHostnameToIp`) bound to the run's resolver.
    */
   helpers: AlertHelpers;
+  /** Where to report what the reaction recovered from; see {@link AlertLogger}. */
+  log: AlertLogger;
 }
 
 /**
@@ -120,8 +156,18 @@ export interface AlertDeclaration<TConfig> {
    * installation overrides values from a file (see `resolveAlertConfig`); reactions get the result.
    */
   config?: StandardSchemaV1<unknown, TConfig>;
-  /** The events it looks at; a function when they depend on config. */
-  criteria: CriteriaLike | ConfigFunction<TConfig, CriteriaLike>;
+  /** The events it looks at; a function when they depend on config (or on the run's `now`). */
+  criteria: CriteriaLike | CriteriaFunction<TConfig>;
+  /**
+   * Optional async work before the search, once per run (MozDef's get_watchlist fetches its
+   * watch terms here). Returns the configs to search with: one search per entry, in order, each
+   * with the criteria, aggregation and reactions of that entry (as `config`), its own alerts and
+   * tags, so an event one entry alerted on is not found again by the next (MozDef's
+   * de-duplication). `[config]` is a plain run; an empty list searches and raises nothing.
+   * Recoverable problems are reported with `context.log` and left out; a throw fails the run
+   * (`PREPARE_FAILED`), which the runner logs and retries at the next cycle.
+   */
+  prepare?: PrepareFunction<TConfig>;
 }
 
 /** The input of {@link defineAlert}: a declaration plus exactly one reaction. */
@@ -225,6 +271,8 @@ export function defineAlert<TConfig = Record<never, never>>(
   const schedule = input.schedule ?? { every: '1m' };
   const problem = scheduleProblem(schedule);
   if (problem !== undefined) fail(name, problem);
+  if (input.prepare !== undefined && typeof input.prepare !== 'function')
+    fail(name, 'prepare must be a function of the config returning the configs to search with');
   if (input.config !== undefined && !isStandardSchema(input.config)) {
     fail(name, 'config must be a Standard Schema (e.g. a zod object schema with defaults)');
   }

@@ -17,6 +17,8 @@ export type AlertkitErrorCode =
   | 'EVENT_INVALID'
   /** A reaction (onEvent, onAggregation, onNoEvent) threw; `cause` is the original error. */
   | 'REACTION_FAILED'
+  /** An alert's `prepare` step threw (e.g. a list it needs could not be had); `cause` is the original error. */
+  | 'PREPARE_FAILED'
   /** The store could not be reached or answered with an error. */
   | 'STORE_UNAVAILABLE'
   /** A sink rejected an alert; the alert stays in the alert store for retry. */

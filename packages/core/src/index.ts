@@ -67,15 +67,22 @@ export type {
   AlertInput,
   AlertKind,
   ConfigFunction,
+  CriteriaContext,
+  CriteriaFunction,
   CriteriaLike,
   EventReaction,
   NoEventReaction,
+  PrepareContext,
+  PrepareFunction,
   ReactionContext,
   ReactionResult,
   Schedule,
 } from './defineAlert.js';
 
 export { scheduleProblem } from './schedule.js';
+
+export { stderrAlertLogger } from './alertLogger.js';
+export type { AlertLogger } from './alertLogger.js';
 
 export { resolveAlertConfig } from './alertConfig.js';
 export type { ConfigIssue } from './alertConfig.js';

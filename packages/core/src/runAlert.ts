@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { AlertDocument, StoredAlert } from './alertDocument.js';
 import { resolveAlertConfig } from './alertConfig.js';
+import { stderrAlertLogger, type AlertLogger } from './alertLogger.js';
 import { buildAlertDocument } from './buildAlertDocument.js';
 import type {
   AggregationGroup,
   AlertDefinition,
   AlertDraft,
+  PrepareContext,
   ReactionContext,
 } from './defineAlert.js';
 import { AlertkitError, isAlertkitError } from './errors.js';
@@ -41,6 +43,8 @@ export interface RunAlertOptions {
   hitLimit?: number;
   /** Alert plugins, see {@link AlertDocumentPlugin}. */
   plugins?: AlertDocumentPlugin;
+  /** Where the alert's `prepare` and reactions report what they recovered from; default stderr. */
+  log?: AlertLogger;
 }
 
 /** What one run did. */
@@ -57,8 +61,13 @@ export interface RunAlertResult {
   suppressed: number;
   /** True when `hitLimit` cut the hits: counts may be too low (MozDef's silent truncation, reported). */
   truncated: boolean;
-  /** The criteria the run searched with (with the de-duplication clause). */
+  /**
+   * The criteria the run searched with (with the de-duplication clause); for an alert with
+   * `prepare`, those of its first search (or of the unprepared config when it made none).
+   */
   criteria: Criteria;
+  /** The criteria of every search of the run, in order: one, or one per `prepare` entry. */
+  searches: Criteria[];
 }
 
 /**
@@ -74,8 +83,12 @@ export interface RunAlertResult {
  * and no tags; alerts already completed earlier in the run stay saved and tagged (each alert is
  * saved, then tagged, before the next reaction runs), so a re-run does not repeat them.
  *
+ * An alert with `prepare` first gets its list of configs from it and then searches once per
+ * entry, in order, as MozDef's get_watchlist searches once per term: each search with its own
+ * criteria and reactions, its alerts saved and its events tagged before the next one starts.
+ *
  * @throws AlertkitError `REACTION_FAILED` (naming the alert and the event or group; `cause` is
- *   the original error), `CONFIG_INVALID`, or the store's errors.
+ *   the original error), `PREPARE_FAILED`, `CONFIG_INVALID`, or the store's errors.
  */
 export async function runAlert<TConfig>(
   alert: AlertDefinition<TConfig>,
@@ -84,13 +97,9 @@ export async function runAlert<TConfig>(
 ): Promise<RunAlertResult> {
   const { now } = options;
   const config = resolveAlertConfig(alert, options.config);
-  const criteria = runCriteria(alert, config);
-  const context: ReactionContext<TConfig> = {
-    config,
-    now,
-    alert,
-    helpers: createAlertHelpers(options.reverseDns ?? systemReverseDns),
-  };
+  const log = options.log ?? stderrAlertLogger(alert.name);
+  const configs = alert.prepare ? await prepare(alert, config, { now, log }) : [config];
+  const helpers = createAlertHelpers(options.reverseDns ?? systemReverseDns);
   const result: RunAlertResult = {
     alerts: [],
     existingIds: [],
@@ -98,8 +107,57 @@ export async function runAlert<TConfig>(
     matched: 0,
     suppressed: 0,
     truncated: false,
-    criteria,
+    criteria: runCriteria(alert, configs[0] ?? config, { now }),
+    searches: [],
   };
+  for (const searchConfig of configs) {
+    const context: ReactionContext<TConfig> = { config: searchConfig, now, alert, helpers, log };
+    // With `prepare`, each search's groups are keyed by its config too, so two searches of one
+    // run never share an alert id.
+    const key = alert.prepare ? `search:${stableJson(searchConfig)}|` : '';
+    await runSearch(alert, store, options, context, key, result);
+  }
+  return result;
+}
+
+/** Calls the alert's `prepare`; a throw becomes `PREPARE_FAILED` naming the alert. */
+async function prepare<TConfig>(
+  alert: AlertDefinition<TConfig>,
+  config: TConfig,
+  context: PrepareContext,
+): Promise<TConfig[]> {
+  let configs: unknown;
+  try {
+    configs = await alert.prepare?.(config, context);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new AlertkitError('PREPARE_FAILED', `alert "${alert.name}": prepare failed: ${reason}`, {
+      cause: error,
+      details: { alert: alert.name },
+    });
+  }
+  // Plain-JavaScript alerts are not held to the types.
+  if (!Array.isArray(configs))
+    throw new AlertkitError(
+      'PREPARE_FAILED',
+      `alert "${alert.name}": prepare must return a list of configs, got ${typeof configs}`,
+      { details: { alert: alert.name } },
+    );
+  return [...(configs as readonly TConfig[])];
+}
+
+/** One search of a run (MozDef's search + walk), adding what it raised to `result`. */
+async function runSearch<TConfig>(
+  alert: AlertDefinition<TConfig>,
+  store: Store,
+  options: RunAlertOptions,
+  context: ReactionContext<TConfig>,
+  key: string,
+  result: RunAlertResult,
+): Promise<void> {
+  const { now } = options;
+  const criteria = runCriteria(alert, context.config, { now });
+  result.searches.push(criteria);
   const size = options.hitLimit === undefined ? {} : { size: options.hitLimit };
   const raise = async (raised: Raised): Promise<void> => {
     let document: AlertDocument | null = buildAlertDocument(alert, raised.draft, {
@@ -114,7 +172,7 @@ export async function runAlert<TConfig>(
     }
     const stored: StoredAlert = {
       _index: ALERTS_INDEX,
-      _id: alertId(alert.name, now, raised.group),
+      _id: alertId(alert.name, now, key + raised.group),
       _source: document,
     };
     // Stores keep their own copy (the embedded store clones, Elasticsearch serialises).
@@ -132,14 +190,17 @@ export async function runAlert<TConfig>(
   };
 
   if (alert.kind === 'aggregation') {
-    const aggregation = aggregationOf(alert, config) as NonNullable<Criteria['aggregation']>;
+    const aggregation = aggregationOf(alert, context.config) as NonNullable<
+      Criteria['aggregation']
+    >;
     const { buckets } = await store.aggregate({
       criteria: { ...criteria, aggregation },
       now,
       ...size,
     });
+    let matched = 0;
     for (const bucket of buckets) {
-      result.matched += bucket.count;
+      matched += bucket.count;
       // The store only returns groups at the threshold; check anyway, it is MozDef's rule (>=).
       if (bucket.count < aggregation.threshold) continue;
       const group: AggregationGroup = {
@@ -160,8 +221,9 @@ export async function runAlert<TConfig>(
           plugins: true,
         });
     }
-    result.truncated = options.hitLimit !== undefined && result.matched >= options.hitLimit;
-    return result;
+    result.matched += matched;
+    if (options.hitLimit !== undefined && matched >= options.hitLimit) result.truncated = true;
+    return;
   }
 
   // Dead-man alerts only need to know whether anything matched (MozDef searches with size 1).
@@ -170,15 +232,15 @@ export async function runAlert<TConfig>(
     now,
     ...(alert.kind === 'deadman' ? { size: 1 } : size),
   });
-  result.matched = search.total;
+  result.matched += search.total;
   if (alert.kind === 'deadman') {
-    if (search.total > 0) return result;
+    if (search.total > 0) return;
     const where = 'onNoEvent';
     const draft = await react(alert.name, where, () => alert.onNoEvent?.(context));
     if (draft) await raise({ draft, where, group: '', defaultEvents: [], tag: [], plugins: false });
-    return result;
+    return;
   }
-  result.truncated = search.total > search.hits.length;
+  if (search.total > search.hits.length) result.truncated = true;
   for (const event of search.hits) {
     const where = `for event ${event._index}/${event._id}`;
     const draft = await react(alert.name, where, () => alert.onEvent?.(event, context));
@@ -192,7 +254,19 @@ export async function runAlert<TConfig>(
         plugins: true,
       });
   }
-  return result;
+}
+
+/** JSON with object keys sorted, so equal configs give equal keys whatever their key order. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([x], [y]) =>
+            x < y ? -1 : x > y ? 1 : 0,
+          ),
+        )
+      : v,
+  );
 }
 
 interface Raised {

@@ -1,4 +1,4 @@
-import type { AggregateOptions, AlertDefinition } from './defineAlert.js';
+import type { AggregateOptions, AlertDefinition, CriteriaContext } from './defineAlert.js';
 import { resolveCriteria, validateAggregate, validateCriteria } from './defineAlert.js';
 import type { AggregationSpec, Clause, Criteria } from './query.js';
 
@@ -9,9 +9,17 @@ import type { AggregationSpec, Clause, Criteria } from './query.js';
  *   appended unless an identical clause is already there;
  * - for aggregation alerts (§2.4): `exists <field>` appended to `must` unless already there, and
  *   `aggregation` set from the alert's `aggregate` (samples default 5).
+ *
+ * `context.now` is the run's now, handed to criteria functions (default: the current time, as
+ * `alertkit validate` uses).
  */
-export function runCriteria<TConfig>(alert: AlertDefinition<TConfig>, config: TConfig): Criteria {
-  const declared = typeof alert.criteria === 'function' ? alert.criteria(config) : alert.criteria;
+export function runCriteria<TConfig>(
+  alert: AlertDefinition<TConfig>,
+  config: TConfig,
+  context: CriteriaContext = { now: new Date() },
+): Criteria {
+  const declared =
+    typeof alert.criteria === 'function' ? alert.criteria(config, context) : alert.criteria;
   const criteria = structuredClone(resolveCriteria(declared));
   if (typeof alert.criteria === 'function') validateCriteria(alert.name, criteria);
   const query = criteria.query;

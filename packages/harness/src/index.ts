@@ -6,7 +6,7 @@ export { describeAlert } from './describeAlert.js';
 export { negative, positive } from './cases.js';
 export type { AlertCase, CaseEvents, ExpectedAlert, NegativeCase, PositiveCase } from './cases.js';
 export { AlertCaseFailure, runAlertCase } from './runCase.js';
-export type { AlertSuite, AlertSuiteOptions, CaseRun } from './runCase.js';
+export type { AlertSuite, AlertSuiteOptions, CaseRun, LoggedLine } from './runCase.js';
 export {
   DEFAULT_NOW,
   at,

@@ -2,7 +2,7 @@
  * The harness itself: a wrong expectation must fail its case with a readable message.
  * Cases are run directly (not through describeAlert) so the failure can be asserted on.
  */
-import { defineAlert, type AggregationGroup } from '@alertkit/core';
+import { defineAlert, type AggregationGroup, type AlertLogger } from '@alertkit/core';
 import { match, phrase, search } from '@alertkit/query';
 import { describe, expect, it } from 'vitest';
 import { negative, positive } from './cases.js';
@@ -194,5 +194,25 @@ describe('runAlertCase', () => {
     );
     expect(run.events[0]?._source.utctimestamp).toBe('2020-06-01T11:59:00+00:00');
     expect(run.alerts[0]?._source.utctimestamp).toBe('2020-06-01T12:00:00+00:00');
+  });
+
+  it('collects what the alert logs instead of printing it', async () => {
+    const logging = defineAlert({
+      ...declaration,
+      name: 'logging',
+      prepare: (config, { log }) => {
+        log.warn({ source: 'test' }, 'preparing');
+        return [config];
+      },
+      onAggregation: (group: AggregationGroup, { log }: { log: AlertLogger }) => {
+        log.error({ group: group.value }, 'not alerting');
+        return null;
+      },
+    });
+    const run = await runAlertCase(logging, suite, negative('logs, no alert', events({}, 2)));
+    expect(run.logs).toEqual([
+      { level: 'warn', message: 'preparing', details: { source: 'test' } },
+      { level: 'error', message: 'not alerting', details: { group: '1.2.3.4' } },
+    ]);
   });
 });

@@ -12,6 +12,7 @@ import {
   runAlert,
   runCriteria,
   type AlertDefinition,
+  type AlertLogger,
   type Criteria,
   type JsonValue,
   type ReverseDnsResolver,
@@ -46,9 +47,18 @@ export interface AlertSuite extends AlertSuiteOptions {
   cases: readonly AlertCase[];
 }
 
+/** One line an alert logged during a case run (see `AlertLogger`). */
+export interface LoggedLine {
+  level: 'warn' | 'error';
+  message: string;
+  details: Record<string, unknown>;
+}
+
 /** What a case run leaves behind, for tests that look further. */
 export interface CaseRun {
   result: RunAlertResult;
+  /** What the alert logged (its `prepare` and reactions), in order; nothing goes to the console. */
+  logs: LoggedLine[];
   /** The case's events as stored before the run. */
   events: StoredEvent[];
   /** The store after the run (events tagged, alerts saved). */
@@ -102,17 +112,23 @@ export async function runAlertCase<TConfig>(
     return `\nEvents of the case:\n${explainEvents(events, criteria, now)}${groups ? `\n${groups}` : ''}`;
   };
 
+  const logs: LoggedLine[] = [];
+  const log: AlertLogger = {
+    warn: (details, message) => logs.push({ level: 'warn', message, details }),
+    error: (details, message) => logs.push({ level: 'error', message, details }),
+  };
   let result: RunAlertResult;
   try {
     result = await runAlert(alert, store, {
       now,
       config: suite.config,
       reverseDns: suite.reverseDns ?? mozdefMockReverseDns,
+      log,
     });
   } catch (error) {
     let criteria: Criteria | undefined;
     try {
-      criteria = runCriteria(alert, resolveAlertConfig(alert, suite.config));
+      criteria = runCriteria(alert, resolveAlertConfig(alert, suite.config), { now });
     } catch {
       criteria = undefined;
     }
@@ -122,7 +138,7 @@ export async function runAlertCase<TConfig>(
     );
   }
   const alerts = await store.listAlerts();
-  const run: CaseRun = { result, events, store, alerts };
+  const run: CaseRun = { result, logs, events, store, alerts };
 
   if (testCase.kind === 'negative') {
     if (result.alerts.length === 0) return run;

@@ -1,7 +1,9 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { defineAlert, type StoredAlert, type StoredEvent } from '@alertkit/core';
 import { createEmbeddedStore, match, search } from '@alertkit/query';
 import { Checkpoints } from './checkpoints.js';
+import { createLogger } from './logger.js';
 import { createRunner } from './runner.js';
 
 const T0 = new Date('2026-11-01T12:00:00Z');
@@ -185,5 +187,45 @@ describe('the runner', () => {
         store: createEmbeddedStore(),
       }),
     ).toThrow('alert "boom": schedule: bad cron expression "often"');
+  });
+
+  it("passes its logger to the alert's prepare step, with the alert and the tick", async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const listless = defineAlert({
+      name: 'listless',
+      description: 'fetches a list it cannot have',
+      severity: 'NOTICE',
+      category: 'test',
+      criteria: search({ minutes: 1 }).must(match('category', 'test')),
+      prepare: (_config, { log }) => {
+        log.error({ url: 'http://127.0.0.1:9/list' }, 'the list could not be fetched');
+        return [];
+      },
+      onEvent: () => ({ summary: 'never' }),
+    });
+    const runner = createRunner({
+      alerts: [{ alert: listless }, { alert: boom }],
+      store: createEmbeddedStore({ events: [event('a', T0.getTime() - 1000)] }),
+      checkpoints: await Checkpoints.open(),
+      logger: createLogger({ destination }),
+    });
+    const summary = await runner.runCycle(T0);
+    expect(summary).toMatchObject({ raised: 1, failed: 0 });
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        level: 50,
+        alert: 'listless',
+        tick: T0.toISOString(),
+        url: 'http://127.0.0.1:9/list',
+        msg: 'the list could not be fetched',
+      }),
+    );
   });
 });

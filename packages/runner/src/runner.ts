@@ -191,6 +191,8 @@ export class Runner {
           ...this.#runOptions,
           now: tick,
           config: entry.scheduled.config,
+          // What the alert recovers from (a list it could not fetch, ...) goes to the runner's log.
+          log: this.#logger.child({ alert: alert.name, tick: tick.toISOString() }),
         });
         entry.inFlight = run;
         void run.then(
