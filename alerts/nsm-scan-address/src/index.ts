@@ -50,6 +50,15 @@ export const alert = defineAlert({
   category: Category.NSM,
   tags: ['nsm', 'bro', 'addressscan'],
   config: configSchema,
+  pitfalls: {
+    allow: [
+      {
+        rule: 'unescaped-config-in-query-string',
+        reason:
+          "these keys are Lucene by design, as in MozDef's config (a range such as [10.0.0.0 TO 10.255.255.255]); the schema parses them",
+      },
+    ],
+  },
   criteria: (config) =>
     search({ minutes: 1 })
       .must(

@@ -58,6 +58,15 @@ export const alert = defineAlert({
   // `portscan` is the tag MozDef's port_scan_enrichment and dhcp_assignment plugins look for.
   tags: ['nsm', 'bro', 'portscan'],
   config: configSchema,
+  pitfalls: {
+    allow: [
+      {
+        rule: 'unescaped-config-in-query-string',
+        reason:
+          "these keys are Lucene by design, as in MozDef's config (a range such as [10.0.0.0 TO 10.255.255.255]); the schema parses them",
+      },
+    ],
+  },
   criteria: (config) =>
     search({ minutes: 2 })
       .must(

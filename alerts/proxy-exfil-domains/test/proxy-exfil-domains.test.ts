@@ -116,7 +116,7 @@ describe('alert proxy-exfil-domains, beyond the harness cases', () => {
   it('sends its should clauses with minimum_should_match 1', () => {
     const criteria =
       typeof alert.criteria === 'function'
-        ? alert.criteria(resolveAlertConfig(alert, {}))
+        ? alert.criteria(resolveAlertConfig(alert, {}), { now: new Date() })
         : alert.criteria;
     const query = 'build' in criteria ? criteria.build().query : criteria.query;
     expect(query.should).toHaveLength(2);

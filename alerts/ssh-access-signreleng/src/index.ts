@@ -94,6 +94,15 @@ export const alert = defineAlert({
   category: Category.ACCESS,
   tags: ['ssh'],
   config: configSchema,
+  pitfalls: {
+    allow: [
+      {
+        rule: 'unescaped-config-in-query-string',
+        reason:
+          "hostFilter is a Lucene regexp by design, as in MozDef's config; the schema parses it",
+      },
+    ],
+  },
   criteria: (config) =>
     search({ minutes: 15 })
       .must(

@@ -10,6 +10,7 @@ import {
   durationToMs,
   resolveAlertConfig,
   resolveCriteria,
+  type CriteriaContext,
   runCriteria,
   type AlertDefinition,
   type Clause,
@@ -72,10 +73,10 @@ function withCriteria(
   return {
     ...alert,
     __alertkit: 1,
-    criteria: (config: unknown) =>
+    criteria: (config: unknown, context: CriteriaContext) =>
       change(
         structuredClone(
-          resolveCriteria(typeof declared === 'function' ? declared(config) : declared),
+          resolveCriteria(typeof declared === 'function' ? declared(config, context) : declared),
         ),
       ),
   };
@@ -97,8 +98,11 @@ function windowSteps(window: Duration): { unit: keyof Duration; step: number; ms
 
 function mutantsOf(alert: AlertDefinition<unknown>, suite: AlertSuite, fields: string[]): Mutant[] {
   const config = resolveAlertConfig(alert, suite.config);
+  // Only the clauses matter here; a criteria function's bounds on `now` do not.
   const criteria = resolveCriteria(
-    typeof alert.criteria === 'function' ? alert.criteria(config) : alert.criteria,
+    typeof alert.criteria === 'function'
+      ? alert.criteria(config, { now: new Date() })
+      : alert.criteria,
   );
   const mutants: Mutant[] = [];
   for (const [key, role] of ROLES) {
