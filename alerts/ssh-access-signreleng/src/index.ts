@@ -2,7 +2,7 @@ import { Category, defineAlert, pyFormat, Severity, z, type JsonValue } from '@a
 import {
   allOf,
   anyOf,
-  luceneRegexpToRegExp,
+  compileRegexp,
   match,
   parseQueryString,
   phrase,
@@ -17,7 +17,7 @@ const hostQuery = (hostFilter: string): string => `hostname: /${hostFilter}/`;
 function hostFilterProblem(hostFilter: string): string | undefined {
   try {
     parseQueryString(hostQuery(hostFilter));
-    luceneRegexpToRegExp(hostFilter);
+    compileRegexp(hostFilter);
     return undefined;
   } catch (error) {
     return (error as Error).message;

@@ -20,6 +20,7 @@ export type {
   Clause,
   Criteria,
   ExistsClause,
+  FuzzyClause,
   MatchAllClause,
   MatchClause,
   MatchNoneClause,

@@ -14,6 +14,7 @@ export type Clause =
   | WildcardClause
   | PrefixClause
   | RegexpClause
+  | FuzzyClause
   | ExistsClause
   | RangeClause
   | QueryStringClause
@@ -62,18 +63,26 @@ export interface PhraseClause {
   slop?: number;
 }
 
-/** Elasticsearch `wildcard` (`*` any run, `?` one character), against indexed terms. */
+/**
+ * Elasticsearch `wildcard` (`*` any run, `?` one character), against indexed terms. Like
+ * Elasticsearch 8, the pattern is used as given (a text field's terms are lower case, so an
+ * upper-case pattern only matches there with `caseInsensitive`).
+ */
 export interface WildcardClause {
   type: 'wildcard';
   field: string;
   pattern: string;
+  /** Elasticsearch's `case_insensitive`: ASCII letters match either case. */
+  caseInsensitive?: boolean;
 }
 
-/** Elasticsearch `prefix`, against indexed terms. */
+/** Elasticsearch `prefix`, against indexed terms (the value as given, as in Elasticsearch 8). */
 export interface PrefixClause {
   type: 'prefix';
   field: string;
   value: string;
+  /** Elasticsearch's `case_insensitive`: ASCII letters match either case. */
+  caseInsensitive?: boolean;
 }
 
 /** Elasticsearch `regexp` (Lucene regular expression, anchored), against indexed terms. */
@@ -81,6 +90,21 @@ export interface RegexpClause {
   type: 'regexp';
   field: string;
   pattern: string;
+  /** Elasticsearch's `case_insensitive`: ASCII letters match either case. */
+  caseInsensitive?: boolean;
+}
+
+/**
+ * Elasticsearch `fuzzy` (query_string `term~`, `term~N`): terms within `fuzziness` edits
+ * (Damerau-Levenshtein, an adjacent swap is one edit), Elasticsearch's defaults otherwise
+ * (prefix length 0, at most 50 expansions).
+ */
+export interface FuzzyClause {
+  type: 'fuzzy';
+  field: string;
+  value: string;
+  /** Edits allowed: 0, 1, 2, or `AUTO` (default: 0 for 1-2 characters, 1 for 3-5, 2 above). */
+  fuzziness?: 0 | 1 | 2 | 'AUTO';
 }
 
 /** Elasticsearch `exists` (MozDef's `ExistsMatch`). */

@@ -242,6 +242,8 @@ function valueFor(clause: Clause): { field: string; value: JsonValue } | undefin
     case 'term':
     case 'phrase':
       return { field: clause.field, value: clause.value };
+    case 'fuzzy':
+      return { field: clause.field, value: clause.value };
     case 'terms':
       return clause.values[0] === undefined
         ? undefined

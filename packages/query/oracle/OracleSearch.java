@@ -23,13 +23,16 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
+import org.apache.lucene.util.automaton.RegExp;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DisjunctionMaxQuery;
+import org.apache.lucene.search.FuzzyQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.RegexpQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.ByteBuffersDirectory;
@@ -141,7 +144,7 @@ final class OracleSearch {
     }
   }
 
-  /** Lucene's classic QueryParser with Elasticsearch 7 query_string's settings and extensions. */
+  /** Lucene's classic QueryParser with Elasticsearch 8 query_string's settings and overrides. */
   static final class EsQueryStringParser extends QueryParser {
     private final List<String> allFields;
 
@@ -152,7 +155,11 @@ final class OracleSearch {
       setSplitOnWhitespace(false);
       setAllowLeadingWildcard(true);
       setAutoGeneratePhraseQueries(false);
+      setFuzzyMinSim(BARE_FUZZY);
     }
+
+    /** What a bare `~` passes to getFuzzyQuery (never typed in the generated queries). */
+    private static final float BARE_FUZZY = 0.123f;
 
     private interface PerField {
       Query build(String field) throws ParseException;
@@ -203,9 +210,14 @@ final class OracleSearch {
       return expand(field, f -> super.getPrefixQuery(f, termStr));
     }
 
+    /**
+     * ES 8 (QueryStringQueryParser.getRegexpQuerySingle -> the field type's regexpQuery): the
+     * regexp goes to the field unchanged (classic Lucene lower-cases it with the analyser's
+     * normaliser), with every optional syntax on (RegExp.ALL).
+     */
     @Override
     protected Query getRegexpQuery(String field, String termStr) throws ParseException {
-      return expand(field, f -> super.getRegexpQuery(f, termStr));
+      return expand(field, f -> new RegexpQuery(new Term(f, termStr), RegExp.ALL));
     }
 
     @Override
@@ -216,7 +228,18 @@ final class OracleSearch {
 
     @Override
     protected Query getFuzzyQuery(String field, String termStr, float minSimilarity) throws ParseException {
-      throw new ParseException("fuzzy queries are not compared");
+      // ES (QueryStringQueryParser.handleBareFuzzy): a bare `~` is Fuzziness.AUTO (0 edits for 1-2
+      // characters, 1 for 3-5, 2 above); classic Lucene would use 2. Lucene 8 keeps its
+      // handleBareFuzzy package-private, so a bare `~` arrives here as BARE_FUZZY (fuzzyMinSim).
+      int length = termStr.codePointCount(0, termStr.length());
+      int edits = minSimilarity == BARE_FUZZY ? (length <= 2 ? 0 : length <= 5 ? 1 : 2) : (int) minSimilarity;
+      // Then the term is normalised by the field's search analyser, Fuzziness.fromEdits (0-2),
+      // prefix length 0, 50 expansions, transpositions on.
+      if (edits < 0 || edits > 2) throw new ParseException("fuzziness must be 0, 1 or 2");
+      return expand(field, f -> {
+        String normalized = getAnalyzer().normalize(f, termStr).utf8ToString();
+        return new FuzzyQuery(new Term(f, normalized), edits, 0, 50, true);
+      });
     }
 
     /** ES: every purely negative boolean query (also nested) gets "match all" added. */

@@ -144,7 +144,8 @@ describe('matchers', () => {
   it('refuses bad fields, values and options with messages that name them', () => {
     expect(() => match('', 'x')).toThrow('match: field must be a dotted path');
     expect(() => exists('details..x')).toThrow('exists: field must be a dotted path');
-    expect(() => queryString('  ')).toThrow('non-empty string');
+    // An empty or blank query string is Elasticsearch's: it matches nothing (not an error).
+    expect(queryString('  ')).toEqual({ type: 'queryString', query: '  ' });
     expect(() => match('a', null as never)).toThrow(
       'match: the value must be a string, a finite number or a boolean, got null',
     );

@@ -11,6 +11,7 @@ import { describeValue, fail, requireClauses, requireCount, requireField } from 
 
 export {
   exists,
+  fuzzy,
   lessThan,
   match,
   phrase,
@@ -22,7 +23,13 @@ export {
   terms,
   wildcard,
 } from './matchers.js';
-export type { MatchOptions, QueryStringOptions, RangeBounds, RangeValue } from './matchers.js';
+export type {
+  MatchOptions,
+  PatternOptions,
+  QueryStringOptions,
+  RangeBounds,
+  RangeValue,
+} from './matchers.js';
 
 /** The lists of a bool clause, as {@link bool} takes them. */
 export interface BoolParts {

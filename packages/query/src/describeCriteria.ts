@@ -14,6 +14,11 @@ function wildcardText(pattern: string): string {
   return pattern.replace(/[^*?]+/g, (literal) => luceneEscape(literal));
 }
 
+/** Marks a case-insensitive pattern (Elasticsearch's `case_insensitive`). */
+function anyCase(clause: { caseInsensitive?: boolean }): string {
+  return clause.caseInsensitive === true ? ' (any case)' : '';
+}
+
 function rangeText(clause: Extract<Clause, { type: 'range' }>): string {
   const lower = clause.gte ?? clause.gt;
   const upper = clause.lte ?? clause.lt;
@@ -68,11 +73,13 @@ export function describeClause(clause: Clause, nested = false): string {
     case 'phrase':
       return `${field(clause.field)}:${luceneQuote(clause.value)}${clause.slop ? `~${String(clause.slop)}` : ''}`;
     case 'wildcard':
-      return `${field(clause.field)}:${wildcardText(clause.pattern)}`;
+      return `${field(clause.field)}:${wildcardText(clause.pattern)}${anyCase(clause)}`;
     case 'prefix':
-      return `${field(clause.field)}:${luceneEscape(clause.value)}*`;
+      return `${field(clause.field)}:${luceneEscape(clause.value)}*${anyCase(clause)}`;
     case 'regexp':
-      return `${field(clause.field)}:/${clause.pattern.replace(/\//g, '\\/')}/`;
+      return `${field(clause.field)}:/${clause.pattern.replace(/\//g, '\\/')}/${anyCase(clause)}`;
+    case 'fuzzy':
+      return `${field(clause.field)}:${luceneEscape(clause.value)}~${clause.fuzziness === undefined || clause.fuzziness === 'AUTO' ? '' : String(clause.fuzziness)}`;
     case 'exists':
       return `_exists_:${field(clause.field)}`;
     case 'range':

@@ -22,6 +22,13 @@ import {
   type JsonRecord,
 } from './dslReading.js';
 import { luceneEscape } from './luceneEscape.js';
+import {
+  MAX_CLAUSE_COUNT,
+  MAX_NESTED_DEPTH,
+  checkQueryBounds,
+  clauseCountMessage,
+  nestedDepthMessage,
+} from './queryBounds.js';
 
 export { dslError } from './dslReading.js';
 
@@ -52,13 +59,15 @@ function resolveMinimumShouldMatch(spec: unknown, optional: number, path: string
   return Math.max(result, 0);
 }
 
-function clauseList(value: unknown, path: string): Clause[] {
-  if (Array.isArray(value))
-    return value.map((item, i) => fromElasticsearch(item, `${path}[${String(i)}]`));
-  return [fromElasticsearch(value, path)];
+function clauseList(value: unknown, path: string, depth: number): Clause[] {
+  if (Array.isArray(value)) {
+    if (value.length > MAX_CLAUSE_COUNT) throw dslError(path, clauseCountMessage());
+    return value.map((item, i) => readClause(item, `${path}[${String(i)}]`, depth));
+  }
+  return [readClause(value, path, depth)];
 }
 
-function readBool(body: unknown, path: string): BoolClause {
+function readBool(body: unknown, path: string, depth: number): BoolClause {
   const b = noOptions(body, path, [
     'must',
     'filter',
@@ -76,7 +85,7 @@ function readBool(body: unknown, path: string): BoolClause {
   ] as const;
   for (const [key, name] of lists) {
     if (b[key] === undefined) continue;
-    const clauses = clauseList(b[key], `${path}.${key}`);
+    const clauses = clauseList(b[key], `${path}.${key}`, depth + 1);
     if (clauses.length > 0) out[name] = clauses;
   }
   if (b['adjust_pure_negative'] !== undefined)
@@ -217,7 +226,7 @@ function readQueryString(body: unknown, path: string): Clause {
     type: 'queryString',
     query: string(b['query'], `${path}.query`),
   };
-  if (clause.query.trim() === '') throw dslError(`${path}.query`, 'the query is empty');
+  // An empty or blank query string is valid in Elasticsearch and matches nothing.
   if (b['default_field'] !== undefined)
     clause.defaultField = string(b['default_field'], `${path}.default_field`);
   if (b['default_operator'] !== undefined)
@@ -231,7 +240,10 @@ function readQueryString(body: unknown, path: string): Clause {
   return subnetFromQueryString(clause);
 }
 
-/** `term`, `wildcard`, `prefix`, `regexp`: one pattern or value, options only at their defaults. */
+/**
+ * `term`, `wildcard`, `prefix`, `regexp`: one pattern or value. `case_insensitive` is read for
+ * the patterns (Elasticsearch 7.10+); other options only at their defaults.
+ */
 function readTermLevel(
   kind: 'term' | 'wildcard' | 'prefix' | 'regexp',
   body: unknown,
@@ -243,17 +255,50 @@ function readTermLevel(
       ? ['case_insensitive', 'flags', 'max_determinized_states']
       : ['case_insensitive'];
   const { field, value, options, at } = fieldLevel(body, path, valueKeys, extra);
-  if (options['case_insensitive'] !== undefined)
-    onlyDefault(options['case_insensitive'], false, `${at}.case_insensitive`);
+  let caseInsensitive = false;
+  if (options['case_insensitive'] !== undefined) {
+    if (kind === 'term') onlyDefault(options['case_insensitive'], false, `${at}.case_insensitive`);
+    else caseInsensitive = boolean(options['case_insensitive'], `${at}.case_insensitive`);
+  }
   if (options['flags'] !== undefined) onlyDefault(options['flags'], 'ALL', `${at}.flags`);
-  // max_determinized_states only bounds the regex compiler's work; it never changes an answer.
+  // max_determinized_states only bounds the regex compiler's work; alertkit's bound is
+  // Elasticsearch's default (10,000 states).
   const where = isRecord((body as JsonRecord)[field]) ? `${at}.value` : at;
   if (kind === 'term') return { type: 'term', field, value: scalar(value, where) };
   const text = string(value, where);
-  if (kind === 'prefix') return { type: 'prefix', field, value: text };
+  const flag = caseInsensitive ? { caseInsensitive: true } : {};
+  if (kind === 'prefix') return { type: 'prefix', field, value: text, ...flag };
   return kind === 'wildcard'
-    ? { type: 'wildcard', field, pattern: text }
-    : { type: 'regexp', field, pattern: text };
+    ? { type: 'wildcard', field, pattern: text, ...flag }
+    : { type: 'regexp', field, pattern: text, ...flag };
+}
+
+/** `fuzzy`: Elasticsearch's defaults only (prefix_length 0, max_expansions 50, transpositions). */
+function readFuzzy(body: unknown, path: string): Clause {
+  const { field, value, options, at } = fieldLevel(
+    body,
+    path,
+    ['value'],
+    ['fuzziness', 'prefix_length', 'max_expansions', 'transpositions', 'rewrite'],
+  );
+  const where = isRecord((body as JsonRecord)[field]) ? `${at}.value` : at;
+  const clause: Clause = { type: 'fuzzy', field, value: String(scalar(value, where)) };
+  const fuzziness = options['fuzziness'];
+  if (fuzziness !== undefined) {
+    const text = String(fuzziness).toUpperCase();
+    if (text === 'AUTO') clause.fuzziness = 'AUTO';
+    else if (text === '0' || text === '1' || text === '2')
+      clause.fuzziness = Number(text) as 0 | 1 | 2;
+    else throw dslError(`${at}.fuzziness`, `expected 0, 1, 2 or "AUTO", got ${show(fuzziness)}`);
+  }
+  if (options['prefix_length'] !== undefined)
+    onlyDefault(options['prefix_length'], 0, `${at}.prefix_length`);
+  if (options['max_expansions'] !== undefined)
+    onlyDefault(options['max_expansions'], 50, `${at}.max_expansions`);
+  if (options['transpositions'] !== undefined)
+    onlyDefault(options['transpositions'], true, `${at}.transpositions`);
+  if (options['rewrite'] !== undefined) string(options['rewrite'], `${at}.rewrite`);
+  return clause;
 }
 
 /**
@@ -264,7 +309,7 @@ function readTermLevel(
  *
  * Supported: `bool` (`must`, `filter`, `should`, `must_not`, `minimum_should_match`), `match`
  * (`operator`, `minimum_should_match`, `zero_terms_query`, `lenient`), `match_phrase` (`slop`),
- * `term`, `terms`, `wildcard`, `prefix`, `regexp`, `exists`, `range` (`gte`, `gt`, `lte`, `lt`,
+ * `term`, `terms`, `wildcard`, `prefix`, `regexp` (with `case_insensitive`), `fuzzy`, `exists`, `range` (`gte`, `gt`, `lte`, `lt`,
  * ISO dates), `query_string` (`query`, `default_field`, `default_operator`, `analyze_wildcard`),
  * `match_all`, `match_none`; field-level clauses in short and object form; `boost` and `_name`
  * are ignored. MozDef's subnet `query_string` (`f: [first TO last]` over one CIDR block) reads
@@ -275,6 +320,19 @@ function readTermLevel(
  *   (`query.bool.must[1].multi_match`), date math, a non-ISO `format` or a malformed value.
  */
 export function fromElasticsearch(dsl: unknown, path = 'query'): Clause {
+  const clause = readClause(dsl, path, 1);
+  // Depth was checked while reading; the clause count is over the whole tree.
+  try {
+    checkQueryBounds(clause, { depth: false });
+  } catch (error) {
+    throw dslError(path, (error as Error).message);
+  }
+  return clause;
+}
+
+/** One clause `depth` levels down (the outermost is 1): Elasticsearch's nesting limit applies. */
+function readClause(dsl: unknown, path: string, depth: number): Clause {
+  if (depth > MAX_NESTED_DEPTH) throw dslError(path, nestedDepthMessage());
   if (!isRecord(dsl))
     throw dslError(path, `expected a query clause such as {"match": {...}}, got ${show(dsl)}`);
   const kinds = Object.keys(dsl);
@@ -291,7 +349,7 @@ export function fromElasticsearch(dsl: unknown, path = 'query'): Clause {
   const at = `${path}.${kind}`;
   switch (kind) {
     case 'bool':
-      return readBool(body, at);
+      return readBool(body, at, depth);
     case 'match':
       return readMatch(body, at);
     case 'match_phrase': {
@@ -324,6 +382,8 @@ export function fromElasticsearch(dsl: unknown, path = 'query'): Clause {
     case 'prefix':
     case 'regexp':
       return readTermLevel(kind, body, at);
+    case 'fuzzy':
+      return readFuzzy(body, at);
     case 'terms': {
       for (const [key, v] of Object.entries(isRecord(body) ? body : {})) {
         if (!IGNORED.has(key) && isRecord(v))

@@ -8,6 +8,7 @@ export {
   anyOf,
   bool,
   exists,
+  fuzzy,
   lessThan,
   match,
   not,
@@ -25,6 +26,7 @@ export type {
   AggregateOptions,
   BoolParts,
   MatchOptions,
+  PatternOptions,
   QueryStringOptions,
   RangeBounds,
   RangeValue,
@@ -45,6 +47,15 @@ export {
 } from './toElasticsearch.js';
 export type { ElasticsearchSearchBody, ToElasticsearchOptions } from './toElasticsearch.js';
 export { fromElasticsearch } from './fromElasticsearch.js';
+export { MAX_CLAUSE_COUNT, MAX_NESTED_DEPTH, checkQueryBounds } from './queryBounds.js';
+export {
+  MAX_DETERMINIZED_STATES,
+  MAX_REGEX_LENGTH,
+  TermAutomaton,
+  compilePrefix,
+  compileRegexp,
+  compileWildcard,
+} from './automaton/index.js';
 export { criteriaFromElasticsearch } from './criteriaFromElasticsearch.js';
 export type { SearchBodyCriteria } from './criteriaFromElasticsearch.js';
 export { luceneEscape, luceneQuote, luceneRangeBound } from './luceneEscape.js';
@@ -90,9 +101,7 @@ export {
   formatExplanation,
   type FormatExplanationOptions,
   loadMapping,
-  luceneRegexpToRegExp,
   parseMapping,
-  wildcardToRegExp,
   type DynamicSetting,
   type EmbeddedStoreOptions,
   type EmbeddedStoreSnapshot,

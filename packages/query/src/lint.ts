@@ -144,6 +144,7 @@ function valuesOf(clause: Clause): string[] {
     case 'prefix':
     case 'match':
     case 'phrase':
+    case 'fuzzy':
       return [keywordText(clause.value)];
     case 'terms':
       return clause.values.map(keywordText);

@@ -2,6 +2,7 @@ import {
   AlertkitError,
   type Clause,
   type ExistsClause,
+  type FuzzyClause,
   type MatchClause,
   type PhraseClause,
   type PrefixClause,
@@ -14,6 +15,7 @@ import {
   type WildcardClause,
   isoformat,
 } from '@alertkit/core';
+import { compileRegexp, compileWildcard } from './automaton/index.js';
 import { parseCidr } from './cidr.js';
 
 // The matchers of alert criteria, one per MozDef query model (semantics §1), each validating its
@@ -104,6 +106,7 @@ const CLAUSE_TYPES: ReadonlySet<string> = new Set<Clause['type']>([
   'wildcard',
   'prefix',
   'regexp',
+  'fuzzy',
   'exists',
   'range',
   'queryString',
@@ -210,31 +213,98 @@ export function phrase(
   return clause;
 }
 
-/** MozDef's `WildcardMatch`: `*` any run of characters, `?` one, against indexed terms (case-sensitive on keywords). */
-export function wildcard(field: string, pattern: string): WildcardClause {
-  return {
+/** Options of the pattern matchers (`wildcard`, `prefix`, `regexp`). */
+export interface PatternOptions {
+  /** Elasticsearch's `case_insensitive`: ASCII letters match either case. Default false. */
+  caseInsensitive?: boolean;
+}
+
+function caseOption(matcher: string, options: PatternOptions): { caseInsensitive?: true } {
+  const value = options.caseInsensitive;
+  if (value === undefined || value === false) return {};
+  if (value !== true)
+    fail(`${matcher}: caseInsensitive must be a boolean, got ${describeValue(value)}`);
+  return { caseInsensitive: true };
+}
+
+/** A pattern the automaton compiler refuses, as this matcher's error. */
+function checkPattern(matcher: string, compile: () => unknown): void {
+  try {
+    compile();
+  } catch (error) {
+    if (error instanceof AlertkitError) fail(`${matcher}: ${error.message}`, error.details);
+    throw error;
+  }
+}
+
+/**
+ * MozDef's `WildcardMatch`: `*` any run of characters, `?` one, against indexed terms, the pattern
+ * as given (Elasticsearch 8: on a text field, whose terms are lower case, write it in lower case
+ * or pass `caseInsensitive`).
+ * @throws AlertkitError `QUERY_INVALID` for a pattern whose automaton exceeds 10,000 states.
+ */
+export function wildcard(
+  field: string,
+  pattern: string,
+  options: PatternOptions = {},
+): WildcardClause {
+  const clause: WildcardClause = {
     type: 'wildcard',
     field: requireField('wildcard', field),
     pattern: requireString('wildcard', 'the pattern', pattern, { nonEmpty: true }),
+    ...caseOption('wildcard', options),
   };
+  checkPattern('wildcard', () => compileWildcard(pattern, clause));
+  return clause;
 }
 
-/** Elasticsearch `prefix`: an indexed term that starts with `value`. */
-export function prefix(field: string, value: string): PrefixClause {
+/** Elasticsearch `prefix`: an indexed term that starts with `value` (as given). */
+export function prefix(field: string, value: string, options: PatternOptions = {}): PrefixClause {
   return {
     type: 'prefix',
     field: requireField('prefix', field),
     value: requireString('prefix', 'the prefix', value),
+    ...caseOption('prefix', options),
   };
 }
 
-/** Elasticsearch `regexp`: a Lucene regular expression that must match a WHOLE indexed term. */
-export function regexp(field: string, pattern: string): RegexpClause {
-  return {
+/**
+ * Elasticsearch `regexp`: a Lucene regular expression that must match a WHOLE indexed term.
+ * @throws AlertkitError `QUERY_INVALID` naming the pattern: a syntax error, longer than 1,000
+ *   characters, or an automaton over 10,000 states (Elasticsearch's limits).
+ */
+export function regexp(field: string, pattern: string, options: PatternOptions = {}): RegexpClause {
+  const clause: RegexpClause = {
     type: 'regexp',
     field: requireField('regexp', field),
     pattern: requireString('regexp', 'the pattern', pattern, { nonEmpty: true }),
+    ...caseOption('regexp', options),
   };
+  checkPattern('regexp', () => compileRegexp(pattern, clause));
+  return clause;
+}
+
+/**
+ * Elasticsearch `fuzzy`: indexed terms within `fuzziness` edits of `value` (as given), an adjacent
+ * swap counting as one edit; default `AUTO` (0 edits for 1-2 characters, 1 for 3-5, 2 above).
+ */
+export function fuzzy(
+  field: string,
+  value: string,
+  options: { fuzziness?: 0 | 1 | 2 | 'AUTO' } = {},
+): FuzzyClause {
+  const clause: FuzzyClause = {
+    type: 'fuzzy',
+    field: requireField('fuzzy', field),
+    value: requireString('fuzzy', 'the value', value, { nonEmpty: true }),
+  };
+  const { fuzziness } = options;
+  if (fuzziness !== undefined) {
+    if (fuzziness !== 0 && fuzziness !== 1 && fuzziness !== 2 && fuzziness !== 'AUTO')
+      fail(`fuzzy: fuzziness must be 0, 1, 2 or "AUTO", got ${describeValue(fuzziness)}`);
+    clause.fuzziness = fuzziness;
+  }
+  return clause;
 }
 
 /** MozDef's `ExistsMatch`: the field has at least one non-null value (`""` counts, `null` and `[]` do not). */
@@ -308,10 +378,13 @@ export interface QueryStringOptions {
   analyzeWildcard?: boolean;
 }
 
-/** MozDef's `QueryStringMatch`: Lucene syntax, written by the alert author and kept raw (never escaped). */
+/**
+ * MozDef's `QueryStringMatch`: Lucene syntax, written by the alert author and kept raw (never
+ * escaped). As in Elasticsearch, an empty or blank query matches nothing.
+ */
 export function queryString(query: string, options: QueryStringOptions = {}): QueryStringClause {
-  if (typeof query !== 'string' || query.trim() === '') {
-    fail(`queryString: the query must be a non-empty string, got ${describeValue(query)}`);
+  if (typeof query !== 'string') {
+    fail(`queryString: the query must be a string, got ${describeValue(query)}`);
   }
   const clause: QueryStringClause = { type: 'queryString', query };
   if (options.defaultField !== undefined)

@@ -13,6 +13,7 @@ import {
 import { parseCidr } from './cidr.js';
 import { clausesEqual } from './describeCriteria.js';
 import { luceneEscape, luceneRangeBound } from './luceneEscape.js';
+import { checkQueryBounds } from './queryBounds.js';
 
 /** The name of the terms aggregation in a request built by {@link toElasticsearch}. */
 export const GROUPS_AGGREGATION = 'groups';
@@ -97,8 +98,16 @@ function boolToElasticsearch(clause: BoolClause): JsonObject {
  * One clause as Elasticsearch query DSL: exactly what MozDef's query models send for the same
  * matcher (`TermMatch` is `match`, `SubnetMatch` a `query_string` range). Options that MozDef's
  * models never set use the object form (`{"match": {"f": {"query": v, "operator": "and"}}}`).
+ *
+ * @throws AlertkitError `QUERY_INVALID` for a clause tree Elasticsearch refuses (bool nesting
+ *   deeper than 30, more than 1,024 clauses), before anything walks it.
  */
 export function clauseToElasticsearch(clause: Clause): JsonObject {
+  checkQueryBounds(clause);
+  return toDsl(clause);
+}
+
+function toDsl(clause: Clause): JsonObject {
   switch (clause.type) {
     case 'match': {
       const options: JsonObject = {};
@@ -125,11 +134,36 @@ export function clauseToElasticsearch(clause: Clause): JsonObject {
         clause.slop === undefined ? clause.value : { query: clause.value, slop: clause.slop },
       );
     case 'wildcard':
-      return fieldClause('wildcard', clause.field, clause.pattern);
+      return fieldClause(
+        'wildcard',
+        clause.field,
+        clause.caseInsensitive === true
+          ? { value: clause.pattern, case_insensitive: true }
+          : clause.pattern,
+      );
     case 'prefix':
-      return fieldClause('prefix', clause.field, clause.value);
+      return fieldClause(
+        'prefix',
+        clause.field,
+        clause.caseInsensitive === true
+          ? { value: clause.value, case_insensitive: true }
+          : clause.value,
+      );
     case 'regexp':
-      return fieldClause('regexp', clause.field, clause.pattern);
+      return fieldClause(
+        'regexp',
+        clause.field,
+        clause.caseInsensitive === true
+          ? { value: clause.pattern, case_insensitive: true }
+          : clause.pattern,
+      );
+    case 'fuzzy':
+      // Elasticsearch's defaults (prefix_length 0, max_expansions 50, transpositions) are sent
+      // as such: the engine implements exactly those.
+      return fieldClause('fuzzy', clause.field, {
+        value: clause.value,
+        fuzziness: clause.fuzziness === undefined ? 'AUTO' : clause.fuzziness,
+      });
     case 'exists':
       return { exists: { field: clause.field } };
     case 'range':
@@ -240,8 +274,14 @@ export function toElasticsearch(
   const hitCap = count('compat.hitCap', options.compat?.hitCap, 1);
   const maxBuckets = count('maxBuckets', options.maxBuckets, 1) ?? DEFAULT_MAX_BUCKETS;
 
+  // Bounded before anything walks the tree; then checked as Elasticsearch will parse it (the
+  // criteria inside the filter wrapper, with the window clause).
+  if (criteria.query !== null && typeof criteria.query === 'object')
+    checkQueryBounds(criteria.query);
+  const effective = effectiveQuery(criteria, options.now);
+  checkQueryBounds({ type: 'bool', filter: [effective] });
   const body: ElasticsearchSearchBody = {
-    query: { bool: { filter: [clauseToElasticsearch(effectiveQuery(criteria, options.now))] } },
+    query: { bool: { filter: [toDsl(effective)] } },
   };
   const aggregation = criteria.aggregation;
   if (aggregation) {

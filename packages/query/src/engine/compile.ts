@@ -3,18 +3,21 @@ import { parseCidr } from '../cidr.js';
 import { type QueryStringOptions, parseQueryString } from '../queryString/index.js';
 import { type Column, NumericColumn, TermColumn, isNumericType } from './columns.js';
 import type { EventIndex } from './eventIndex.js';
+import { compileRegexp, compileWildcard, fuzzyEdits } from '../automaton/index.js';
+import { checkQueryBounds } from '../queryBounds.js';
 import {
   UnparsableValue,
+  automatonQuery,
+  fuzzyQuery,
   matchQuery,
   minimumShouldMatch,
-  normalizePattern,
+  normalizeText,
+  normalizeWildcardPattern,
   phraseQuery,
   prefixQuery,
   rangeQuery,
-  regExpQuery,
   termQuery,
 } from './fieldQueries.js';
-import { luceneRegexpToRegExp, wildcardToRegExp } from './luceneRegexp.js';
 import {
   type DocFilter,
   MATCH_ALL,
@@ -28,15 +31,40 @@ import {
   withFilter,
 } from './predicates.js';
 import { keywordText, parseIp } from './values.js';
+import { javaLowerCase } from '../analysis/javaLowerCase.js';
+
+/** How a clause is read: as Elasticsearch's DSL (the default) or as part of a query string. */
+export interface CompileContext {
+  /**
+   * The clause stands for part of a query_string: wildcard, prefix, fuzzy and range terms are
+   * normalised on text fields (lower-cased), as Elasticsearch's QueryStringQueryParser does;
+   * regexps never are (the field type receives them as written).
+   */
+  fromQueryString?: boolean;
+  /** A value a typed field cannot parse matches nothing there (instead of an error). */
+  lenient?: boolean;
+}
 
 /**
  * Compiles a clause tree, once, into a {@link Predicate} over the documents of an index: every
- * field is resolved, every value parsed and analysed, every pattern turned into a RegExp here,
- * so evaluating an event is a chain of closure calls over typed arrays. The predicate is valid
- * for the index as it is now (compile again after ingesting).
+ * field is resolved, every value parsed and analysed, every pattern turned into an automaton
+ * here, so evaluating an event is a chain of closure calls over typed arrays. The predicate is
+ * valid for the index as it is now (compile again after ingesting).
+ *
+ * @throws AlertkitError `QUERY_INVALID` for a query Elasticsearch refuses: nested deeper than
+ *   its bool depth limit or with more clauses than its clause limit (checked first, so no
+ *   input overflows the stack), an invalid or too complex pattern, a value a field cannot parse.
  */
-export function compileClause(index: EventIndex, clause: Clause): Predicate {
-  return new Compiler(index).compile(clause);
+export function compileClause(
+  index: EventIndex,
+  clause: Clause,
+  context: CompileContext = {},
+): Predicate {
+  checkQueryBounds(clause, { depth: context.fromQueryString !== true });
+  const compiler = new Compiler(index);
+  if (context.fromQueryString === true)
+    return compiler.compileQueryStringPart(clause, context.lenient === true);
+  return compiler.compile(clause, context.lenient === true);
 }
 
 /** Any of the predicates (constant ones folded away). */
@@ -117,7 +145,7 @@ function atLeast(predicates: readonly Predicate[], required: number): Predicate 
 /** A range with its string bounds lower-cased (query_string terms on a text field). */
 function lowerCaseStringBounds(clause: RangeClause): RangeClause {
   const lower = (v: RangeClause['gte']): RangeClause['gte'] =>
-    typeof v === 'string' ? v.toLowerCase() : v;
+    typeof v === 'string' ? javaLowerCase(v) : v;
   return {
     ...clause,
     gte: lower(clause.gte),
@@ -135,13 +163,23 @@ class Compiler {
   readonly #index: EventIndex;
   /**
    * > 0 while compiling what a query_string stands for: Elasticsearch's query_string normalises
-   * regexp and range terms with the field's analyser (lower-case on text fields), while the DSL
-   * `regexp`/`range` queries take them as written.
+   * wildcard, prefix, fuzzy and range terms with the field's normaliser (lower-case on text
+   * fields), while the DSL queries take them as written. Regexps are never normalised.
    */
   #inQueryString = 0;
 
   constructor(index: EventIndex) {
     this.#index = index;
+  }
+
+  /** A clause that came out of a query string (see {@link CompileContext}). */
+  compileQueryStringPart(clause: Clause, lenient: boolean): Predicate {
+    this.#inQueryString++;
+    try {
+      return this.compile(clause, lenient);
+    } finally {
+      this.#inQueryString--;
+    }
   }
 
   compile(clause: Clause, lenient = false): Predicate {
@@ -156,12 +194,12 @@ class Compiler {
         const options: QueryStringOptions = {};
         if (clause.defaultField !== undefined) options.defaultField = clause.defaultField;
         if (clause.defaultOperator !== undefined) options.defaultOperator = clause.defaultOperator;
-        this.#inQueryString++;
-        try {
-          return this.compile(parseQueryString(clause.query, options), lenient);
-        } finally {
-          this.#inQueryString--;
-        }
+        const parsed = parseQueryString(clause.query, options);
+        // The parser bounds its own nesting; what it builds still obeys the clause limit.
+        checkQueryBounds(parsed, { depth: false });
+        // Elasticsearch: with no default_field (or `*`) the whole query string is lenient.
+        const allFields = clause.defaultField === undefined || clause.defaultField === '*';
+        return this.compileQueryStringPart(parsed, lenient || allFields);
       }
       case 'exists':
         return this.#exists(clause.field);
@@ -191,26 +229,46 @@ class Compiler {
         return this.#perField(clause, clause.field, lenient, (column) =>
           phraseQuery(column, clause.value, clause.slop ?? 0),
         );
-      case 'wildcard':
+      case 'wildcard': {
+        const options = { caseInsensitive: clause.caseInsensitive === true };
+        const asGiven =
+          this.#inQueryString > 0 ? undefined : compileWildcard(clause.pattern, options);
         return this.#perField(clause, clause.field, lenient, (column) =>
-          regExpQuery(
+          automatonQuery(
             column,
-            wildcardToRegExp(normalizePattern(column, clause.pattern, 'wildcard')),
+            asGiven ?? compileWildcard(normalizeWildcardPattern(column, clause.pattern), options),
             'wildcard',
           ),
         );
+      }
       case 'prefix':
         return this.#perField(clause, clause.field, lenient, (column) =>
-          prefixQuery(column, clause.value),
+          prefixQuery(
+            column,
+            this.#inQueryString > 0 ? normalizeText(column, clause.value) : clause.value,
+            clause.caseInsensitive === true,
+          ),
         );
       case 'regexp': {
-        const regExp = luceneRegexpToRegExp(clause.pattern);
-        const lowered =
-          this.#inQueryString > 0 ? luceneRegexpToRegExp(clause.pattern.toLowerCase()) : regExp;
+        // Compiled before the fields are resolved: an invalid or too complex pattern is an error
+        // even where no field would take it (and in a lenient query string).
+        const automaton = compileRegexp(clause.pattern, {
+          caseInsensitive: clause.caseInsensitive === true,
+        });
         return this.#perField(clause, clause.field, lenient, (column) =>
-          regExpQuery(column, column.type === 'text' ? lowered : regExp, 'regexp'),
+          automatonQuery(column, automaton, 'regexp'),
         );
       }
+      case 'fuzzy':
+        return this.#perField(clause, clause.field, lenient, (column) => {
+          const value =
+            this.#inQueryString > 0 ? normalizeText(column, clause.value) : clause.value;
+          const edits =
+            clause.fuzziness === undefined || clause.fuzziness === 'AUTO'
+              ? fuzzyEdits(clause.value)
+              : clause.fuzziness;
+          return fuzzyQuery(column, value, edits);
+        });
       case 'range': {
         const lowered = this.#inQueryString > 0 ? lowerCaseStringBounds(clause) : clause;
         return this.#perField(clause, clause.field, lenient, (column) =>

@@ -66,7 +66,7 @@ describe('explain a query string', () => {
     expect(why.matched).toBe(true);
     expect(why.children?.[0]?.children?.map((c) => [c.role, c.clause, c.matched])).toEqual([
       ['must', 'phrase summary "publickey for"', true],
-      ['mustNot', 'wildcard hostname "web*"', false],
+      ['mustNot', 'prefix hostname "web"', false],
     ]);
   });
 });

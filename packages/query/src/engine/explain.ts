@@ -49,9 +49,11 @@ function summarize(clause: Clause): string {
       return `phrase ${clause.field} ${JSON.stringify(clause.value)}${clause.slop ? ` (slop ${clause.slop})` : ''}`;
     case 'wildcard':
     case 'regexp':
-      return `${clause.type} ${clause.field} ${JSON.stringify(clause.pattern)}`;
+      return `${clause.type} ${clause.field} ${JSON.stringify(clause.pattern)}${clause.caseInsensitive ? ' (case_insensitive)' : ''}`;
     case 'prefix':
-      return `prefix ${clause.field} ${JSON.stringify(clause.value)}`;
+      return `prefix ${clause.field} ${JSON.stringify(clause.value)}${clause.caseInsensitive ? ' (case_insensitive)' : ''}`;
+    case 'fuzzy':
+      return `fuzzy ${clause.field} ${JSON.stringify(clause.value)} (fuzziness ${String(clause.fuzziness ?? 'AUTO')})`;
     case 'exists':
       return `exists ${clause.field}`;
     case 'range': {

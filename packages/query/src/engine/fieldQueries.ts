@@ -1,5 +1,7 @@
 import type { RangeClause, Scalar } from '@alertkit/core';
 import { analyze } from '../analysis/analyze.js';
+import { javaLowerCase } from '../analysis/javaLowerCase.js';
+import { type TermAutomaton, compilePrefix, fuzzyDistance } from '../automaton/index.js';
 import { type Column, NumericColumn, TermColumn } from './columns.js';
 import type { FieldType } from './mapping.js';
 import {
@@ -13,6 +15,7 @@ import {
   memoTermTest,
   numberBetween,
   numberWhere,
+  termSet,
 } from './predicates.js';
 import {
   compareCodePoints,
@@ -184,36 +187,82 @@ function requireStringField(column: Column, what: string): TermColumn {
   return termColumn(column);
 }
 
-/** Per-code-point lower-casing, as the standard analyser normalises text-field patterns. */
-function normalizeForText(column: Column, pattern: string): string {
-  return column.type === 'text' ? pattern.toLowerCase() : pattern;
-}
-
-/** A term-level query whose test is a RegExp over indexed terms (wildcard, regexp). */
-export function regExpQuery(column: Column, regExp: RegExp, what: string): Predicate {
+/**
+ * A term-level query whose test is an automaton over indexed terms (wildcard, regexp, prefix):
+ * each distinct term is run through it once, in time linear in its length.
+ */
+export function automatonQuery(column: Column, automaton: TermAutomaton, what: string): Predicate {
   const terms = requireStringField(column, what);
+  if (automaton.acceptsEverything) return hasAnyTerm(terms);
   return hasTermWhere(
     terms,
-    memoTermTest(terms, (term) => regExp.test(term)),
+    memoTermTest(terms, (term) => automaton.matches(term)),
   );
 }
 
-/**
- * Normalises a wildcard/prefix pattern for the field: on text fields Elasticsearch 7 lower-cases
- * it with the field's analyser (tokens are lower-case); keyword patterns stay as written.
- */
-export function normalizePattern(column: Column, pattern: string, what: string): string {
-  requireStringField(column, what);
-  return normalizeForText(column, pattern);
+/** The document holds at least one term (a bare `*` pattern). */
+function hasAnyTerm(column: TermColumn): Predicate {
+  return hasTermWhere(column, () => true);
 }
 
-/** Elasticsearch `prefix` against indexed terms. */
-export function prefixQuery(column: Column, prefix: string): Predicate {
+/** The query_string normaliser of a text field: Java's per-code-point lower case. */
+export function normalizeText(column: Column, text: string): string {
+  return column.type === 'text' ? javaLowerCase(text) : text;
+}
+
+/**
+ * Elasticsearch's StringFieldType.normalizeWildcardPattern (query_string wildcards on a text
+ * field): the text between wildcards is normalised (lower-cased), while `*`, `?` and escaped
+ * characters (`\X`) are kept as written.
+ */
+export function normalizeWildcardPattern(column: Column, pattern: string): string {
+  if (column.type !== 'text') return pattern;
+  return pattern.replace(/(\\[^]?)|([?*]+)|([^?*\\]+)/gu, (all, escaped?: string, wild?: string) =>
+    escaped !== undefined || wild !== undefined ? all : javaLowerCase(all),
+  );
+}
+
+/** Elasticsearch `prefix` against indexed terms (case-sensitive unless `caseInsensitive`). */
+export function prefixQuery(column: Column, prefix: string, caseInsensitive = false): Predicate {
   const terms = requireStringField(column, 'prefix');
-  const normalized = normalizeForText(column, prefix);
+  if (caseInsensitive)
+    return automatonQuery(column, compilePrefix(prefix, { caseInsensitive }), 'prefix');
   return hasTermWhere(
     terms,
-    memoTermTest(terms, (term) => term.startsWith(normalized)),
+    memoTermTest(terms, (term) => term.startsWith(prefix)),
+  );
+}
+
+/** Elasticsearch's `max_expansions` default for fuzzy queries. */
+export const FUZZY_MAX_EXPANSIONS = 50;
+
+/**
+ * Lucene's FuzzyQuery with Elasticsearch's defaults: the indexed terms within `maxEdits` edits
+ * of `value`, keeping the best {@link FUZZY_MAX_EXPANSIONS} (by Lucene's boost
+ * `1 - edits / min(term length, query length)`, then term order), as TopTermsRewrite does.
+ */
+export function fuzzyQuery(column: Column, value: string, maxEdits: number): Predicate {
+  const terms = requireStringField(column, 'fuzzy');
+  if (maxEdits === 0) return hasTerm(terms, terms.idOf(value));
+  const query = Array.from(value, (c) => c.codePointAt(0) ?? 0);
+  const found: { id: number; term: string; boost: number }[] = [];
+  terms.terms.forEach((term, id) => {
+    const candidate = Array.from(term, (c) => c.codePointAt(0) ?? 0);
+    const edits = fuzzyDistance(query, candidate, maxEdits);
+    if (edits === undefined) return;
+    const boost =
+      edits === 0
+        ? 1
+        : Math.fround(1 - Math.fround(edits / Math.min(candidate.length, query.length)));
+    found.push({ id, term, boost });
+  });
+  found.sort((a, b) => b.boost - a.boost || compareCodePoints(a.term, b.term));
+  return hasTermWhere(
+    terms,
+    termSet(
+      terms,
+      found.slice(0, FUZZY_MAX_EXPANSIONS).map((f) => f.id),
+    ),
   );
 }
 

@@ -15,4 +15,3 @@ export { evaluate, explain } from './evaluate.js';
 export type { EvaluateOptions } from './evaluate.js';
 export { explainMatch, formatExplanation } from './explain.js';
 export type { Explanation, FormatExplanationOptions } from './explain.js';
-export { luceneRegexpToRegExp, wildcardToRegExp } from './luceneRegexp.js';

@@ -124,14 +124,41 @@ describe('text (summary): case, punctuation, IPs and e-mail addresses', () => {
     );
   });
 
-  it('lower-cases wildcard and prefix patterns on text (Elasticsearch 7), not regexps', async () => {
+  it('uses DSL wildcard, prefix and regexp patterns as given on text (Elasticsearch 8), or case-insensitively when asked', async () => {
     expect(await matches(sshd, { type: 'wildcard', field: 'summary', pattern: 'PASS*' })).toBe(
+      false,
+    );
+    expect(await matches(sshd, { type: 'wildcard', field: 'summary', pattern: 'pass*' })).toBe(
       true,
     );
-    expect(await matches(sshd, { type: 'prefix', field: 'summary', value: 'Pam_' })).toBe(true);
+    expect(
+      await matches(sshd, {
+        type: 'wildcard',
+        field: 'summary',
+        pattern: 'PASS*',
+        caseInsensitive: true,
+      }),
+    ).toBe(true);
+    expect(await matches(sshd, { type: 'prefix', field: 'summary', value: 'Pam_' })).toBe(false);
+    expect(
+      await matches(sshd, {
+        type: 'prefix',
+        field: 'summary',
+        value: 'Pam_',
+        caseInsensitive: true,
+      }),
+    ).toBe(true);
     expect(await matches(sshd, { type: 'regexp', field: 'summary', pattern: 'PASS.*' })).toBe(
       false,
     );
+    expect(
+      await matches(sshd, {
+        type: 'regexp',
+        field: 'summary',
+        pattern: 'PASS.*',
+        caseInsensitive: true,
+      }),
+    ).toBe(true);
     expect(
       await matches(
         { summary: 'run test.exe now' },

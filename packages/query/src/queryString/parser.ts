@@ -18,7 +18,8 @@
  * `f:>v`, `f:>=v`, `f:<v`, `f:<=v` are one-sided ranges; an empty query matches nothing.
  */
 import type { BoolClause, Clause, RangeClause } from '@alertkit/core';
-import { queryStringError, unsupportedQueryString } from './errors.js';
+import { fuzzyEdits } from '../automaton/fuzzy.js';
+import { queryStringError } from './errors.js';
 import { type Token, type TokenKind, tokenize } from './lexer.js';
 
 type Occur = 'must' | 'should' | 'mustNot';
@@ -55,9 +56,16 @@ const CLAUSE_START: ReadonlySet<TokenKind> = new Set([
 ]);
 const OPERATOR_START: ReadonlySet<TokenKind> = new Set(['AND', 'OR', 'PLUS', 'MINUS', 'NOT']);
 
+/**
+ * How deep parentheses may nest. Lucene's parser recurses per level and has no limit of its own
+ * (a deep enough query overflows its stack); this one refuses clearly, far above any real query.
+ */
+export const MAX_PARENTHESES_DEPTH = 1_000;
+
 export class QueryStringParser {
   private readonly tokens: Token[];
   private index = 0;
+  private depth = 0;
 
   constructor(
     private readonly query: string,
@@ -182,9 +190,17 @@ export class QueryStringParser {
       field = head.kind === 'STAR' ? '*' : this.unescape(head.image, head);
       this.index += 2;
     }
-    if (this.accept('LPAREN') !== undefined) {
+    const open = this.accept('LPAREN');
+    if (open !== undefined) {
+      if (++this.depth > MAX_PARENTHESES_DEPTH)
+        throw queryStringError(
+          this.query,
+          open.start,
+          `at most ${MAX_PARENTHESES_DEPTH} nested parentheses, not more`,
+        );
       const inner = this.parseQuery(field);
       this.expect(['RPAREN'], 'a closing )');
+      this.depth--;
       this.boost();
       return inner;
     }
@@ -236,16 +252,19 @@ export class QueryStringParser {
           return field === '*' ? { type: 'matchAll' } : { type: 'exists', field };
         if (token.kind === 'REGEXPTERM')
           return { type: 'regexp', field, pattern: token.image.slice(1, -1) };
+        if (token.kind === 'PREFIXTERM') {
+          // Lucene: getPrefixQuery with the escapes removed (`a\*b*` is the prefix "a*b").
+          return { type: 'prefix', field, value: this.unescape(token.image.slice(0, -1), token) };
+        }
         // Wildcard patterns keep their escapes (`\*` is a literal star), as Lucene passes them.
         return { type: 'wildcard', field, pattern: token.image };
       case 'TERM':
       case 'NUMBER':
       case 'BAREOPER': {
         const slop = this.termSuffixes();
-        if (slop !== undefined)
-          throw unsupportedQueryString(this.query, slop.start, 'fuzzy terms (~)');
         const text =
           token.kind === 'BAREOPER' ? token.image.slice(0, 1) : this.unescape(token.image, token);
+        if (slop !== undefined) return this.fuzzy(field, text, slop);
         return this.fieldQuery(field, text);
       }
       case 'AND':
@@ -266,6 +285,23 @@ export class QueryStringParser {
       case 'EOF':
         throw this.error(token, 'a term, a phrase, a range or (');
     }
+  }
+
+  /**
+   * `term~` / `term~N` (Lucene's handleBareFuzzy with Elasticsearch's getFuzzyDistance): `~` alone
+   * is Fuzziness.AUTO for the term as written, `~N` is min(2, (int) N), an unreadable N the
+   * classic parser's default (2 edits), a negative one an error.
+   */
+  private fuzzy(field: string, text: string, slop: Token): Clause {
+    const edits = fuzzyEdits(text, slop.image.slice(1));
+    if (edits < 0)
+      throw queryStringError(
+        this.query,
+        slop.start,
+        'a fuzziness of 0 or more (Minimum similarity for a FuzzyQuery has to be between 0.0f and 1.0f !)',
+      );
+    if (field === '_exists_') return { type: 'exists', field: text };
+    return { type: 'fuzzy', field, value: text, fuzziness: edits as 0 | 1 | 2 };
   }
 
   /** A plain term (or whitespace-joined run of terms) on a field. */

@@ -72,11 +72,13 @@ describe('parseQueryString: terms', () => {
   });
 
   it('reads * and ? terms as wildcards and /.../ as a regexp, keeping their escapes', () => {
+    // A single trailing star is Lucene's prefix query (getPrefixQuery), escapes removed.
     expect(parseQueryString('details.dev: veth*')).toEqual({
-      type: 'wildcard',
+      type: 'prefix',
       field: 'details.dev',
-      pattern: 'veth*',
+      value: 'veth',
     });
+    expect(parseQueryString('f:a\\*b*')).toEqual({ type: 'prefix', field: 'f', value: 'a*b' });
     expect(parseQueryString('details.msg: *192.168*')).toEqual({
       type: 'wildcard',
       field: 'details.msg',
@@ -238,10 +240,20 @@ describe('parseQueryString: errors', () => {
     expect(error.message).toContain(JSON.stringify(query));
   });
 
-  it('rejects fuzzy terms', () => {
-    expect(syntaxError('root~2')).toEqual({
-      message: expect.stringContaining('fuzzy') as unknown,
-      position: 4,
+  it("reads fuzzy terms with Elasticsearch's fuzziness (AUTO for a bare ~, at most 2)", () => {
+    expect(parseQueryString('root~2')).toEqual({
+      type: 'fuzzy',
+      field: '*',
+      value: 'root',
+      fuzziness: 2,
     });
+    expect(parseQueryString('user:ab~')).toMatchObject({ fuzziness: 0 });
+    expect(parseQueryString('user:root~')).toMatchObject({ fuzziness: 1 });
+    expect(parseQueryString('user:password~')).toMatchObject({ fuzziness: 2 });
+    expect(parseQueryString('user:root~7')).toMatchObject({ fuzziness: 2 });
+  });
+
+  it('refuses a negative fuzziness', () => {
+    expect(syntaxError('root~-1').message).toContain('fuzziness');
   });
 });
