@@ -69,6 +69,7 @@ export {
   formatExplanation,
   loadMapping,
   luceneRegexpToRegExp,
+  parseEventJson,
   parseMapping,
   wildcardToRegExp,
   type DynamicSetting,
@@ -80,5 +81,6 @@ export {
   type FieldMapping,
   type FieldType,
   type IngestReport,
+  type MappingLimits,
   type Predicate,
 } from './engine/index.js';
