@@ -30,6 +30,7 @@ export interface ReadEventsOptions {
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
 const EMPTY = Buffer.alloc(0);
+const BLANK = /^\s*$/;
 
 /** Bytes of an over-long line kept to find its `_id` for the report. */
 const HEAD_BYTES = 4096;
@@ -41,7 +42,7 @@ type Line = { number: number; text: string } | { number: number; oversized: numb
  * The lines of a file, split on bytes (`\n`, an optional `\r` dropped). A line longer than
  * `maxBytes` is not assembled: its bytes are counted and dropped as they stream by.
  */
-async function* readLines(file: string, maxBytes: number): AsyncGenerator<Line> {
+async function* readLines(file: string, maxBytes: number): AsyncGenerator<Line[]> {
   const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
   let parts: Buffer[] = [];
   let held = 0; // bytes in `parts`
@@ -78,16 +79,19 @@ async function* readLines(file: string, maxBytes: number): AsyncGenerator<Line> 
     }
   };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
+    // Lines are handed over per chunk: an async step per line would cost more than parsing it.
+    const lines: Line[] = [];
     let start = 0;
     for (let newline = chunk.indexOf(10); newline !== -1; newline = chunk.indexOf(10, start)) {
       const piece = chunk.subarray(start, newline);
       if (skipped >= 0 || held + piece.length > maxBytes) keep(piece);
-      yield finish(skipped >= 0 ? EMPTY : piece);
+      lines.push(finish(skipped >= 0 ? EMPTY : piece));
       start = newline + 1;
     }
     if (start < chunk.length) keep(chunk.subarray(start));
+    if (lines.length > 0) yield lines;
   }
-  if (held > 0 || skipped >= 0) yield finish(EMPTY);
+  if (held > 0 || skipped >= 0) yield [finish(EMPTY)];
 }
 
 /** An over-long line's `_id`, if its first bytes name one (`{"_index":..,"_id":"x",...`). */
@@ -135,45 +139,54 @@ function toStoredEvent(
 async function* readNdjson(
   file: string,
   options: Required<Pick<ReadEventsOptions, 'defaultIndex'>> & ReadEventsOptions,
-): AsyncGenerator<LocatedEvent> {
+): AsyncGenerator<LocatedEvent[]> {
   const name = basename(file);
   const maxBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
-  for await (const read of readLines(file, maxBytes)) {
-    const lineNumber = read.number;
-    if (!('text' in read)) {
-      const id = idFromHead(read.head) ?? `${name}:${lineNumber}`;
-      options.onProblem?.({
-        file,
-        location: `line ${lineNumber}`,
-        message: `event ${id} refused: ${read.oversized.toLocaleString('en-US')} bytes is more than the maximum event size of ${maxBytes.toLocaleString('en-US')} bytes (maxEventBytes)`,
-      });
-      continue;
+  for await (const lines of readLines(file, maxBytes)) {
+    const events: LocatedEvent[] = [];
+    for (const read of lines) {
+      const lineNumber = read.number;
+      if (!('text' in read)) {
+        const id = idFromHead(read.head) ?? `${name}:${lineNumber}`;
+        options.onProblem?.({
+          file,
+          location: `line ${lineNumber}`,
+          message: `event ${id} refused: ${read.oversized.toLocaleString('en-US')} bytes is more than the maximum event size of ${maxBytes.toLocaleString('en-US')} bytes (maxEventBytes)`,
+        });
+        continue;
+      }
+      const line = read.text;
+      if (BLANK.test(line)) continue;
+      let parsed: unknown;
+      try {
+        parsed = parseEventJson(line);
+      } catch (error) {
+        options.onProblem?.({
+          file,
+          location: `line ${lineNumber}`,
+          message: `not JSON: ${(error as Error).message}`,
+        });
+        continue;
+      }
+      const event = toStoredEvent(parsed, `${name}:${lineNumber}`, options.defaultIndex);
+      if (typeof event === 'string')
+        options.onProblem?.({ file, location: `line ${lineNumber}`, message: event });
+      else events.push({ event, file, line: lineNumber });
     }
-    const line = read.text;
-    if (line.trim() === '') continue;
-    let parsed: unknown;
-    try {
-      parsed = parseEventJson(line);
-    } catch (error) {
-      options.onProblem?.({
-        file,
-        location: `line ${lineNumber}`,
-        message: `not JSON: ${(error as Error).message}`,
-      });
-      continue;
-    }
-    const event = toStoredEvent(parsed, `${name}:${lineNumber}`, options.defaultIndex);
-    if (typeof event === 'string')
-      options.onProblem?.({ file, location: `line ${lineNumber}`, message: event });
-    else yield { event, file, location: `line ${lineNumber}` };
+    if (events.length > 0) yield events;
   }
 }
 
-/** An event and where it was read. */
+/** An event and where it was read (a line of NDJSON or an element of a JSON array). */
 interface LocatedEvent {
   event: StoredEvent;
   file: string;
-  location: string;
+  line?: number;
+  element?: number;
+}
+
+function locationOf(located: LocatedEvent): string {
+  return located.line !== undefined ? `line ${located.line}` : `element ${located.element}`;
 }
 
 /**
@@ -185,13 +198,15 @@ export async function* readEventsFile(
   file: string,
   options: ReadEventsOptions = {},
 ): AsyncGenerator<StoredEvent> {
-  for await (const located of readLocatedFile(file, options)) yield located.event;
+  for await (const events of readLocatedFile(file, options))
+    for (const located of events) yield located.event;
 }
 
+/** The events of one file, in batches. */
 async function* readLocatedFile(
   file: string,
   options: ReadEventsOptions,
-): AsyncGenerator<LocatedEvent> {
+): AsyncGenerator<LocatedEvent[]> {
   const defaultIndex = options.defaultIndex ?? 'events';
   const head = await readHead(file);
   if (head !== '[') {
@@ -210,12 +225,14 @@ async function* readLocatedFile(
     return;
   }
   const name = basename(file);
+  const events: LocatedEvent[] = [];
   for (const [index, value] of (parsed as unknown[]).entries()) {
     const event = toStoredEvent(value, `${name}:${index}`, defaultIndex);
     if (typeof event === 'string')
       options.onProblem?.({ file, location: `element ${index}`, message: event });
-    else yield { event, file, location: `element ${index}` };
+    else events.push({ event, file, element: index });
   }
+  if (events.length > 0) yield events;
 }
 
 /** The first non-blank character of a file ('' when empty). */
@@ -240,13 +257,14 @@ export async function* readEvents(
   paths: readonly string[],
   options: ReadEventsOptions = {},
 ): AsyncGenerator<StoredEvent> {
-  for await (const located of readLocated(paths, options)) yield located.event;
+  for await (const events of readLocated(paths, options))
+    for (const located of events) yield located.event;
 }
 
 async function* readLocated(
   paths: readonly string[],
   options: ReadEventsOptions,
-): AsyncGenerator<LocatedEvent> {
+): AsyncGenerator<LocatedEvent[]> {
   for (const path of paths) {
     if ((await stat(path)).isDirectory()) {
       const names = (await readdir(path)).filter((n) => /\.(ndjson|jsonl|json)$/.test(n)).sort();
@@ -313,7 +331,7 @@ export async function ingestEventFiles(
         _index: refused._index,
         _id: refused._id,
         error: refused.error,
-        ...(where ? { file: where.file, location: where.location } : {}),
+        ...(where ? { file: where.file, location: locationOf(where) } : {}),
       });
     }
     batch = [];
@@ -322,12 +340,13 @@ export async function ingestEventFiles(
   const readOptions: ReadEventsOptions = {};
   if (options.onProblem) readOptions.onProblem = options.onProblem;
   if (options.maxEventBytes !== undefined) readOptions.maxEventBytes = options.maxEventBytes;
-  for await (const one of readLocated(paths, readOptions)) {
-    batch.push(one.event);
-    located.push(one);
-    if (batch.length >= BATCH) flush();
-    if (++read % every === 0) options.onProgress?.(read);
-  }
+  for await (const events of readLocated(paths, readOptions))
+    for (const one of events) {
+      batch.push(one.event);
+      located.push(one);
+      if (batch.length >= BATCH) flush();
+      if (++read % every === 0) options.onProgress?.(read);
+    }
   flush();
   return { read, rejected };
 }
