@@ -1,8 +1,30 @@
 // @ts-check
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig, mergeConfig } from 'vitest/config';
 
-// Tests read sibling packages from source (no build needed): see tooling/tsconfig.
-const conditions = ['@alertkit/source'];
+/**
+ * Whether the package under test (the working directory turbo and pnpm run `vitest` in) is an
+ * alert: its package.json has the `alertkit-alert` keyword.
+ */
+function testingAnAlert() {
+  try {
+    const pkg = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8'));
+    return Array.isArray(pkg.keywords) && pkg.keywords.includes('alertkit-alert');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Libraries' tests read sibling packages from source (the `@alertkit/source` condition, no
+ * build needed; see tooling/tsconfig). An alert's tests read the libraries' built `dist`
+ * instead, loaded by Node without vite's transform: transforming the libraries' TypeScript was
+ * most of an alert's cold test run (turbo builds them first: `test` depends on `^build`). The
+ * editor and `tsc` still resolve the source condition, so go-to-source is unchanged.
+ */
+const alert = testingAnAlert();
+const conditions = alert ? [] : ['@alertkit/source'];
 
 /**
  * The project preset. Each run also writes a JSON report to `.vitest/report.json` (git-ignored,
@@ -23,6 +45,8 @@ export const preset = defineConfig({
       'default',
       ['json', { outputFile: process.env['ALERTKIT_VITEST_REPORT'] ?? '.vitest/report.json' }],
     ],
+    // Built libraries are plain ES modules: Node imports them directly.
+    ...(alert ? { server: { deps: { external: [/\/packages\/[^/]+\/dist\//] } } } : {}),
   },
 });
 

@@ -2,7 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { JsonObject } from '@alertkit/core';
 import { bench, describe } from 'vitest';
+import type { StoredEvent } from '@alertkit/core';
+import { NumericColumn } from '../src/engine/columns.js';
 import { type EmbeddedStore, createEmbeddedStore } from '../src/engine/embeddedStore.js';
+import { parseEventJson } from '../src/engine/sourceText.js';
 import { BRUTEFORCE_SSH, QUERIES, type BenchQuery } from './queries.js';
 import { END, syntheticEvents } from './syntheticEvents.js';
 
@@ -31,11 +34,23 @@ interface Dataset {
 
 interface SizeMeta {
   ingestMs: number;
+  /** JSON.parse alone over the same lines: the floor of ingest. */
+  parseMs: number;
   rssAfterIngestMb: number;
+  /** Bytes per event after ingest, by structure (heap: everything on the JS heap). */
+  bytesPerEvent: {
+    heap: number;
+    columnArrays: number;
+    termDictionaries: number;
+    lineText: number;
+  };
   hits: Record<string, Partial<Record<Impl, number>>>;
 }
 
 let current: Dataset | undefined;
+// With --expose-gc (the bench script sets it), collect before each benchmark's warmup and run,
+// so no benchmark pays for the garbage of the one before (mingo's, or the ingest's).
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
 const meta: { peakRssMb: number; sizes: Record<string, SizeMeta> } = { peakRssMb: 0, sizes: {} };
 const metaFile = fileURLToPath(new URL('.bench-meta.json', import.meta.url));
 
@@ -48,15 +63,60 @@ function saveMeta(): void {
 function dataset(size: number): Dataset {
   if (current?.size === size) return current;
   current = undefined; // let the previous size go before building the next
-  const started = performance.now();
+  collectGarbage?.();
+  // Measured before the lines exist: parsed strings are V8 slices of their line, so a stored
+  // event keeps its line's text alive, and that is part of what an event costs.
+  const heapBefore = process.memoryUsage().heapUsed;
+  // Ingest is measured from NDJSON lines, as events files are read (the lines are made first).
+  const lines: string[] = Array.from(syntheticEvents(size), (e) => JSON.stringify(e));
+  const lineChars = lines.reduce((sum, line) => sum + line.length, 0);
+  let started = performance.now();
+  let checksum = 0;
+  for (const line of lines) checksum += (JSON.parse(line) as StoredEvent)._id.length;
+  const parseMs = performance.now() - started;
+  if (checksum === 0) throw new Error('bench: nothing parsed');
+  collectGarbage?.();
+  started = performance.now();
   const store = createEmbeddedStore();
-  const report = store.ingest(syntheticEvents(size), { owned: true });
-  if (report.rejected.length > 0)
-    throw new Error(`bench: ${report.rejected.length} synthetic events rejected`);
+  const BATCH = 10_000;
+  for (let from = 0; from < lines.length; from += BATCH) {
+    const batch = lines
+      .slice(from, from + BATCH)
+      .map((line) => parseEventJson(line) as StoredEvent);
+    const report = store.ingest(batch, { owned: true });
+    if (report.rejected.length > 0)
+      throw new Error(`bench: ${report.rejected.length} synthetic events rejected`);
+  }
+  const ingestMs = performance.now() - started;
+  lines.length = 0; // free the text before measuring memory
+  collectGarbage?.();
+  const heapAfter = process.memoryUsage().heapUsed;
+  let columnArrays = 0;
+  let terms = 0;
+  for (const column of store.index.columns.values()) {
+    if (column instanceof NumericColumn) {
+      columnArrays += column.single.byteLength;
+      for (const values of column.multi.values()) columnArrays += values.byteLength + 64;
+    } else {
+      columnArrays += column.single.byteLength + column.pool.byteLength;
+      columnArrays += column.positions?.byteLength ?? 0;
+      terms += column.terms.length;
+    }
+  }
   current = { size, store, sources: store.index.events.map((e) => e._source) };
   meta.sizes[size] = {
-    ingestMs: Math.round(performance.now() - started),
+    ingestMs: Math.round(ingestMs),
+    parseMs: Math.round(parseMs),
     rssAfterIngestMb: Math.round(process.memoryUsage().rss / 1048576),
+    bytesPerEvent: {
+      heap: Math.round((heapAfter - heapBefore) / size),
+      columnArrays: Math.round(columnArrays / size),
+      // A term's string is shared with the event it came from; this is its dictionary entry
+      // (Map entry and array slot, about 40 bytes), per event.
+      termDictionaries: Math.round((terms * 40) / size),
+      // The NDJSON line each event's strings are slices of (one byte per character).
+      lineText: Math.round(lineChars / size),
+    },
     hits: {},
   };
   saveMeta();
@@ -82,9 +142,6 @@ async function run(size: number, query: BenchQuery, impl: Impl): Promise<void> {
 }
 
 const windowCriteria = { ...BRUTEFORCE_SSH, window: { minutes: 2 } };
-// With --expose-gc (the bench script sets it), collect before each benchmark's warmup and run,
-// so no benchmark pays for the garbage of the one before (mingo's, or the ingest's).
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
 const once = { time: 0, warmupTime: 0, warmupIterations: 1, setup: () => collectGarbage?.() };
 
 for (const size of SIZES) {

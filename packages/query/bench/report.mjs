@@ -44,7 +44,13 @@ const medians = new Map(
 const fmt = (n) => Math.round(n).toLocaleString('en');
 for (const [size, bySize] of medians) {
   const n = Number(size);
-  const sizeMeta = meta.sizes[size] ?? { ingestMs: NaN, rssAfterIngestMb: NaN, hits: {} };
+  const sizeMeta = meta.sizes[size] ?? {
+    ingestMs: NaN,
+    parseMs: NaN,
+    rssAfterIngestMb: NaN,
+    bytesPerEvent: {},
+    hits: {},
+  };
   /** @type {string[]} */
   const names = [];
   for (const key of bySize.keys()) {
@@ -58,7 +64,7 @@ for (const [size, bySize] of medians) {
   });
   const windowMs = bySize.get('window: bruteforce-ssh over the last 2 minutes (ours)') ?? NaN;
   console.log(
-    `\n${fmt(n)} events: ingest ${fmt(sizeMeta.ingestMs)} ms (${fmt(n / (sizeMeta.ingestMs / 1000))} events/s), RSS after ingest ${sizeMeta.rssAfterIngestMb} MB`,
+    `\n${fmt(n)} events: ingest ${fmt(sizeMeta.ingestMs)} ms (${fmt(n / (sizeMeta.ingestMs / 1000))} events/s; JSON.parse alone ${fmt(n / (sizeMeta.parseMs / 1000))} events/s), RSS after ingest ${sizeMeta.rssAfterIngestMb} MB, bytes per event ${JSON.stringify(sizeMeta.bytesPerEvent)}`,
   );
   console.log(
     'query                        |     ours ev/s |     hand ev/s |  mingo ev/s | ours/hand | ours/mingo | hits ours/hand/mingo',
@@ -87,6 +93,10 @@ for (const [size, bySize] of medians) {
       queries,
       window_ms: Number(windowMs.toFixed(3)),
       rss_mb: meta.peakRssMb,
+      ingest_eps: Math.round(n / (sizeMeta.ingestMs / 1000)),
+      parse_eps: Math.round(n / (sizeMeta.parseMs / 1000)),
+      rss_mb_after_ingest: sizeMeta.rssAfterIngestMb,
+      bytes_per_event: sizeMeta.bytesPerEvent,
     };
     writeFileSync(here('results.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log('wrote bench/results.json');

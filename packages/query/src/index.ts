@@ -101,6 +101,7 @@ export {
   formatExplanation,
   type FormatExplanationOptions,
   loadMapping,
+  parseEventJson,
   parseMapping,
   type DynamicSetting,
   type EmbeddedStoreOptions,
@@ -111,5 +112,6 @@ export {
   type FieldMapping,
   type FieldType,
   type IngestReport,
+  type MappingLimits,
   type Predicate,
 } from './engine/index.js';

@@ -8,7 +8,12 @@ export {
   loadAlertsDirectory,
 } from './loadAlerts.js';
 export type { LoadedAlert } from './loadAlerts.js';
-export { ingestEventFiles, readEvents, readEventsFile } from './readEvents.js';
+export {
+  DEFAULT_MAX_EVENT_BYTES,
+  ingestEventFiles,
+  readEvents,
+  readEventsFile,
+} from './readEvents.js';
 export type {
   EventProblem,
   IngestEventFilesOptions,

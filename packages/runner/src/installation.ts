@@ -95,7 +95,7 @@ async function openMemoryStore(
       ),
     onRejected: (r) =>
       logger.warn(
-        { event: `${r._index}/${r._id}` },
+        { event: `${r._index}/${r._id}`, file: r.file, location: r.location },
         `skipped an event the mapping refuses: ${r.error.message}`,
       ),
     onProgress: (read) => logger.info({ events: read }, 'loading events'),

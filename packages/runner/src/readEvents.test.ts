@@ -86,15 +86,89 @@ describe('reading events files', () => {
     await writeFile(file, lines.join('\n'));
     const store = createEmbeddedStore();
     const refused: string[] = [];
+    const located: string[] = [];
     const progress: number[] = [];
     const report = await ingestEventFiles(store, [file], {
-      onRejected: (r) => refused.push(r._id),
+      onRejected: (r) => {
+        refused.push(r._id);
+        located.push(`${r.file}: ${r.location}`);
+      },
       onProgress: (n) => progress.push(n),
       progressEvery: 4_000,
     });
     expect(report).toEqual({ read: 10_005, rejected: 2 });
     expect(refused).toEqual(['e3', 'e10002']);
+    expect(located).toEqual([`${file}: line 4`, `${file}: line 10003`]);
     expect(progress).toEqual([4_000, 8_000]);
     expect(store.size).toBe(10_003);
+  });
+
+  it('refuses a line over the maximum event size before parsing it, naming file, line and _id; the next lines load', async () => {
+    const file = join(dir, 'huge.ndjson');
+    // 2 MiB of summary: over the 1 MiB default.
+    const huge = `{"_index":"events","_id":"huge","_source":{"summary":"${'word '.repeat(420_000)}"}}`;
+    const bare = `{"summary":"${'x'.repeat(1_100_000)}"}`;
+    await writeFile(file, [huge, '{"_id":"next","_source":{"n":1}}', bare, '{"n":2}'].join('\n'));
+    const problems: EventProblem[] = [];
+    const events = await collect(readEventsFile(file, { onProblem: (p) => problems.push(p) }));
+    expect(events.map((e) => e._id)).toEqual(['next', 'huge.ndjson:4']);
+    expect(problems).toEqual([
+      {
+        file,
+        location: 'line 1',
+        message: `event huge refused: ${Buffer.byteLength(huge).toLocaleString('en-US')} bytes is more than the maximum event size of 1,048,576 bytes (maxEventBytes)`,
+      },
+      {
+        file,
+        location: 'line 3',
+        message:
+          'event huge.ndjson:3 refused: 1,100,014 bytes is more than the maximum event size of 1,048,576 bytes (maxEventBytes)',
+      },
+    ]);
+    // The limit is configurable; at the limit exactly, a line is read.
+    const limit = Buffer.byteLength('{"n":2}');
+    const small = await collect(
+      readEventsFile(file, { maxEventBytes: limit, onProblem: () => {} }),
+    );
+    expect(small.map((e) => e._source)).toEqual([{ n: 2 }]);
+  });
+
+  it('splits lines on bytes: multi-byte characters across read chunks, CRLF, no final newline', async () => {
+    const file = join(dir, 'utf8.ndjson');
+    // Long lines of 3-byte characters so chunk boundaries (1 MiB) fall inside characters.
+    const lines = Array.from({ length: 5 }, (_, i) =>
+      JSON.stringify({ _id: `u${i}`, _source: { summary: '€'.repeat(300_000 + i) } }),
+    );
+    await writeFile(file, lines.join('\r\n'));
+    const events = await collect(readEventsFile(file));
+    expect(events.map((e) => (e._source['summary'] as string).length)).toEqual([
+      300_000, 300_001, 300_002, 300_003, 300_004,
+    ]);
+    expect(events.every((e) => /^€+$/.test(e._source['summary'] as string))).toBe(true);
+  });
+
+  it('keeps the source text of numbers a keyword field indexes (1.0 stays 1.0)', async () => {
+    const file = join(dir, 'numbers.ndjson');
+    await writeFile(
+      file,
+      [
+        '{"_id":"a","_source":{"details":{"code":"1.0"}}}',
+        '{"_id":"b","_source":{"details":{"code":1.0}}}',
+        '{"details":{"code":1}}',
+      ].join('\n'),
+    );
+    const store = createEmbeddedStore({
+      mapping: {
+        mappings: { properties: { details: { properties: { code: { type: 'keyword' } } } } },
+      },
+    });
+    await ingestEventFiles(store, [file]);
+    const hits = await store.search({
+      criteria: {
+        query: { type: 'bool', must: [{ type: 'term', field: 'details.code', value: '1.0' }] },
+      },
+      now: new Date(),
+    });
+    expect(hits.hits.map((e) => e._id)).toEqual(['a', 'b']);
   });
 });

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { JsonObject, StoredEvent } from '@alertkit/core';
+import { parseEventJson } from '@alertkit/query';
 
 /** A line or element of an events file that could not be read. */
 export interface EventProblem {
@@ -18,6 +18,94 @@ export interface ReadEventsOptions {
   defaultIndex?: string;
   /** Called for each malformed line or element; it is skipped and reading goes on. */
   onProblem?: (problem: EventProblem) => void;
+  /**
+   * The largest event (an NDJSON line, in bytes) accepted, as Elasticsearch's
+   * `http.max_content_length` bounds a request. A longer line is refused before it is parsed
+   * or even held whole: it costs no more memory than the read buffer. Default 1 MiB.
+   */
+  maxEventBytes?: number;
+}
+
+/** Default of {@link ReadEventsOptions.maxEventBytes}: 1 MiB. */
+export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+
+const EMPTY = Buffer.alloc(0);
+const BLANK = /^\s*$/;
+
+/** Bytes of an over-long line kept to find its `_id` for the report. */
+const HEAD_BYTES = 4096;
+
+/** A line of a file: its text, or (over the size limit) its length and first bytes. */
+type Line = { number: number; text: string } | { number: number; oversized: number; head: string };
+
+/**
+ * The lines of a file, split on bytes (`\n`, an optional `\r` dropped). A line longer than
+ * `maxBytes` is not assembled: its bytes are counted and dropped as they stream by.
+ */
+async function* readLines(file: string, maxBytes: number): AsyncGenerator<Line[]> {
+  const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
+  let parts: Buffer[] = [];
+  let held = 0; // bytes in `parts`
+  let skipped = -1; // bytes of the current over-long line, -1 when within the limit
+  let head = '';
+  let number = 0;
+  const finish = (last: Buffer): Line => {
+    number++;
+    if (skipped >= 0) {
+      const line: Line = { number, oversized: skipped + last.length, head };
+      skipped = -1;
+      head = '';
+      return line;
+    }
+    const bytes = parts.length === 0 ? last : Buffer.concat([...parts, last]);
+    parts = [];
+    held = 0;
+    const end =
+      bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
+    return { number, text: bytes.toString('utf8', 0, end) };
+  };
+  const keep = (piece: Buffer): void => {
+    if (skipped >= 0) {
+      skipped += piece.length;
+      return;
+    }
+    parts.push(piece);
+    held += piece.length;
+    if (held > maxBytes) {
+      head = Buffer.concat(parts).toString('utf8', 0, HEAD_BYTES);
+      skipped = held;
+      parts = [];
+      held = 0;
+    }
+  };
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    // Lines are handed over per chunk: an async step per line would cost more than parsing it.
+    const lines: Line[] = [];
+    let start = 0;
+    for (let newline = chunk.indexOf(10); newline !== -1; newline = chunk.indexOf(10, start)) {
+      const piece = chunk.subarray(start, newline);
+      if (skipped >= 0 || held + piece.length > maxBytes) keep(piece);
+      lines.push(finish(skipped >= 0 ? EMPTY : piece));
+      start = newline + 1;
+    }
+    if (start < chunk.length) keep(chunk.subarray(start));
+    if (lines.length > 0) yield lines;
+  }
+  if (held > 0 || skipped >= 0) yield [finish(EMPTY)];
+}
+
+/** An over-long line's `_id`, if its first bytes name one (`{"_index":..,"_id":"x",...`). */
+function idFromHead(head: string): string | undefined {
+  const match =
+    /^\s*\{(?:\s*"_index"\s*:\s*"(?:[^"\\]|\\.)*"\s*,)?\s*"_id"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(
+      head,
+    );
+  if (!match?.[1]) return undefined;
+  try {
+    return JSON.parse(match[1]) as string;
+  } catch {
+    return undefined;
+  }
 }
 
 function isObject(value: unknown): value is JsonObject {
@@ -51,29 +139,54 @@ function toStoredEvent(
 async function* readNdjson(
   file: string,
   options: Required<Pick<ReadEventsOptions, 'defaultIndex'>> & ReadEventsOptions,
-): AsyncGenerator<StoredEvent> {
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+): AsyncGenerator<LocatedEvent[]> {
   const name = basename(file);
-  let lineNumber = 0;
-  for await (const line of lines) {
-    lineNumber++;
-    if (line.trim() === '') continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch (error) {
-      options.onProblem?.({
-        file,
-        location: `line ${lineNumber}`,
-        message: `not JSON: ${(error as Error).message}`,
-      });
-      continue;
+  const maxBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  for await (const lines of readLines(file, maxBytes)) {
+    const events: LocatedEvent[] = [];
+    for (const read of lines) {
+      const lineNumber = read.number;
+      if (!('text' in read)) {
+        const id = idFromHead(read.head) ?? `${name}:${lineNumber}`;
+        options.onProblem?.({
+          file,
+          location: `line ${lineNumber}`,
+          message: `event ${id} refused: ${read.oversized.toLocaleString('en-US')} bytes is more than the maximum event size of ${maxBytes.toLocaleString('en-US')} bytes (maxEventBytes)`,
+        });
+        continue;
+      }
+      const line = read.text;
+      if (BLANK.test(line)) continue;
+      let parsed: unknown;
+      try {
+        parsed = parseEventJson(line);
+      } catch (error) {
+        options.onProblem?.({
+          file,
+          location: `line ${lineNumber}`,
+          message: `not JSON: ${(error as Error).message}`,
+        });
+        continue;
+      }
+      const event = toStoredEvent(parsed, `${name}:${lineNumber}`, options.defaultIndex);
+      if (typeof event === 'string')
+        options.onProblem?.({ file, location: `line ${lineNumber}`, message: event });
+      else events.push({ event, file, line: lineNumber });
     }
-    const event = toStoredEvent(parsed, `${name}:${lineNumber}`, options.defaultIndex);
-    if (typeof event === 'string')
-      options.onProblem?.({ file, location: `line ${lineNumber}`, message: event });
-    else yield event;
+    if (events.length > 0) yield events;
   }
+}
+
+/** An event and where it was read (a line of NDJSON or an element of a JSON array). */
+interface LocatedEvent {
+  event: StoredEvent;
+  file: string;
+  line?: number;
+  element?: number;
+}
+
+function locationOf(located: LocatedEvent): string {
+  return located.line !== undefined ? `line ${located.line}` : `element ${located.element}`;
 }
 
 /**
@@ -85,6 +198,15 @@ export async function* readEventsFile(
   file: string,
   options: ReadEventsOptions = {},
 ): AsyncGenerator<StoredEvent> {
+  for await (const events of readLocatedFile(file, options))
+    for (const located of events) yield located.event;
+}
+
+/** The events of one file, in batches. */
+async function* readLocatedFile(
+  file: string,
+  options: ReadEventsOptions,
+): AsyncGenerator<LocatedEvent[]> {
   const defaultIndex = options.defaultIndex ?? 'events';
   const head = await readHead(file);
   if (head !== '[') {
@@ -103,12 +225,14 @@ export async function* readEventsFile(
     return;
   }
   const name = basename(file);
+  const events: LocatedEvent[] = [];
   for (const [index, value] of (parsed as unknown[]).entries()) {
     const event = toStoredEvent(value, `${name}:${index}`, defaultIndex);
     if (typeof event === 'string')
       options.onProblem?.({ file, location: `element ${index}`, message: event });
-    else yield event;
+    else events.push({ event, file, element: index });
   }
+  if (events.length > 0) yield events;
 }
 
 /** The first non-blank character of a file ('' when empty). */
@@ -133,21 +257,33 @@ export async function* readEvents(
   paths: readonly string[],
   options: ReadEventsOptions = {},
 ): AsyncGenerator<StoredEvent> {
+  for await (const events of readLocated(paths, options))
+    for (const located of events) yield located.event;
+}
+
+async function* readLocated(
+  paths: readonly string[],
+  options: ReadEventsOptions,
+): AsyncGenerator<LocatedEvent[]> {
   for (const path of paths) {
     if ((await stat(path)).isDirectory()) {
       const names = (await readdir(path)).filter((n) => /\.(ndjson|jsonl|json)$/.test(n)).sort();
-      for (const name of names) yield* readEventsFile(join(path, name), options);
+      for (const name of names) yield* readLocatedFile(join(path, name), options);
     } else {
-      yield* readEventsFile(path, options);
+      yield* readLocatedFile(path, options);
     }
   }
 }
 
-/** An event the store refused (a value that conflicts with the mapping). */
+/** An event the store refused (a value that conflicts with the mapping, or a limit). */
 export interface RejectedEvent {
   _index: string;
   _id: string;
   error: Error;
+  /** Where it was read (set by {@link ingestEventFiles}). */
+  file?: string;
+  /** `line N` or `element N` in that file. */
+  location?: string;
 }
 
 /** What {@link ingestEventFiles} reports as it goes. */
@@ -159,11 +295,16 @@ export interface IngestEventFilesOptions {
   /** Every `progressEvery` events read (default 250,000), for long files. */
   onProgress?: (read: number) => void;
   progressEvery?: number;
+  /** See {@link ReadEventsOptions.maxEventBytes}. */
+  maxEventBytes?: number;
 }
 
 /** The part of the embedded store {@link ingestEventFiles} needs. */
 export interface IngestTarget {
-  ingest(events: StoredEvent[], options: { owned: boolean }): { rejected: RejectedEvent[] };
+  ingest(
+    events: StoredEvent[],
+    options: { owned: boolean },
+  ): { rejected: (RejectedEvent & { position?: number })[] };
 }
 
 const BATCH = 10_000;
@@ -179,23 +320,33 @@ export async function ingestEventFiles(
 ): Promise<{ read: number; rejected: number }> {
   const every = options.progressEvery ?? 250_000;
   let batch: StoredEvent[] = [];
+  let located: LocatedEvent[] = [];
   let read = 0;
   let rejected = 0;
   const flush = (): void => {
     for (const refused of store.ingest(batch, { owned: true }).rejected) {
       rejected++;
-      options.onRejected?.(refused);
+      const where = refused.position === undefined ? undefined : located[refused.position];
+      options.onRejected?.({
+        _index: refused._index,
+        _id: refused._id,
+        error: refused.error,
+        ...(where ? { file: where.file, location: locationOf(where) } : {}),
+      });
     }
     batch = [];
+    located = [];
   };
-  for await (const event of readEvents(
-    paths,
-    options.onProblem ? { onProblem: options.onProblem } : {},
-  )) {
-    batch.push(event);
-    if (batch.length >= BATCH) flush();
-    if (++read % every === 0) options.onProgress?.(read);
-  }
+  const readOptions: ReadEventsOptions = {};
+  if (options.onProblem) readOptions.onProblem = options.onProblem;
+  if (options.maxEventBytes !== undefined) readOptions.maxEventBytes = options.maxEventBytes;
+  for await (const events of readLocated(paths, readOptions))
+    for (const one of events) {
+      batch.push(one.event);
+      located.push(one);
+      if (batch.length >= BATCH) flush();
+      if (++read % every === 0) options.onProgress?.(read);
+    }
   flush();
   return { read, rejected };
 }

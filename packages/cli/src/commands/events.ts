@@ -19,7 +19,13 @@ export async function storeFromEventFiles(
       io.err(
         `alertkit: ${relative(process.cwd(), p.file) || p.file}: ${p.location}: ${p.message} (skipped)\n`,
       ),
-    onRejected: (r) => io.err(`alertkit: skipped event ${r._index}/${r._id}: ${r.error.message}\n`),
+    onRejected: (r) => {
+      const where = r.file ? `${relative(process.cwd(), r.file) || r.file}: ${r.location}: ` : '';
+      const ref = `${r._index}/${r._id}`;
+      // The store's message starts by naming the event; say it once.
+      const reason = r.error.message.replace(`event ${ref}: `, '');
+      io.err(`alertkit: ${where}skipped event ${ref}: ${reason}\n`);
+    },
     // Progress for long files, on stderr (stdout carries only results).
     onProgress: (n) => io.err(`alertkit: ${n.toLocaleString('en-US')} events read\n`),
   });

@@ -37,8 +37,11 @@ export interface EmbeddedStoreOptions {
 /** What {@link EmbeddedStore.ingest} did. */
 export interface IngestReport {
   indexed: number;
-  /** Events refused (as Elasticsearch refuses to index them), with the reason. */
-  rejected: { _index: string; _id: string; error: AlertkitError }[];
+  /**
+   * Events refused (as Elasticsearch refuses to index them), with the reason and their
+   * position (0-based) in the events given.
+   */
+  rejected: { _index: string; _id: string; error: AlertkitError; position: number }[];
 }
 
 /** One tagging applied to one event, as persisted by {@link EmbeddedStore.snapshot}. */
@@ -111,7 +114,9 @@ export class EmbeddedStore implements Store {
    */
   ingest(events: Iterable<StoredEvent>, options: { owned?: boolean } = {}): IngestReport {
     const report: IngestReport = { indexed: 0, rejected: [] };
+    let position = -1;
     for (const event of events) {
+      position++;
       try {
         this.#index.add(event, options.owned === true);
         report.indexed++;
@@ -121,7 +126,12 @@ export class EmbeddedStore implements Store {
           (error.code !== 'MAPPING_CONFLICT' && error.code !== 'EVENT_INVALID')
         )
           throw error;
-        report.rejected.push({ _index: String(event?._index), _id: String(event?._id), error });
+        report.rejected.push({
+          _index: String(event?._index),
+          _id: String(event?._id),
+          error,
+          position,
+        });
       }
     }
     return report;

@@ -105,6 +105,8 @@ export class EventIndex {
   readonly events: StoredEvent[] = [];
   readonly columns = new Map<string, Column>();
   readonly #docs = new Map<string, number>();
+  /** Scratch list of a field's term ids while committing (columns copy it). */
+  readonly #termIds: number[] = [];
   readonly #timeIndexes = new Map<string, TimeIndex>(
     WINDOW_FIELDS.map((field) => [field, new TimeIndex()]),
   );
@@ -190,11 +192,10 @@ export class EventIndex {
       if (field.kind === 'numbers' && column instanceof NumericColumn)
         column.set(doc, field.numbers);
       else if (field.kind === 'terms' && column instanceof TermColumn) {
-        column.set(
-          doc,
-          field.terms.map((term) => column.intern(term)),
-          field.positions,
-        );
+        const ids = this.#termIds;
+        ids.length = 0;
+        for (const term of field.terms) ids.push(column.intern(term));
+        column.set(doc, ids, field.positions);
       }
     }
   }

@@ -7,7 +7,8 @@ export type {
   IngestReport,
 } from './embeddedStore.js';
 export { IndexMapping, MOZDEF_EVENTS_MAPPING, loadMapping, parseMapping } from './mapping.js';
-export type { DynamicSetting, FieldMapping, FieldType } from './mapping.js';
+export type { DynamicSetting, FieldMapping, FieldType, MappingLimits } from './mapping.js';
+export { parseEventJson } from './sourceText.js';
 export { compileClause } from './compile.js';
 export type { Predicate } from './predicates.js';
 export { EventIndex } from './eventIndex.js';

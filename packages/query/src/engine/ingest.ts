@@ -30,13 +30,50 @@ function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Lucene's largest term: `IndexWriter.MAX_TERM_LENGTH` (UTF-8 bytes). */
+export const MAX_TERM_BYTES = 32_766;
+/**
+ * How deep arrays and objects together may nest before the event is refused: Jackson's
+ * `StreamReadConstraints` default, which Elasticsearch's parser inherits. Objects alone are
+ * bounded sooner by the mapping depth limit (20).
+ */
+export const MAX_NESTING = 1000;
+
+/** A value for an error message: JSON, cut short (a refused value may be megabytes long). */
+function shown(value: unknown): string {
+  if (typeof value === 'string')
+    return value.length > 120 ? `${JSON.stringify(value.slice(0, 120))}...` : JSON.stringify(value);
+  if (typeof value !== 'object' || value === null) return String(value);
+  return Array.isArray(value) ? '[an array]' : 'an object';
+}
+
 function conflict(event: StoredEvent, path: string, value: unknown, reason: string): AlertkitError {
   return new AlertkitError(
     'MAPPING_CONFLICT',
-    `event ${event._index}/${event._id}: field "${path}" cannot hold ${JSON.stringify(value)}: ${reason}`,
+    `event ${event._index}/${event._id}: field "${path}" cannot hold ${shown(value)}: ${reason}`,
     { details: { index: event._index, id: event._id, field: path, value } },
   );
 }
+
+/** An event Elasticsearch refuses as a whole (a limit, not one value's type). */
+function refused(event: StoredEvent, path: string, reason: string): AlertkitError {
+  return new AlertkitError(
+    'MAPPING_CONFLICT',
+    `event ${event._index}/${event._id}: refused at "${path || '_doc'}": ${reason}`,
+    { details: { index: event._index, id: event._id, field: path } },
+  );
+}
+
+/**
+ * Number literals of an event whose JSON source text differs from JavaScript's
+ * `String(number)` (`1.0`, `1e3`, `12345678901234567890`): by field path, then by the value's
+ * position among that field's values. A keyword field indexes that text, as Elasticsearch does.
+ * The events reader attaches it to `_source` under {@link NUMBER_SOURCE_TEXTS}.
+ */
+export type NumberSourceTexts = Map<string, Map<number, string>>;
+
+/** The (non-enumerable) property of `_source` holding its {@link NumberSourceTexts}. */
+export const NUMBER_SOURCE_TEXTS: unique symbol = Symbol.for('alertkit.numberSourceTexts');
 
 function mappingKind(value: Leaf, dateDetection: boolean): JsonMappingType {
   if (typeof value === 'boolean') return 'boolean';
@@ -50,16 +87,33 @@ function mappingKind(value: Leaf, dateDetection: boolean): JsonMappingType {
   return 'object';
 }
 
+/**
+ * Walks one event at a time. One parser per mapping is reused across events (its maps are
+ * cleared, not reallocated): at hundreds of thousands of events a second, the per-event maps
+ * were a good part of ingest's garbage.
+ */
 class EventParser {
   readonly #mapping: IndexMapping;
-  readonly #event: StoredEvent;
+  #event: StoredEvent;
   readonly #pending = new Map<string, FieldMapping>();
-  readonly #newMappings: [string, FieldMapping][] = [];
+  #newMappings: [string, FieldMapping][] = [];
   readonly #leaves = new Map<string, Leaf[]>();
+  #numberTexts: NumberSourceTexts | undefined;
 
   constructor(mapping: IndexMapping, event: StoredEvent) {
     this.#mapping = mapping;
     this.#event = event;
+  }
+
+  /** Starts on a new event. */
+  reset(event: StoredEvent): void {
+    this.#event = event;
+    this.#pending.clear();
+    this.#leaves.clear();
+    if (this.#newMappings.length > 0) this.#newMappings = [];
+    this.#numberTexts = (event._source as { [NUMBER_SOURCE_TEXTS]?: NumberSourceTexts })[
+      NUMBER_SOURCE_TEXTS
+    ];
   }
 
   #lookup(path: string): FieldMapping | undefined {
@@ -67,6 +121,15 @@ class EventParser {
   }
 
   #define(entries: [string, FieldMapping][]): void {
+    const total = this.#mapping.fieldCount + this.#pending.size + entries.length;
+    const limit = this.#mapping.limits.totalFields;
+    if (total > limit) {
+      throw refused(
+        this.#event,
+        entries[0]?.[0] ?? '',
+        `Limit of total fields [${limit}] has been exceeded while adding new fields [${this.#pending.size + entries.length}]`,
+      );
+    }
     for (const entry of entries) {
       this.#pending.set(entry[0], entry[1]);
       this.#newMappings.push(entry);
@@ -95,11 +158,32 @@ class EventParser {
     return setting === 'true';
   }
 
-  walk(value: JsonValue, path: string): void {
+  /**
+   * `depth` counts the objects (below the root) around `value` (the mapping depth limit), `nesting` objects and
+   * arrays (the parser's limit): both are checked before going deeper, so no input, however
+   * deep, can overflow the stack.
+   */
+  walk(value: JsonValue, path: string, depth = 0, nesting = 0): void {
     if (value === null) return;
+    if (typeof value === 'object' && nesting >= MAX_NESTING) {
+      throw refused(
+        this.#event,
+        path,
+        `Document nesting depth (${nesting + 1}) exceeds the maximum allowed (${MAX_NESTING})`,
+      );
+    }
     if (Array.isArray(value)) {
-      for (const element of value) this.walk(element, path);
+      for (const element of value) this.walk(element, path, depth, nesting + 1);
       return;
+    }
+    // Elasticsearch's depth of an object field is its dots + 2 (the root object counts as 1):
+    // `depth` objects enclose this one, so it is object number `depth + 1` below the root.
+    if (isObject(value) && path !== '' && depth + 2 > this.#mapping.limits.depth) {
+      throw refused(
+        this.#event,
+        path,
+        `Limit of mapping depth [${this.#mapping.limits.depth}] has been exceeded due to object field [${path}]`,
+      );
     }
     if (isObject(value) && path !== '') {
       const field = this.#lookup(path);
@@ -116,8 +200,14 @@ class EventParser {
       }
     }
     if (isObject(value)) {
-      for (const [key, child] of Object.entries(value))
-        this.walk(child, path === '' ? key : `${path}.${key}`);
+      const inner = path === '' ? depth : depth + 1;
+      for (const key in value)
+        this.walk(
+          value[key] as JsonValue,
+          path === '' ? key : `${path}.${key}`,
+          inner,
+          nesting + 1,
+        );
       return;
     }
     this.#leaf(path, value);
@@ -144,30 +234,50 @@ class EventParser {
     for (const [path, values] of this.#leaves) {
       const field = this.#lookup(path);
       if (!field) continue;
-      fields.push(this.#index(path, field, values));
+      const texts = this.#numberTexts?.get(path);
+      fields.push(this.#index(path, field, values, texts));
       for (const sub of field.subFields ?? []) {
         const subField = this.#lookup(sub);
-        if (subField) fields.push(this.#index(sub, subField, values));
+        if (subField) fields.push(this.#index(sub, subField, values, texts));
       }
     }
     return { fields, newMappings: this.#newMappings };
   }
 
-  #index(path: string, field: FieldMapping, values: Leaf[]): IndexedField {
+  /** `texts`: source texts of number values by position in `values` (see {@link NumberSourceTexts}). */
+  #index(
+    path: string,
+    field: FieldMapping,
+    values: Leaf[],
+    texts: Map<number, string> | undefined,
+  ): IndexedField {
     const event = this.#event;
     switch (field.type) {
       case 'keyword': {
         const terms: string[] = [];
-        for (const v of values) {
+        for (let i = 0; i < values.length; i++) {
+          const v = values[i] as Leaf;
           if (typeof v === 'object')
             throw conflict(event, path, v, 'a keyword field holds strings, numbers or booleans');
-          const text = keywordText(v);
-          if (field.ignoreAbove === undefined || text.length <= field.ignoreAbove) terms.push(text);
+          const text = (typeof v === 'number' ? texts?.get(i) : undefined) ?? keywordText(v);
+          // ignore_above counts characters; Lucene's term limit counts UTF-8 bytes.
+          if (field.ignoreAbove !== undefined && text.length > field.ignoreAbove) continue;
+          if (
+            text.length > MAX_TERM_BYTES / 3 &&
+            Buffer.byteLength(text, 'utf8') > MAX_TERM_BYTES
+          ) {
+            throw refused(
+              event,
+              path,
+              `Document contains at least one immense term in field="${path}" (whose UTF8 encoding is longer than the max length ${MAX_TERM_BYTES}), all of which were skipped: bytes can be at most ${MAX_TERM_BYTES} in length; got ${Buffer.byteLength(text, 'utf8')}`,
+            );
+          }
+          terms.push(text);
         }
         return { path, kind: 'terms', terms };
       }
       case 'text':
-        return this.#indexText(path, values);
+        return this.#indexText(path, values, texts);
       case 'ip':
         return {
           path,
@@ -236,7 +346,7 @@ class EventParser {
     }
   }
 
-  #indexText(path: string, values: Leaf[]): IndexedField {
+  #indexText(path: string, values: Leaf[], texts: Map<number, string> | undefined): IndexedField {
     const terms: string[] = [];
     const positions: number[] = [];
     let position = -1;
@@ -246,7 +356,8 @@ class EventParser {
       // so a phrase never spans two values (Lucene's position_increment_gap).
       if (i > 0) position += POSITION_INCREMENT_GAP;
       const base = position + 1;
-      for (const token of analyze(keywordText(v))) {
+      const text = (typeof v === 'number' ? texts?.get(i) : undefined) ?? keywordText(v);
+      for (const token of analyze(text)) {
         terms.push(token.token);
         position = base + token.position;
         positions.push(position);
@@ -281,6 +392,8 @@ class EventParser {
   }
 }
 
+const parsers = new WeakMap<IndexMapping, EventParser>();
+
 /**
  * Parses an event against the mapping: its indexed values per field and the dynamic mappings
  * it needs. Throws `MAPPING_CONFLICT` (naming event, field and value) when Elasticsearch would
@@ -296,10 +409,12 @@ export function prepareEvent(mapping: IndexMapping, event: StoredEvent): Prepare
   ) {
     throw new AlertkitError(
       'EVENT_INVALID',
-      `an event must be {_index: string, _id: string, _source: object}, got ${JSON.stringify(event)?.slice(0, 200)}`,
+      `an event must be {_index: string, _id: string, _source: object}, got ${shown(event)}`,
     );
   }
-  const parser = new EventParser(mapping, event);
+  let parser = parsers.get(mapping);
+  if (!parser) parsers.set(mapping, (parser = new EventParser(mapping, event)));
+  parser.reset(event);
   parser.walk(event._source, '');
   return parser.finish();
 }

@@ -107,16 +107,35 @@ function parseDynamic(value: unknown, where: string): DynamicSetting | undefined
  * An index mapping: the explicit properties plus the fields dynamic mapping added while
  * ingesting (like an Elasticsearch index, the mapping only grows; a field's type never changes).
  */
+/** Elasticsearch's default `index.mapping.total_fields.limit`. */
+export const DEFAULT_TOTAL_FIELDS_LIMIT = 1000;
+/** Elasticsearch's default `index.mapping.depth.limit` (object nesting). */
+export const DEFAULT_DEPTH_LIMIT = 20;
+
+/** The index settings that bound what a mapping may grow to (Elasticsearch's `index.mapping.*`). */
+export interface MappingLimits {
+  /** `index.mapping.total_fields.limit`: fields (objects and multi-fields included). Default 1,000. */
+  totalFields: number;
+  /** `index.mapping.depth.limit`: how deep objects may nest. Default 20. */
+  depth: number;
+}
+
 export class IndexMapping {
   readonly #fields = new Map<string, FieldMapping>();
+  /** The limits dynamic mapping must stay within (from the index settings, or ES defaults). */
+  readonly limits: MappingLimits;
   readonly #templates: DynamicTemplate[];
   readonly dateDetection: boolean;
   readonly dynamic: DynamicSetting;
   #leafCache: string[] | undefined;
   readonly #body: Record<string, unknown>;
 
-  constructor(body: Record<string, unknown>) {
+  constructor(body: Record<string, unknown>, limits: Partial<MappingLimits> = {}) {
     this.#body = body;
+    this.limits = {
+      totalFields: limits.totalFields ?? DEFAULT_TOTAL_FIELDS_LIMIT,
+      depth: limits.depth ?? DEFAULT_DEPTH_LIMIT,
+    };
     this.dateDetection = body.date_detection === undefined ? true : body.date_detection === true;
     this.dynamic = parseDynamic(body.dynamic, 'mapping') ?? 'true';
     this.#templates = IndexMapping.#readTemplates(body.dynamic_templates);
@@ -187,6 +206,11 @@ export class IndexMapping {
         field.subFields.push(`${path}.${sub}`);
       }
     }
+  }
+
+  /** Number of mapped fields, objects and multi-fields included (what the total fields limit counts). */
+  get fieldCount(): number {
+    return this.#fields.size;
   }
 
   /** The mapping of a field or object path, if it is mapped. */
@@ -272,7 +296,7 @@ export class IndexMapping {
 
   /** An independent copy (dynamic fields included) that can grow without changing this one. */
   clone(): IndexMapping {
-    const copy = new IndexMapping(this.#body);
+    const copy = new IndexMapping(this.#body, this.limits);
     copy.add([...this.#fields].map(([path, field]) => [path, structuredClone(field)]));
     return copy;
   }
@@ -295,15 +319,40 @@ function defaultType(kind: JsonMappingType): FieldType {
   }
 }
 
+/** A positive integer index setting, flat (`"index.mapping.x.limit"`) or nested. */
+function limitSetting(settings: unknown, path: readonly string[]): number | undefined {
+  if (!isRecord(settings)) return undefined;
+  const index = isRecord(settings.index) ? settings.index : settings;
+  let value: unknown = settings[`index.${path.join('.')}`] ?? index[path.join('.')];
+  if (value === undefined) {
+    let node: unknown = index;
+    for (const key of path) node = isRecord(node) ? node[key] : undefined;
+    value = node;
+  }
+  if (value === undefined) return undefined;
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+    throw invalid(`settings index.${path.join('.')} must be a positive integer`);
+  return n;
+}
+
 /**
  * Reads an Elasticsearch mapping: an index template or `PUT index` body in the Elasticsearch 6
  * typed form (`{mappings: {_doc: {...}}}`, as MozDef's template is), the typeless form
  * (`{mappings: {properties, dynamic_templates, ...}}`), a composable template
  * (`{template: {mappings}}`), or a bare `{properties}`. Throws `CONFIG_INVALID` naming the part
- * that is wrong.
+ * that is wrong. The index settings' `index.mapping.total_fields.limit` and
+ * `index.mapping.depth.limit`, when given beside the mappings, bound dynamic mapping.
  */
 export function parseMapping(input: unknown): IndexMapping {
   if (!isRecord(input)) throw invalid('expected a JSON object');
+  // Limits live in the index settings, beside the mappings (index template or `PUT index` body).
+  const settings = isRecord(input.template) ? input.template.settings : input.settings;
+  const limits: Partial<MappingLimits> = {};
+  const totalFields = limitSetting(settings, ['mapping', 'total_fields', 'limit']);
+  if (totalFields !== undefined) limits.totalFields = totalFields;
+  const depth = limitSetting(settings, ['mapping', 'depth', 'limit']);
+  if (depth !== undefined) limits.depth = depth;
   let body: unknown = input;
   if (isRecord(input.template) && input.mappings === undefined) body = input.template;
   if (isRecord(body) && body.mappings !== undefined) body = body.mappings;
@@ -325,7 +374,7 @@ export function parseMapping(input: unknown): IndexMapping {
     body = body[keys[0] ?? ''];
   }
   if (!isRecord(body)) throw invalid('the mapping body must be an object');
-  return new IndexMapping(body);
+  return new IndexMapping(body, limits);
 }
 
 /** Reads a mapping from JSON text (see {@link parseMapping}). */
