@@ -111,5 +111,6 @@ describe('groups and samples', () => {
       run.events.map(({ _index, _id }) => ({ _index, _id })),
     );
     expect(stored.filter((e) => e._source.alert_names !== undefined)).toHaveLength(1001);
-  });
+    // A thousand events take a while on a loaded 2-core machine; this bounds a hang, not speed.
+  }, 30_000);
 });

@@ -85,6 +85,27 @@ export const alert = defineAlert({ name: 'upper-terms', description: 'd', severi
     expect(io.stdout).toContain('fix: use match/phrase on summary, or lower case');
   });
 
+  it('fails validation on a pattern Elasticsearch would refuse, also inside a query string, naming it', async () => {
+    const dir = join(root, 'patterns', 'exploding-regexp');
+    await mkdir(join(dir, 'dist'), { recursive: true });
+    await writeFile(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'alert-exploding', version: '0.1.0', exports: './dist/index.js' }),
+    );
+    await writeFile(
+      join(dir, 'dist', 'index.js'),
+      `import { defineAlert } from ${JSON.stringify(coreSource)};
+export const alert = defineAlert({ name: 'exploding', description: 'd', severity: 'NOTICE', category: 'c',
+  criteria: { query: { type: 'bool', must: [{ type: 'queryString', query: 'hostname:/(a|b)*a(a|b){20}/' }] }, window: { minutes: 2 } },
+  onEvent: () => null });`,
+    );
+    const io = capture();
+    expect(await main(['validate', '--alerts', join(root, 'patterns')], io)).toBe(1);
+    expect(io.stdout).toContain(
+      'FAIL  alert-exploding@0.1.0  regexp /(a|b)*a(a|b){20}/ is too complex: determinizing it would need more than 10000 states',
+    );
+  });
+
   it('validates an installation: its alerts with their config overrides, failing clearly', async () => {
     const config = join(root, 'alertkit.config.json');
     await writeFile(

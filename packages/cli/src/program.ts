@@ -7,7 +7,7 @@ import {
   resolveCriteria,
   runCriteria,
 } from '@alertkit/core';
-import { formatPitfall, lintAlert } from '@alertkit/query';
+import { checkCriteria, formatPitfall, lintAlert } from '@alertkit/query';
 import {
   createTicker,
   loadEnabledAlerts,
@@ -134,7 +134,7 @@ export function createProgram(io: Io = processIo): Command {
         const entry = scheduled[i];
         try {
           createTicker(entry?.schedule ?? a.alert.schedule);
-          runCriteria(a.alert, resolveAlertConfig(a.alert, entry?.config));
+          checkCriteria(runCriteria(a.alert, resolveAlertConfig(a.alert, entry?.config)));
           const pitfalls = lintAlert(a.alert, {
             ...(entry?.config !== undefined ? { config: entry.config } : {}),
             ...(entry?.schedule ? { schedule: entry.schedule } : {}),

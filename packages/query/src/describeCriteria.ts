@@ -79,7 +79,7 @@ export function describeClause(clause: Clause, nested = false): string {
     case 'regexp':
       return `${field(clause.field)}:/${clause.pattern.replace(/\//g, '\\/')}/${anyCase(clause)}`;
     case 'fuzzy':
-      return `${field(clause.field)}:${luceneEscape(clause.value)}~${clause.fuzziness === undefined || clause.fuzziness === 'AUTO' ? '' : String(clause.fuzziness)}`;
+      return `${field(clause.field)}:${luceneEscape(clause.value)}~${typeof clause.fuzziness === 'number' ? String(clause.fuzziness) : ''}`;
     case 'exists':
       return `_exists_:${field(clause.field)}`;
     case 'range':

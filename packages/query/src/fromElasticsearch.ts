@@ -285,7 +285,10 @@ function readFuzzy(body: unknown, path: string): Clause {
   const clause: Clause = { type: 'fuzzy', field, value: String(scalar(value, where)) };
   const fuzziness = options['fuzziness'];
   if (fuzziness !== undefined) {
-    const text = String(fuzziness).toUpperCase();
+    const text =
+      typeof fuzziness === 'string' || typeof fuzziness === 'number'
+        ? String(fuzziness).toUpperCase()
+        : '';
     if (text === 'AUTO') clause.fuzziness = 'AUTO';
     else if (text === '0' || text === '1' || text === '2')
       clause.fuzziness = Number(text) as 0 | 1 | 2;

@@ -47,6 +47,7 @@ export {
 } from './toElasticsearch.js';
 export type { ElasticsearchSearchBody, ToElasticsearchOptions } from './toElasticsearch.js';
 export { fromElasticsearch } from './fromElasticsearch.js';
+export { checkCriteria } from './checkCriteria.js';
 export { MAX_CLAUSE_COUNT, MAX_NESTED_DEPTH, checkQueryBounds } from './queryBounds.js';
 export {
   MAX_DETERMINIZED_STATES,

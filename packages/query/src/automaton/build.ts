@@ -1,4 +1,4 @@
-import { type Fragment, Nfa, complementDfa, determinize, intersectDfa } from './automaton.js';
+import { type Fragment, type Nfa, complementDfa, determinize, intersectDfa } from './automaton.js';
 import { ANY_CHAR, type CharSet, charRange } from './charSet.js';
 import { RegexpSyntaxError, type RegexpNode, charOf } from './luceneRegexp.js';
 
