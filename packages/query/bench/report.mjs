@@ -103,3 +103,21 @@ for (const [size, bySize] of medians) {
   }
 }
 console.log(`\npeak RSS of the benchmark process: ${meta.peakRssMb} MB`);
+
+// The hostile fuzz (bench/hostile.bench.ts): the slowest of 10,000 query strings (goal: 50 ms).
+try {
+  const hostile = JSON.parse(readFileSync(here('.hostile.json'), 'utf8'));
+  console.log(
+    `hostile query strings: ${fmt(hostile.cases)} parsed and compiled, slowest ${hostile.worstMs} ms CPU (${JSON.stringify(hostile.slowest)}), p99 ${hostile.p99Ms} ms (goal: none over 50 ms)`,
+  );
+  try {
+    const results = JSON.parse(readFileSync(here('results.json'), 'utf8'));
+    results.fuzz_worst_ms = hostile.worstMs;
+    writeFileSync(here('results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  } catch {
+    // No 1M run this time (BENCH_SIZES): nothing to add the figure to.
+  }
+  if (hostile.worstMs > 50) process.exitCode = 1;
+} catch {
+  console.log('hostile query strings: not measured (bench/.hostile.json missing)');
+}
