@@ -5,6 +5,7 @@ import { createEmbeddedStore } from './engine/embeddedStore.js';
 import { fromElasticsearch } from './fromElasticsearch.js';
 import {
   exists,
+  fuzzy,
   lessThan,
   match,
   phrase,
@@ -90,6 +91,56 @@ const EVENTS: StoredEvent[] = [
 ];
 
 const CASES: [string, SearchBuilder, string[]][] = [
+  // Elasticsearch 8: DSL patterns are used as given (text terms are lower case), unless
+  // case_insensitive; query-string wildcards are normalised, query-string regexps are not.
+  [
+    'ES 8: a DSL wildcard is case-sensitive on text',
+    search().must(wildcard('summary', 'PASS*')),
+    [],
+  ],
+  [
+    'ES 8: a DSL wildcard with case_insensitive',
+    search().must(wildcard('summary', 'PASS*', { caseInsensitive: true })),
+    ['ssh'],
+  ],
+  [
+    'ES 8: a DSL prefix with case_insensitive on a keyword',
+    search().must(prefix('hostname', 'WEB1', { caseInsensitive: true })),
+    ['ssh'],
+  ],
+  [
+    'ES 8: a DSL regexp with case_insensitive',
+    search().must(regexp('summary', 'PASS.*', { caseInsensitive: true })),
+    ['ssh'],
+  ],
+  [
+    'ES 8: a query-string wildcard is lower-cased on text',
+    search().must(queryString('summary:PASS*')),
+    ['ssh'],
+  ],
+  [
+    'ES 8: a query-string regexp is not lower-cased',
+    search().must(queryString('summary:/PASS.*/')),
+    [],
+  ],
+  [
+    'ES 8: regexp syntax RegExp.ALL (interval, intersection, complement)',
+    search().must(regexp('details.destinationport', '<20-25>'), regexp('hostname', '.*&~(sso.*)')),
+    ['ssh'],
+  ],
+  [
+    'ES 8: fuzzy AUTO (1 edit for 5 characters)',
+    search().must(fuzzy('summary', 'fialed')),
+    ['ssh'],
+  ],
+  ['ES 8: fuzzy 0 is exact', search().must(fuzzy('summary', 'fialed', { fuzziness: 0 })), []],
+  ['ES 8: query-string fuzzy term', search().must(queryString('summary:pasword~1')), ['ssh']],
+  [
+    'ES 8: a value a boolean field cannot parse matches nothing (lenient)',
+    search().must(queryString('details.success:yes')),
+    [],
+  ],
+  ['ES 8: a blank query string matches nothing', search().must(queryString('  ')), []],
   [
     'match on text is an OR of analysed tokens, any case',
     search().must(match('summary', 'PASSWORD nonsense')),

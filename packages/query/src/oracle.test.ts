@@ -330,7 +330,7 @@ function queryAtom(random: Random): string {
       return `${prefix}${pick(random, [`${stem.slice(0, 3)}*`, `*${stem.slice(-3)}`, `${stem.slice(0, 2)}?${stem.slice(3)}`, `*${stem.slice(1, 3)}*`])}`;
     case 6:
       // Mixed case: Elasticsearch 8 hands regexps to the field unchanged (see the note below).
-      return `${field}:/${pick(random, ['ro.*', 'RO.*', '(root|Admin)', '[a-z]+', `.*${stem.slice(1, 3)}.*`, 'v[a-z]+[0-9]+', stem, 'F.*'])}/`;
+      return `${field}:/${pick(random, ['ro.*', 'RO.*', '(root|Admin)', '[a-z]+', `.*${stem.slice(1, 3)}.*`, 'v[a-z]+[0-9]+', stem, 'F.*', '.*o.*&~(root)', 'r@', 'v<1-20>', '(a|#)dmin', '~(.*a.*)'])}/`;
     case 7:
       return `${field}:${pick(random, ['[', '{'])}${pick(random, ['a', 'F', '*', '1'])} TO ${pick(random, ['m', 'R', 'z', '*'])}${pick(random, [']', '}'])}`;
     case 8:

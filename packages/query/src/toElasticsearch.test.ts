@@ -4,6 +4,7 @@ import {
   allOf,
   anyOf,
   exists,
+  fuzzy,
   lessThan,
   match,
   not,
@@ -53,6 +54,31 @@ describe('clauseToElasticsearch: one clause per MozDef query model (semantics §
       'WildcardMatch',
       wildcard('details.actor', '*bind*'),
       { wildcard: { 'details.actor': '*bind*' } },
+    ],
+    [
+      'wildcard with case_insensitive (Elasticsearch 7.10+)',
+      wildcard('summary', 'PASS*', { caseInsensitive: true }),
+      { wildcard: { summary: { value: 'PASS*', case_insensitive: true } } },
+    ],
+    [
+      'prefix with case_insensitive',
+      prefix('hostname', 'WEB', { caseInsensitive: true }),
+      { prefix: { hostname: { value: 'WEB', case_insensitive: true } } },
+    ],
+    [
+      'regexp with case_insensitive',
+      regexp('summary', 'PASS.*', { caseInsensitive: true }),
+      { regexp: { summary: { value: 'PASS.*', case_insensitive: true } } },
+    ],
+    [
+      'fuzzy (query_string term~): AUTO unless given',
+      fuzzy('summary', 'fialed'),
+      { fuzzy: { summary: { value: 'fialed', fuzziness: 'AUTO' } } },
+    ],
+    [
+      'fuzzy with edits',
+      fuzzy('summary', 'fialed', { fuzziness: 1 }),
+      { fuzzy: { summary: { value: 'fialed', fuzziness: 1 } } },
     ],
     ['ExistsMatch', exists('details.username'), { exists: { field: 'details.username' } }],
     [
