@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInstallationConfig } from './config/loadInstallationConfig.js';
-import { openInstallation } from './installation.js';
+import { loadEnabledAlerts, openInstallation } from './installation.js';
 import { createLogger } from './logger.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -180,5 +180,27 @@ describe('an installation on the memory store', () => {
     await expect(
       openInstallation(await loadInstallationConfig({ file: configFile })),
     ).rejects.toThrow('package "alert-missing" is not installed');
+  });
+
+  it('an entry with enabled: false keeps its alert off even when a directory of alerts holds it', async () => {
+    const alertsDir = join(dir, 'alerts');
+    const enabledNames = async (entry: Record<string, unknown>) => {
+      const configFile = join(dir, 'disabled.json');
+      await writeFile(configFile, JSON.stringify({ alerts: [entry], stateDir: 'state' }));
+      const { alerts, scheduled } = await loadEnabledAlerts(
+        await loadInstallationConfig({ file: configFile }),
+        [alertsDir],
+      );
+      expect(scheduled.map((s) => s.alert.name)).toEqual(alerts.map((a) => a.alert.name));
+      return alerts.map((a) => a.alert.name);
+    };
+    // Named by path (relative to the installation file) or by package name.
+    expect(await enabledNames({ path: 'alerts/wrong-password', enabled: false })).toEqual([]);
+    expect(await enabledNames({ package: 'alert-wrong-password', enabled: false })).toEqual([]);
+    // Enabled (or another alert disabled), the directory's copy runs, once.
+    expect(await enabledNames({ path: 'alerts/wrong-password' })).toEqual(['wrong-password']);
+    expect(await enabledNames({ package: 'alert-other', enabled: false })).toEqual([
+      'wrong-password',
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
 import { AlertkitError, type ReverseDnsResolver, type Store } from '@alertkit/core';
@@ -113,8 +113,8 @@ async function openMemoryStore(
 
 /**
  * The alerts an installation enables (its `alerts` entries that are `enabled`, then every alert
- * package of `alertsDirs` not already there), loaded and checked, with their schedule and
- * config overrides.
+ * package of `alertsDirs` not already there and not switched off by an entry with
+ * `enabled: false`), loaded and checked, with their schedule and config overrides.
  */
 export async function loadEnabledAlerts(
   loaded: Pick<LoadedInstallationConfig, 'file'> & { config: Pick<InstallationConfig, 'alerts'> },
@@ -137,9 +137,20 @@ export async function loadEnabledAlerts(
       ...(entry.staged ? { staged: true } : {}),
     });
   }
+  // An entry with `enabled: false` keeps its alert off even when a directory of alerts holds it
+  // (`--alerts alerts` must not switch back on what the installation file switched off).
+  const disabled = loaded.config.alerts.filter((a) => !a.enabled);
+  const disabledPaths = new Set(
+    disabled.flatMap((a) => (a.path === undefined ? [] : [resolve(a.path)])),
+  );
+  const disabledPackages = new Set(
+    disabled.flatMap((a) => (a.package === undefined ? [] : [a.package])),
+  );
   for (const dir of alertsDirs) {
     for (const alert of await loadAlertsDirectory(dir)) {
       if (alerts.some((a) => a.alert.name === alert.alert.name)) continue;
+      if (disabledPaths.has(resolve(alert.dir)) || disabledPackages.has(alert.packageName))
+        continue;
       alerts.push(alert);
       scheduled.push({
         alert: alert.alert,
