@@ -203,4 +203,24 @@ describe('an installation on the memory store', () => {
       'wrong-password',
     ]);
   });
+
+  it('an entry naming a package that is not installed configures the one of an --alerts directory', async () => {
+    const configFile = join(dir, 'from-dirs.json');
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        alerts: [{ package: 'alert-wrong-password', config: {}, schedule: { every: '5m' } }],
+        stateDir: 'state',
+      }),
+    );
+    const loaded = await loadInstallationConfig({ file: configFile });
+    const { alerts, scheduled } = await loadEnabledAlerts(loaded, [join(dir, 'alerts')]);
+    // Once, with the entry's schedule and config.
+    expect(alerts.map((a) => a.dir)).toEqual([join(dir, 'alerts', 'wrong-password')]);
+    expect(scheduled).toEqual([expect.objectContaining({ schedule: { every: '5m' }, config: {} })]);
+    // Without the directory it is not found, and the error says where it was looked for.
+    await expect(loadEnabledAlerts(loaded, [])).rejects.toThrow(
+      /package "alert-wrong-password" is not installed in .* nor in a directory given with --alerts/,
+    );
+  });
 });
