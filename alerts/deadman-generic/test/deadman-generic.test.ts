@@ -188,7 +188,15 @@ describe('config', () => {
         tags: ['deadman', 'backup'],
         summary: "Deadman check failed for 'nightly backup job' the past 90 seconds",
       },
-      cases: [positive('a padded string of digits is its number', [])],
+      cases: [
+        positive('a padded string of digits is its number', []),
+        negative('a backup event exactly 90 seconds old keeps it quiet', [
+          event({ category: 'cron', details: { job: 'backup' }, ...timed(at('-90s')) }),
+        ]),
+        positive('one 91 seconds old does not', [
+          event({ category: 'cron', details: { job: 'backup' }, ...timed(at('-91s')) }),
+        ]),
+      ],
     });
   });
 

@@ -139,6 +139,11 @@ describe('one check per configured host', () => {
         event({ hostname: 'host3' }),
       ]),
       positive(
+        'only host1 silent: one alert, for host1',
+        [event({ hostname: 'host2' }), event({ hostname: 'host3' })],
+        { summary: silent('host1') },
+      ),
+      positive(
         'only host3 silent: one alert, for host3',
         [event({ hostname: 'host1' }), event({ hostname: 'host2' })],
         { summary: silent('host3') },
