@@ -5,7 +5,11 @@
 // should find: an ssh brute force, password guessing against one user (auth0, LDAP, generic
 // auth), Duo fraud marks, proxy drops of executables, IP hosts and odd ports, exfiltration to
 // paste sites, LDAP adds/deletes/lockouts, CloudTrail logging stopped, a GuardDuty port
-// probe, and a bastion host that went quiet (for dead-man alerts).
+// probe, a bastion host that went quiet (for dead-man alerts), host and audit events (sftp,
+// promiscuous interfaces, strace, writes to audit rules, root sessions, key logins from a
+// watched source, to a signing host and to a finance host), network monitoring (bro scans,
+// intel hits, an SSL blacklist hit, HTTP errors, a bro sensor that went quiet), a replayed
+// backlog of old events and a NO answer to the triage bot.
 // Re-run after changing it: node packages/cli/samples/generate.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -348,6 +352,195 @@ add(minutes(8), {
   processname: 'guardduty',
   summary: 'Port probe on an unprotected port',
   details: { sourceipaddress: '203.0.113.200', finding: { action: { actionType: 'PORT_PROBE' } } },
+});
+
+// Story: host and audit events (auditd through audisp-json, pam, sshd).
+add(minutes(3), {
+  category: 'execve',
+  source: 'audit',
+  hostname: 'files1.example.org',
+  processname: 'audisp-json',
+  tags: ['audisp-json', '2.1.0', 'audit'],
+  summary: 'Execve: ssh -x -oForwardAgent=no -l judy -s files1.example.org sftp',
+  details: {
+    processname: 'ssh',
+    parentprocess: 'sftp',
+    originaluser: 'judy',
+    user: 'judy',
+    cwd: '/home/judy',
+  },
+});
+add(seconds(40), {
+  category: 'promiscuous',
+  source: 'audit',
+  hostname: 'db1.prod.example.org',
+  processname: 'audisp-json',
+  summary: 'Promisc: Interface eth0 set promiscuous on',
+  details: { dev: 'eth0' },
+});
+for (const ago of [50, 55]) {
+  add(seconds(ago), {
+    category: 'syslog',
+    source: 'syslog',
+    hostname: 'web2.prod.example.org',
+    processname: 'kernel',
+    summary: 'device eth1 entered promiscuous mode',
+    details: { program: 'kernel', hostname: 'web2.prod.example.org' },
+  });
+}
+for (let i = 0; i < 3; i++) {
+  add(minutes(2) + seconds(i * 20), {
+    category: 'ptrace',
+    source: 'audit',
+    hostname: 'build3.ci.example.org',
+    processname: 'audisp-json',
+    tags: ['audisp-json', '2.1.0', 'audit'],
+    summary: 'Ptrace',
+    details: { processname: 'strace', originaluser: 'dave', user: 'root', auditkey: 'strace' },
+  });
+}
+for (const ago of [6, 11]) {
+  add(minutes(ago), {
+    category: 'write',
+    source: 'audit',
+    hostname: 'db1.prod.example.org',
+    processname: 'audisp-json',
+    tags: ['audisp-json', '2.1.0', 'audit'],
+    summary: 'Write: /etc/audit/rules.d/audit.rules',
+    details: { processname: 'vi', originaluser: 'erin', user: 'root', auditkey: 'audit' },
+  });
+}
+add(minutes(4), {
+  category: 'syslog',
+  source: 'syslog',
+  hostname: 'db1.prod.example.org',
+  processname: 'sshd',
+  summary: 'pam_unix(sshd:session): session opened for user root by (uid=0)',
+  details: { program: 'sshd', hostname: 'db1.prod.example.org' },
+});
+// A key login from the monitoring server (ssh-access), one to a signing host (signreleng) and
+// one to a finance host from a workstation (ssh-lateral).
+const keyLogin = (ago, host, user, ip, extra = {}) =>
+  add(ago, {
+    category: 'syslog',
+    source: 'syslog',
+    hostname: host,
+    processname: 'sshd',
+    summary: `Accepted publickey for ${user} from ${ip} port ${int(30000, 65000)} ssh2`,
+    ...extra,
+    details: { program: 'sshd', username: user, sourceipaddress: ip, hostname: host },
+  });
+keyLogin(minutes(5), 'web1.prod.example.org', 'nagios', '10.200.0.5');
+keyLogin(minutes(7), 'sign1.releng.example.org', 'carol', '10.8.1.2', {
+  tags: ['releng'],
+});
+keyLogin(minutes(9), 'finance1.corp.example.org', 'mallory', '10.0.12.34');
+
+// Story: network security monitoring (bro notices and intel).
+const broNotice = (ago, note, details, summary, hostname = 'nsm1.example.org') =>
+  add(ago, {
+    category: 'bro',
+    source: 'notice',
+    hostname,
+    processname: 'bro',
+    tags: ['bro'],
+    summary,
+    details: { note, ...details },
+  });
+broNotice(
+  seconds(30),
+  'Scan::Address_Scan',
+  { sourceipaddress: '10.7.7.7', indicators: '10.7.7.7' },
+  '10.7.7.7 scanned at least 100 unique hosts on port 445/tcp in 0m12s',
+);
+broNotice(
+  seconds(70),
+  'Scan::Port_Scan',
+  {
+    sourceipaddress: '10.7.7.8',
+    indicators: '10.7.7.8',
+    msg: '10.7.7.8 scanned at least 15 unique ports of host 10.0.3.4 in 0m3s',
+  },
+  'Scan::Port_Scan source 10.7.7.8 destination 10.0.3.4 port unknown',
+);
+broNotice(
+  seconds(20),
+  'Scan::Random_Scan',
+  { sourceipaddress: '10.7.7.9', indicators: '10.7.7.9' },
+  '10.7.7.9 scanned at least 25 unique hosts on random ports in 0m30s',
+);
+broNotice(
+  minutes(10),
+  'MozillaHTTPErrors::Excessive_HTTP_Errors_Attacker',
+  { sourceipaddress: '198.51.100.61' },
+  '198.51.100.61 had 412 HTTP errors (4xx/5xx) in 5m0s on www.example.org',
+);
+for (let i = 0; i < 11; i++) {
+  add(seconds(int(5, 100)), {
+    category: 'bro',
+    source: 'intel',
+    hostname: 'sensor1',
+    processname: 'bro',
+    summary: 'Bro intel hit: evil.example.net seen in DNS::IN_REQUEST',
+    details: {
+      seenindicator: 'evil.example.net',
+      seenwhere: 'DNS::IN_REQUEST',
+      sourceipaddress: `10.1.2.${int(2, 250)}`,
+      destinationipaddress: '10.0.0.53',
+    },
+  });
+}
+add(minutes(5), {
+  eventsource: 'nsm',
+  category: 'brointel',
+  source: 'intel',
+  hostname: 'nsm1.example.org',
+  processname: 'bro',
+  summary: '10.1.9.9 -> 203.0.113.9:443 certificate hash in abuse.ch SSLBL (Dridex C&C)',
+  details: {
+    sourceipaddress: '10.1.9.9',
+    destinationipaddress: '203.0.113.9',
+    seenindicator: '6f2a4a5e0e1c8b1c2b9e0d7a4f3c2b1a0e9d8c7b',
+    seenwhere: 'X509::IN_CERT',
+    sources: ['abuse.ch SSLBL'],
+  },
+});
+// Bro's MozillaAlive healthcheck from both sensors every ten minutes, until nsm2 went quiet 70
+// minutes ago (the deadman alert).
+for (let ago = 360; ago >= 5; ago -= 10) {
+  for (const sensor of ['nsm1.example.org', 'nsm2.example.org']) {
+    if (sensor === 'nsm2.example.org' && ago < 70) continue;
+    broNotice(minutes(ago), 'MozillaAlive::Bro_Is_Watching_You', {}, `${sensor} is alive`, sensor);
+  }
+}
+
+// Story: the pipeline and the triage bot. A shipper replayed a backlog from two days ago
+// (received now, old utctimestamp: old-events); a user answered NO to the triage bot.
+for (let i = 0; i < 3; i++) {
+  const old = NOW - minutes(2 * 24 * 60 + 30 + i);
+  add(minutes(20), {
+    utctimestamp: iso(old),
+    timestamp: iso(old),
+    category: 'syslog',
+    source: 'syslog',
+    hostname: 'legacy1.example.org',
+    processname: 'rsyslogd',
+    summary: 'Finished Rotate log files.',
+    details: { program: 'rsyslogd', hostname: 'legacy1.example.org' },
+  });
+}
+add(minutes(2), {
+  category: 'triagebot',
+  source: 'triagebot',
+  hostname: 'triagebot.example.org',
+  processname: 'triagebot',
+  summary: 'TriageBot Response: no from: judy@example.org',
+  details: {
+    identifier: 'duo-bypass-4711',
+    email: 'judy@example.org',
+    slack: 'U4J8Z3DJT',
+    userresponse: 'no',
+  },
 });
 
 // Store order is arrival order.

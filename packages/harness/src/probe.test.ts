@@ -1,12 +1,19 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defineAlert } from '@alertkit/core';
 import { match, search } from '@alertkit/query';
 import { negative, positive } from './cases.js';
 import { events } from './events.js';
-import { diffProbe, snapshotAlert, type DiffProbeReport } from './probe.js';
+import {
+  crossProbe,
+  diffProbe,
+  snapshotAlert,
+  type CrossProbeReport,
+  type DiffProbeReport,
+} from './probe.js';
 
 const version = (threshold: number, program: string) =>
   defineAlert({
@@ -66,5 +73,35 @@ describe('the diff probe', () => {
     });
     expect(snapshot.criteria?.window).toEqual({ minutes: 2 });
     expect(snapshot.configSchema).toBeUndefined();
+  });
+});
+
+describe('the cross probe', () => {
+  it('reports an event alert firing on the suite’s positive cases, never a dead-man alert', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'probe-cross-'));
+    const source = (pkg: string) =>
+      JSON.stringify(
+        pathToFileURL(resolve(dirname(fileURLToPath(import.meta.url)), `../../${pkg}/src/index.ts`))
+          .href,
+      );
+    const module = join(dir, 'others.mjs');
+    await writeFile(
+      module,
+      `import { defineAlert } from ${source('core')};
+import { match, search } from ${source('query')};
+const base = { description: 'd', severity: 'NOTICE', category: 'c' };
+export const sshd = defineAlert({ ...base, name: 'any-sshd',
+  criteria: search({ minutes: 5 }).must(match('details.program', 'sshd')), onEvent: () => ({ summary: 'sshd' }) });
+export const quiet = defineAlert({ ...base, name: 'quiet-heartbeat',
+  criteria: search({ minutes: 5 }).must(match('details.program', 'heartbeat')), onNoEvent: () => ({ summary: 'silent' }) });
+`,
+    );
+    const out = join(dir, 'report.ndjson');
+    await crossProbe(version(3, 'sshd'), suite, [{ module: pathToFileURL(module).href }], out);
+    const report = JSON.parse((await readFile(out, 'utf8')).trim()) as CrossProbeReport;
+    expect(report.positives).toBe(1);
+    // any-sshd fires on the positive case; quiet-heartbeat would too (no heartbeat there) but
+    // is not run.
+    expect(report.overlaps.map((o) => [o.alert, o.case])).toEqual([['any-sshd', 'three alert']]);
   });
 });

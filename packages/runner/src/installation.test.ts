@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInstallationConfig } from './config/loadInstallationConfig.js';
-import { openInstallation } from './installation.js';
+import { loadEnabledAlerts, openInstallation } from './installation.js';
 import { createLogger } from './logger.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -180,5 +180,47 @@ describe('an installation on the memory store', () => {
     await expect(
       openInstallation(await loadInstallationConfig({ file: configFile })),
     ).rejects.toThrow('package "alert-missing" is not installed');
+  });
+
+  it('an entry with enabled: false keeps its alert off even when a directory of alerts holds it', async () => {
+    const alertsDir = join(dir, 'alerts');
+    const enabledNames = async (entry: Record<string, unknown>) => {
+      const configFile = join(dir, 'disabled.json');
+      await writeFile(configFile, JSON.stringify({ alerts: [entry], stateDir: 'state' }));
+      const { alerts, scheduled } = await loadEnabledAlerts(
+        await loadInstallationConfig({ file: configFile }),
+        [alertsDir],
+      );
+      expect(scheduled.map((s) => s.alert.name)).toEqual(alerts.map((a) => a.alert.name));
+      return alerts.map((a) => a.alert.name);
+    };
+    // Named by path (relative to the installation file) or by package name.
+    expect(await enabledNames({ path: 'alerts/wrong-password', enabled: false })).toEqual([]);
+    expect(await enabledNames({ package: 'alert-wrong-password', enabled: false })).toEqual([]);
+    // Enabled (or another alert disabled), the directory's copy runs, once.
+    expect(await enabledNames({ path: 'alerts/wrong-password' })).toEqual(['wrong-password']);
+    expect(await enabledNames({ package: 'alert-other', enabled: false })).toEqual([
+      'wrong-password',
+    ]);
+  });
+
+  it('an entry naming a package that is not installed configures the one of an --alerts directory', async () => {
+    const configFile = join(dir, 'from-dirs.json');
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        alerts: [{ package: 'alert-wrong-password', config: {}, schedule: { every: '5m' } }],
+        stateDir: 'state',
+      }),
+    );
+    const loaded = await loadInstallationConfig({ file: configFile });
+    const { alerts, scheduled } = await loadEnabledAlerts(loaded, [join(dir, 'alerts')]);
+    // Once, with the entry's schedule and config.
+    expect(alerts.map((a) => a.dir)).toEqual([join(dir, 'alerts', 'wrong-password')]);
+    expect(scheduled).toEqual([expect.objectContaining({ schedule: { every: '5m' }, config: {} })]);
+    // Without the directory it is not found, and the error says where it was looked for.
+    await expect(loadEnabledAlerts(loaded, [])).rejects.toThrow(
+      /package "alert-wrong-password" is not installed in .* nor in a directory given with --alerts/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
 import { AlertkitError, type ReverseDnsResolver, type Store } from '@alertkit/core';
@@ -58,20 +58,27 @@ export interface Installation {
   close(): Promise<void>;
 }
 
-/** Loads an `alerts` entry: a package directory, or an installed package checked against its version range. */
+/**
+ * Loads an `alerts` entry: a package directory, or a package checked against its version range,
+ * installed (found as Node finds it) or else one of the packages of the `--alerts` directories
+ * (so an installation file can configure, schedule or switch off an alert it runs from there).
+ */
 async function loadEnabledAlert(
   entry: InstallationConfig['alerts'][number],
   baseDir: string,
+  fromDirs: () => Promise<readonly LoadedAlert[]>,
 ): Promise<LoadedAlert> {
   if (entry.path !== undefined) return loadAlertPackage(entry.path);
   const name = entry.package as string;
   const packageDir = await findInstalledPackage(name, baseDir);
-  if (!packageDir)
+  const loaded = packageDir
+    ? await loadAlertPackage(packageDir)
+    : (await fromDirs()).find((alert) => alert.packageName === name);
+  if (!loaded)
     throw new AlertkitError(
       'CONFIG_INVALID',
-      `alerts: package "${name}" is not installed in ${baseDir} (npm install ${name})`,
+      `alerts: package "${name}" is not installed in ${baseDir} (npm install ${name}) nor in a directory given with --alerts`,
     );
-  const loaded = await loadAlertPackage(packageDir);
   if (entry.version !== undefined && !semver.satisfies(loaded.version, entry.version)) {
     throw new AlertkitError(
       'CONFIG_INVALID',
@@ -113,8 +120,9 @@ async function openMemoryStore(
 
 /**
  * The alerts an installation enables (its `alerts` entries that are `enabled`, then every alert
- * package of `alertsDirs` not already there), loaded and checked, with their schedule and
- * config overrides.
+ * package of `alertsDirs` not already there and not switched off by an entry with
+ * `enabled: false`), loaded and checked, with their schedule and config overrides. An entry
+ * naming a `package` that is not installed uses the package of that name in `alertsDirs`.
  */
 export async function loadEnabledAlerts(
   loaded: Pick<LoadedInstallationConfig, 'file'> & { config: Pick<InstallationConfig, 'alerts'> },
@@ -123,8 +131,14 @@ export async function loadEnabledAlerts(
   const baseDir = loaded.file ? dirname(loaded.file) : process.cwd();
   const alerts: LoadedAlert[] = [];
   const scheduled: ScheduledAlert[] = [];
+  // The packages of the `--alerts` directories, loaded once and only when needed.
+  let inDirs: Promise<LoadedAlert[]> | undefined;
+  const fromDirs = () =>
+    (inDirs ??= Promise.all(alertsDirs.map((dir) => loadAlertsDirectory(dir))).then((lists) =>
+      lists.flat(),
+    ));
   for (const entry of loaded.config.alerts.filter((a) => a.enabled)) {
-    const alert = await loadEnabledAlert(entry, baseDir);
+    const alert = await loadEnabledAlert(entry, baseDir, fromDirs);
     alerts.push(alert);
     scheduled.push({
       alert: alert.alert,
@@ -137,16 +151,24 @@ export async function loadEnabledAlerts(
       ...(entry.staged ? { staged: true } : {}),
     });
   }
-  for (const dir of alertsDirs) {
-    for (const alert of await loadAlertsDirectory(dir)) {
-      if (alerts.some((a) => a.alert.name === alert.alert.name)) continue;
-      alerts.push(alert);
-      scheduled.push({
-        alert: alert.alert,
-        source: `${alert.packageName}@${alert.version}`,
-        module: pathToFileURL(alert.entry).href,
-      });
-    }
+  // An entry with `enabled: false` keeps its alert off even when a directory of alerts holds it
+  // (`--alerts alerts` must not switch back on what the installation file switched off).
+  const disabled = loaded.config.alerts.filter((a) => !a.enabled);
+  const disabledPaths = new Set(
+    disabled.flatMap((a) => (a.path === undefined ? [] : [resolve(a.path)])),
+  );
+  const disabledPackages = new Set(
+    disabled.flatMap((a) => (a.package === undefined ? [] : [a.package])),
+  );
+  for (const alert of await fromDirs()) {
+    if (alerts.some((a) => a.alert.name === alert.alert.name)) continue;
+    if (disabledPaths.has(resolve(alert.dir)) || disabledPackages.has(alert.packageName)) continue;
+    alerts.push(alert);
+    scheduled.push({
+      alert: alert.alert,
+      source: `${alert.packageName}@${alert.version}`,
+      module: pathToFileURL(alert.entry).href,
+    });
   }
 
   return { alerts, scheduled };

@@ -232,6 +232,43 @@ describe("pnpm start (the README's main job) and alertkit run --once", () => {
       .trim()
       .split('\n');
     expect(saved).toHaveLength(alertLines(start.stdout).length);
+    // Every alert of alerts/ but get-watchlist (off in the sample config: it needs an HTTP
+    // endpoint) runs; each story of the sample raises its alert.
+    expect(start.stderr).toContain('40 alerts ran');
+    expect(start.stderr).not.toContain('get-watchlist');
+    expect(alertLines(start.stdout)).toHaveLength(33);
+    const classnames = new Set(alertLines(start.stdout).map((l) => l.split(/\s+/)[2]));
+    for (const classname of [
+      'AlertSFTPEvent',
+      'PromiscAudit',
+      'PromiscKernel',
+      'TraceAudit',
+      'WriteAudit',
+      'SessionOpenedUser',
+      'AlertSSHAccess',
+      'AlertAuthSignRelengSSH',
+      'SshLateral',
+      'NSMScanAddress',
+      'NSMScanPort',
+      'NSMScanRandom',
+      'AlertMultipleIntelHits',
+      'AlertSSLBlacklistHit',
+      'AlertHTTPErrors',
+      'OldEvents',
+      'AlertTriageBotEscalation',
+      'broNSM',
+      'AlertDeadmanGeneric',
+    ])
+      expect(classnames, classname).toContain(classname);
+    // The dead-man alerts: the quiet sensor and the quiet bastion, not the live ones.
+    expect(start.stdout).toContain(
+      'No nsm2.example.org bro healthcheck events found the past 20 minutes',
+    );
+    expect(start.stdout).not.toContain('No nsm1.example.org');
+    expect(start.stdout).toContain(
+      "Deadman check failed for 'bastion1 heartbeat' the past 30 minutes",
+    );
+    expect(start.stdout).not.toContain('squid proxy logs');
 
     const again = run(repoRoot, 'pnpm', ['--silent', 'start']);
     expect(alertLines(again.stdout)).toEqual(alertLines(start.stdout));

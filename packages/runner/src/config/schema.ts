@@ -54,7 +54,9 @@ const enabledAlert = z
     enabled: z
       .boolean()
       .default(true)
-      .describe('Set to false to keep the entry but not run the alert.'),
+      .describe(
+        'Set to false to keep the entry but not run the alert (also when a directory given with --alerts holds it).',
+      ),
     schedule: schedule.optional(),
     config: z
       .record(z.string(), z.unknown())

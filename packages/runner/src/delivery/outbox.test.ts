@@ -124,6 +124,24 @@ describe('Outbox', () => {
     ).toBe(true);
   });
 
+  it('keeps a readable state file when one alert has a url and a later one an e-mail address', async () => {
+    const withUrl = {
+      ...alertNumbered(1),
+      _source: { summary: 'HTTP errors', url: 'https://www.mozilla.org' },
+    } as unknown as StoredAlert;
+    const withMail = {
+      ...alertNumbered(2),
+      _source: { summary: 'mail=judy@example.org,o=com added a user' },
+    } as unknown as StoredAlert;
+    const before = await Outbox.open({ file, sinks: [new FakeSink('mq')] });
+    await before.deliver([withUrl, withMail]);
+    await before.close();
+    expect((await fileEntries()).map((entry) => entry.alert)).toEqual([withUrl, withMail]);
+    const after = await Outbox.open({ file, sinks: [new FakeSink('mq')] });
+    expect(after.pending()).toEqual([]);
+    await after.close();
+  });
+
   it('ignores an _id it already holds (a re-run tick raises the same ids)', async () => {
     const sink = new FakeSink('mq');
     const outbox = await Outbox.open({ sinks: [sink] });

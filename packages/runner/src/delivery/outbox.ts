@@ -2,6 +2,7 @@ import { AlertkitError, isAlertkitError, type StoredAlert } from '@alertkit/core
 import { silentLogger, type Logger } from '../logger.js';
 import type { Sink } from '../sinks/sink.js';
 import { writeFile } from 'node:fs/promises';
+import { redactedJson } from '../jsonFile.js';
 import {
   appendJournal,
   readJournal,
@@ -299,7 +300,7 @@ export class Outbox {
     const file = this.#options.file;
     if (file === undefined) return Promise.resolve();
     const seq = this.#seq;
-    const snapshot = JSON.stringify({
+    const snapshot = redactedJson({
       version: 1,
       journalSeq: seq,
       entries: [...this.#entries.values()],

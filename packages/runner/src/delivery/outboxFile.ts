@@ -1,7 +1,7 @@
 import { appendFile, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AlertkitError } from '@alertkit/core';
-import { processRedactor } from '../config/redact.js';
+import { redactedJson } from '../jsonFile.js';
 import type { DeliveryRecord, OutboxEntry } from './outbox.js';
 
 /*
@@ -22,11 +22,7 @@ export interface JournalLine {
 /** Appends journal lines (owner-only, redacted): a killed process loses none it appended. */
 export async function appendJournal(file: string, lines: readonly JournalLine[]): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  await appendFile(
-    file,
-    processRedactor.text(lines.map((l) => JSON.stringify(l)).join('\n') + '\n'),
-    { mode: 0o600 },
-  );
+  await appendFile(file, lines.map((l) => redactedJson(l)).join('\n') + '\n', { mode: 0o600 });
 }
 
 /** The journal's lines; a torn last line (killed mid-append) is skipped: its delivery repeats. */
@@ -89,14 +85,15 @@ export async function readOutboxFile(file: string): Promise<OutboxEntry[]> {
   });
 }
 
-/** Replaces the state file with `text` atomically. */
+/** Replaces the state file with `text` (JSON written with `redactedJson`) atomically. */
 export async function writeOutboxFile(file: string, text: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.tmp`;
   const handle = await open(temporary, 'w', 0o600);
   try {
-    // Error texts of sinks may quote a URL with a secret in it.
-    await handle.writeFile(processRedactor.text(text));
+    // Error texts of sinks may quote a URL with a secret in it: the caller redacts each string
+    // (redacting the whole text could span strings and break the JSON, see redactedJson).
+    await handle.writeFile(text);
     // Without fsync, a power cut after the rename can leave an empty file under the old name.
     await handle.sync();
   } finally {
