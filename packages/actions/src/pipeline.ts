@@ -164,30 +164,47 @@ export class ActionPipeline {
   }
 
   /**
-   * Runs the matching actions on each alert not seen before (an `_id` already journalled is
-   * skipped: a redelivery). Resolves when they have settled; never rejects for an action's
-   * failure (that is recorded), only when the journal cannot be written.
+   * Journals each alert not seen before (an `_id` already journalled is skipped: a redelivery)
+   * that some action registers on, and schedules its actions; resolves once the alerts are
+   * journalled (so a crash from then on resumes them), with `settled` resolving when their
+   * actions have. Rejects only when the journal cannot be written.
    */
-  run(alerts: readonly StoredAlert[]): Promise<ActionReport> {
-    return this.#serial(async () => {
-      const at = this.#clock().toISOString();
-      const fresh: Entry[] = [];
-      for (const alert of alerts) {
-        if (this.#entries.has(alert._id) || fresh.some((e) => e.alert._id === alert._id)) continue;
-        if (this.matching(alert).length === 0) continue;
-        fresh.push({ alert, queuedAt: at, records: new Map() });
-      }
+  async enqueue(alerts: readonly StoredAlert[]): Promise<{ settled: Promise<ActionReport> }> {
+    const at = this.#clock().toISOString();
+    const fresh: Entry[] = [];
+    for (const alert of alerts) {
+      if (this.#entries.has(alert._id) || fresh.some((e) => e.alert._id === alert._id)) continue;
+      if (this.matching(alert).length === 0) continue;
+      fresh.push({ alert, queuedAt: at, records: new Map() });
+    }
+    for (const entry of fresh) this.#entries.set(entry.alert._id, entry);
+    try {
       await this.#append(fresh.map((entry) => ({ type: 'queued', at, alert: entry.alert })));
-      for (const entry of fresh) this.#entries.set(entry.alert._id, entry);
-      return this.#process(fresh);
-    });
+    } catch (error) {
+      for (const entry of fresh) this.#entries.delete(entry.alert._id);
+      throw error;
+    }
+    return { settled: this.#serial(() => this.#process(fresh)) };
+  }
+
+  /**
+   * {@link ActionPipeline.enqueue} and wait: resolves when the actions on these alerts have
+   * settled. Never rejects for an action's failure (that is recorded).
+   */
+  async run(alerts: readonly StoredAlert[]): Promise<ActionReport> {
+    return (await this.enqueue(alerts)).settled;
   }
 
   /** Runs what an earlier process left unsettled (after a crash or a close during backoff). */
   resume(): Promise<ActionReport> {
-    return this.#serial(() =>
-      this.#process([...this.#entries.values()].filter((entry) => this.#owed(entry))),
-    );
+    // Taken now: alerts enqueued later are processed by their own enqueue.
+    const owed = [...this.#entries.values()].filter((entry) => this.#owed(entry));
+    return this.#serial(() => this.#process(owed));
+  }
+
+  /** Resolves when everything enqueued or resumed so far has settled (or is pending after a close). */
+  async whenIdle(): Promise<void> {
+    await this.#queue.catch(() => undefined);
   }
 
   /** The record of one action on one alert, if the alert was journalled. */
@@ -203,8 +220,8 @@ export class ActionPipeline {
   }
 
   /**
-   * Stops waiting in backoffs (what is still owed stays pending in the journal for the next
-   * start) and waits for the call in flight to settle or time out.
+   * Stops waiting in backoffs (a failed action stays pending in the journal for the next start)
+   * and waits for the queued first calls to settle or time out.
    */
   async close(): Promise<void> {
     this.#closing.abort();
@@ -249,7 +266,7 @@ export class ActionPipeline {
         } catch {
           return 'pending';
         }
-      } else if (this.#closing.signal.aborted) return 'pending';
+      }
       record.attempts++;
       await this.#append([
         {

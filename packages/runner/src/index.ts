@@ -39,6 +39,7 @@ export {
   sinkConfigSchema,
 } from './config/schema.js';
 export type {
+  ActionEntryConfig,
   EnabledAlertConfig,
   InstallationConfigInput,
   ParsedInstallationConfig,
@@ -115,5 +116,6 @@ export type {
 } from './runner.js';
 export { loadEnabledAlerts, openInstallation } from './installation.js';
 export type { Installation, OpenInstallationOptions } from './installation.js';
+export { checkActions, loadActions, type CheckedAction } from './actions.js';
 export { composePlugins, definePlugin, loadPlugins } from './plugins.js';
 export type { AlertPlugin } from './plugins.js';
