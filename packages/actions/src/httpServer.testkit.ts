@@ -13,6 +13,8 @@ export interface ReceivedRequest {
   url: string;
   headers: IncomingHttpHeaders;
   body: unknown;
+  /** The status the server answered with (absent: it never answered). */
+  answered?: number;
 }
 
 /** What the test server answers; `hang` never answers (a timeout). */
@@ -44,18 +46,20 @@ export async function startTestServer(
       } catch {
         // keep the text
       }
-      state.requests.push({
+      const received: ReceivedRequest = {
         method: request.method ?? '',
         url: request.url ?? '',
         headers: request.headers,
         body,
-      });
+      };
+      state.requests.push(received);
       const reply = state.replies.shift() ?? state.fallback;
       if (reply === 'hang') {
         hanging.add(response);
         return;
       }
       response.statusCode = reply.status;
+      received.answered = reply.status;
       if (reply.json !== undefined) {
         response.setHeader('content-type', 'application/json');
         response.end(JSON.stringify(reply.json));
