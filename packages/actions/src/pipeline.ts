@@ -18,6 +18,8 @@ export interface ActionRecord {
   detail?: string;
   /** The last failure's message. */
   error?: string;
+  /** ISO-8601: when the outcome was recorded. */
+  settledAt?: string;
 }
 
 /** Counts of one {@link ActionPipeline.run} or {@link ActionPipeline.resume}. */
@@ -117,6 +119,7 @@ export class ActionPipeline {
       else {
         record.status = line.status;
         record.attempts = line.attempts;
+        record.settledAt = line.at;
         if (line.detail !== undefined) record.detail = line.detail;
         if (line.error !== undefined) record.error = line.error;
       }
@@ -143,7 +146,7 @@ export class ActionPipeline {
               action,
               attempt: record.attempts,
             });
-        } else lines.push(outcomeLine(entry, action, record, entry.queuedAt));
+        } else lines.push(outcomeLine(entry, action, record, record.settledAt ?? entry.queuedAt));
       }
     }
     return lines;
@@ -280,9 +283,10 @@ export class ActionPipeline {
       try {
         const result = await this.#call(entry.alert, configured, record.attempts);
         record.status = 'succeeded';
+        record.settledAt = this.#clock().toISOString();
         delete record.error;
         if (result?.detail !== undefined) record.detail = result.detail;
-        await this.#append([outcomeLine(entry, action.name, record, this.#clock().toISOString())]);
+        await this.#append([outcomeLine(entry, action.name, record, record.settledAt)]);
         this.#logger.info(
           { action: action.name, alertId, attempts: record.attempts, detail: record.detail },
           'action succeeded',
@@ -302,8 +306,9 @@ export class ActionPipeline {
       }
     }
     record.status = 'failed';
+    record.settledAt = this.#clock().toISOString();
     record.error ??= `gave up after ${record.attempts} attempts (the last was interrupted)`;
-    await this.#append([outcomeLine(entry, action.name, record, this.#clock().toISOString())]);
+    await this.#append([outcomeLine(entry, action.name, record, record.settledAt)]);
     return 'failed';
   }
 
