@@ -257,6 +257,28 @@ describe('ActionPipeline', () => {
     ).toEqual(['queued', 'outcome']);
   });
 
+  it('a long-running pipeline compacts its journal as it goes, keeping memory and file bounded', async () => {
+    const { action, calls } = probe('p', '*');
+    const pipeline = await ActionPipeline.open({
+      file,
+      actions: [configureAction(action, undefined)],
+      retain: 4,
+    });
+    for (let i = 0; i < 20; i++) await pipeline.run([storedAlert(`a${i}`)]);
+    expect(calls).toHaveLength(20);
+    const lines = (await readFile(file, 'utf8')).trim().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(4 * 2 + 4);
+    expect(pipeline.record('a0', 'p')).toBeUndefined();
+    expect(pipeline.record('a19', 'p')?.status).toBe('succeeded');
+    // What the file holds after compaction is what a restart sees.
+    const reopened = await ActionPipeline.open({
+      file,
+      actions: [configureAction(action, undefined)],
+    });
+    expect(reopened.record('a19', 'p')?.status).toBe('succeeded');
+    expect(reopened.pending()).toEqual([]);
+  });
+
   it('refuses two actions with one name', async () => {
     const { action } = probe('p', '*');
     await expect(

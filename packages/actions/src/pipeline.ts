@@ -40,7 +40,11 @@ export interface ActionPipelineOptions {
   backoffMs?: number;
   /** Upper bound of one backoff delay; default 30 s. */
   maxBackoffMs?: number;
-  /** Settled alerts kept in the journal at compaction (newest); default 1000. */
+  /**
+   * Settled alerts kept (newest) at compaction, which happens at open and whenever this many
+   * lines were appended since the last one; default 1000. An `_id` dropped by compaction is
+   * no longer recognised as a redelivery.
+   */
   retain?: number;
   clock?: () => Date;
 }
@@ -71,6 +75,10 @@ export class ActionPipeline {
   /** Insertion order = oldest first. */
   readonly #entries = new Map<string, Entry>();
   #queue: Promise<unknown> = Promise.resolve();
+  /** Appends and compactions of the journal, one at a time (a compaction never eats an append). */
+  #journalLock: Promise<void> = Promise.resolve();
+  /** Lines appended since the last compaction. */
+  #appended = 0;
   readonly #closing = new AbortController();
 
   private constructor(options: ActionPipelineOptions) {
@@ -245,6 +253,14 @@ export class ActionPipeline {
         report[status]++;
       }
     }
+    // A long-running process keeps the journal (and what it holds in memory) bounded.
+    const file = this.#options.file;
+    if (file !== undefined && this.#appended >= (this.#options.retain ?? 1000)) {
+      await this.#withJournal(async () => {
+        this.#appended = 0;
+        await rewriteJournal(file, this.#compacted());
+      });
+    }
     return report;
   }
 
@@ -352,7 +368,18 @@ export class ActionPipeline {
   }
 
   async #append(lines: readonly JournalLine[]): Promise<void> {
-    if (this.#options.file !== undefined) await appendJournal(this.#options.file, lines);
+    const file = this.#options.file;
+    if (file === undefined || lines.length === 0) return;
+    await this.#withJournal(async () => {
+      await appendJournal(file, lines);
+      this.#appended += lines.length;
+    });
+  }
+
+  #withJournal(work: () => Promise<void>): Promise<void> {
+    const next = this.#journalLock.catch(() => undefined).then(work);
+    this.#journalLock = next;
+    return next;
   }
 }
 
