@@ -14,6 +14,7 @@ import {
   loadInstallationConfig,
   type LoadedAlert,
 } from '@alertkit/runner';
+import { formatActions, installationActions, validateActions } from './commands/actions.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerBacktest } from './commands/backtest.js';
 import { registerDiff } from './commands/diff.js';
@@ -73,7 +74,7 @@ export function createProgram(io: Io = processIo): Command {
   program
     .command('list')
     .description(
-      'list the enabled alerts: name, package, version, kind, schedule, window, severity',
+      "list the enabled alerts (name, package, version, kind, schedule, window, severity) and, with --config, the installation's actions (name, priority, what they register on)",
     )
     .option(
       '--config <file>',
@@ -112,12 +113,14 @@ export function createProgram(io: Io = processIo): Command {
         ]);
       }
       io.out(formatTable(rows));
+      const actions = await installationActions(options.config);
+      if (actions.length > 0) io.out(`\n${formatActions(actions)}`);
     });
 
   program
     .command('validate')
     .description(
-      'load every enabled alert and check its declaration, schedule, config and criteria, and lint the criteria for pitfalls (from the mapping and the analyser), without running it',
+      "load every enabled alert and check its declaration, schedule, config and criteria, and lint the criteria for pitfalls (from the mapping and the analyser), without running it; with --config, also load the installation's actions and check their config",
     )
     .option(
       '--config <file>',
@@ -158,6 +161,17 @@ export function createProgram(io: Io = processIo): Command {
       io.out(
         `${alerts.length - failed} of ${alerts.length} alert${alerts.length === 1 ? '' : 's'} valid\n`,
       );
+      const actions = await installationActions(options.config);
+      const failedActions = validateActions(actions, (text) => io.out(text));
+      if (actions.length > 0)
+        io.out(
+          `${actions.length - failedActions} of ${actions.length} action${actions.length === 1 ? '' : 's'} valid\n`,
+        );
+      if (failedActions > 0 && failed === 0)
+        throw new AlertkitError(
+          'CONFIG_INVALID',
+          `${failedActions} action${failedActions === 1 ? '' : 's'} failed validation`,
+        );
       if (failed > 0)
         throw new AlertkitError(
           'ALERT_INVALID',

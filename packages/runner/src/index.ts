@@ -44,6 +44,7 @@ export {
   sinkConfigSchema,
 } from './config/schema.js';
 export type {
+  ActionEntryConfig,
   EnabledAlertConfig,
   InstallationConfigInput,
   ParsedInstallationConfig,
@@ -120,5 +121,6 @@ export type {
 } from './runner.js';
 export { loadEnabledAlerts, openInstallation } from './installation.js';
 export type { Installation, OpenInstallationOptions } from './installation.js';
+export { checkActions, loadActions, type CheckedAction } from './actions.js';
 export { composePlugins, definePlugin, loadPlugins } from './plugins.js';
 export type { AlertPlugin } from './plugins.js';

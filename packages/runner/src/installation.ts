@@ -2,12 +2,14 @@ import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
+import { ActionPipeline } from '@alertkit/actions';
 import { AlertkitError, type ReverseDnsResolver, type Store } from '@alertkit/core';
 import {
   createEmbeddedStore,
   type EmbeddedStore,
   type EmbeddedStoreSnapshot,
 } from '@alertkit/query';
+import { loadActions } from './actions.js';
 import { Checkpoints } from './checkpoints.js';
 import type {
   InstallationConfig,
@@ -51,6 +53,8 @@ export interface Installation {
   alerts: LoadedAlert[];
   store: Store;
   outbox: Outbox;
+  /** The alert actions (`actions` in the installation file); absent when none is enabled. */
+  actions?: ActionPipeline;
   runner: Runner;
   /** Writes local state that is not written as it changes (the memory store's alerts and tags). */
   persist(): Promise<void>;
@@ -238,6 +242,22 @@ async function open(
     config.plugins,
     loaded.file ? dirname(loaded.file) : process.cwd(),
   );
+  const configuredActions = await loadActions(
+    config.actions,
+    loaded.file ? dirname(loaded.file) : process.cwd(),
+  );
+  const actions =
+    configuredActions.length > 0
+      ? await ActionPipeline.open({
+          file: join(config.stateDir, 'actions.journal'),
+          actions: configuredActions,
+          logger,
+        })
+      : undefined;
+  // Alerts an earlier process saved whose actions had not settled (a crash, a close in backoff).
+  void actions
+    ?.resume()
+    .catch((error: unknown) => logger.warn({ err: error }, 'resuming alert actions failed'));
   const history = join(config.stateDir, 'runs.ndjson');
   const runner = createRunner({
     alerts: scheduled,
@@ -262,6 +282,17 @@ async function open(
         .catch((error: unknown) =>
           logger.warn({ err: error }, 'delivery failed; pending alerts stay in the outbox'),
         );
+      // Actions (never on staged alerts): journalled before the tick counts as done, run in the
+      // background like delivery; a failed action never holds back the alert.
+      if (actions && !from.staged) {
+        const { settled } = await actions.enqueue(raised);
+        void settled.catch((error: unknown) =>
+          logger.warn(
+            { err: error },
+            'alert actions could not be journalled; they resume at the next start',
+          ),
+        );
+      }
     },
   });
   return {
@@ -269,10 +300,12 @@ async function open(
     alerts,
     store,
     outbox,
+    ...(actions ? { actions } : {}),
     runner,
     persist,
     close: async () => {
       await runner.stop();
+      await actions?.close();
       await outbox
         .deliverPending()
         .catch((error: unknown) =>

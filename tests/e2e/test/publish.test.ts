@@ -32,6 +32,7 @@ const ALERT = 'alert-failed-logins';
 const LIBRARIES = [
   '@alertkit/core',
   '@alertkit/query',
+  '@alertkit/actions',
   '@alertkit/runner',
   '@alertkit/cli',
   '@alertkit/harness',
@@ -41,6 +42,7 @@ const DIRS: Record<(typeof PUBLIC)[number], string> = {
   [ALERT]: 'alerts/failed-logins',
   '@alertkit/core': 'packages/core',
   '@alertkit/query': 'packages/query',
+  '@alertkit/actions': 'packages/actions',
   '@alertkit/runner': 'packages/runner',
   '@alertkit/cli': 'packages/cli',
   '@alertkit/harness': 'packages/harness',
@@ -230,9 +232,14 @@ describe('pnpm release to a local registry, npm install in an installation', () 
       /node_modules\/(alert-[^/]+|@alertkit\/[^/]+)$/.test(path),
     );
     expect(ours.map(([path]) => path).sort()).toEqual(
-      ['@alertkit/cli', '@alertkit/core', '@alertkit/query', '@alertkit/runner', ALERT].map(
-        (n) => `node_modules/${n}`,
-      ),
+      [
+        '@alertkit/actions',
+        '@alertkit/cli',
+        '@alertkit/core',
+        '@alertkit/query',
+        '@alertkit/runner',
+        ALERT,
+      ].map((n) => `node_modules/${n}`),
     );
     for (const [path, entry] of ours)
       expect(entry.resolved, path).toMatch(new RegExp(`^${registry.url}`));
@@ -342,6 +349,7 @@ describe('pnpm release to a local registry, npm install in an installation', () 
     // bumps it by a major (0.x -> 1.0.0) with the range rewritten; ^0.1 / ^0.2 never pick it up.
     for (const name of [
       '@alertkit/query',
+      '@alertkit/actions',
       '@alertkit/runner',
       '@alertkit/cli',
       '@alertkit/harness',

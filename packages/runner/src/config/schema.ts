@@ -240,6 +240,36 @@ export const sinkConfigSchema = z.discriminatedUnion('type', [
   fileSink,
 ]);
 
+/** One `actions` entry: an action module and its config. */
+const actionEntry = z
+  .strictObject({
+    action: z
+      .string()
+      .min(1)
+      .describe(
+        'An installed package (subpath) default-exporting an action, e.g. @alertkit/actions/block-ip, or a path (relative to this file) of an ES module.',
+      ),
+    config: z
+      .unknown()
+      .optional()
+      .describe("The action's config, validated by the action's own schema."),
+    enabled: z.boolean().default(true),
+    timeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Time limit of one call; a call still running is aborted and abandoned.'),
+    maxAttempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .optional()
+      .describe('Calls before the outcome is recorded as failed (default 3), with backoff.'),
+  })
+  .describe('An alert action and its configuration.');
+
 /** The installation file's schema (input: what users write; output: with defaults filled in). */
 export const installationConfigSchema = z
   .strictObject({
@@ -258,6 +288,12 @@ export const installationConfigSchema = z
       .default([])
       .describe(
         'Alert enrichment plugins, in order: paths (relative to this file) of ES modules or installed package names, each default-exporting { name, onAlert, registration?, priority? }.',
+      ),
+    actions: z
+      .array(actionEntry)
+      .default([])
+      .describe(
+        'Alert actions run after an alert is saved (at most once per alert, journalled in stateDir), e.g. {"action": "@alertkit/actions/pagerduty", "config": {...}}.',
       ),
     stateDir: z
       .string()
@@ -299,6 +335,8 @@ export type ParsedInstallationConfig = z.output<typeof installationConfigSchema>
 export type SinkConfig = z.output<typeof sinkConfigSchema>;
 /** One `alerts` entry, validated. */
 export type EnabledAlertConfig = ParsedInstallationConfig['alerts'][number];
+/** One `actions` entry, validated. */
+export type ActionEntryConfig = ParsedInstallationConfig['actions'][number];
 /** The `store` entry, validated. */
 export type StoreConfig = ParsedInstallationConfig['store'];
 
