@@ -45,8 +45,10 @@ export type {
   SaveAlertResult,
   SearchRequest,
   SearchResult,
+  AlertState,
   Store,
 } from './store.js';
+export { createAlertState } from './alertState.js';
 
 export {
   classnameOf,
@@ -58,6 +60,7 @@ export {
   windowOf,
 } from './defineAlert.js';
 export type {
+  AfterRunFunction,
   AggregateOptions,
   AggregationGroup,
   AggregationReaction,

@@ -98,6 +98,7 @@ export {
   type EmbeddedStoreSnapshot,
   type EvaluateOptions,
   type EventTagRecord,
+  type StateRecord,
   type Explanation,
   type FieldMapping,
   type FieldType,
