@@ -16,6 +16,33 @@ function login(
   return { _source: { tags: ['auth0'], ...times, details } };
 }
 
+/** Toronto, then San Francisco a minute later: impossible travel for tester1. */
+const impossible = [
+  login(
+    {
+      sourceipaddress: '1.2.3.4',
+      sourceipgeolocation: {
+        city: 'Toronto',
+        country_code: 'CA',
+        latitude: 43.6529,
+        longitude: -79.3849,
+      },
+      username: 'tester1',
+    },
+    { utctimestamp: '2017-01-01T00:59:00+00:00' },
+  ),
+  login({
+    sourceipaddress: '4.3.2.1',
+    sourceipgeolocation: {
+      city: 'San Francisco',
+      country_code: 'US',
+      latitude: 37.773972,
+      longitude: -122.431297,
+    },
+    username: 'tester1',
+  }),
+] as const;
+
 describeAlert(alert, {
   now: '2017-01-01T01:00:00+00:00',
   defaultAlert: {
@@ -854,5 +881,24 @@ describeAlert(alert, {
         },
       },
     ),
+    // alertkit's own cases, for what MozDef's do not pin down.
+    negative('Does not follow events outside the Lucene query (no auth0 tag)', [
+      { _source: { ...impossible[0]._source, tags: ['okta'] } },
+      { _source: { ...impossible[1]._source, tags: ['okta'] } },
+    ]),
+    negative('Does not follow an empty username', [
+      {
+        _source: {
+          ...impossible[0]._source,
+          details: { ...impossible[0]._source.details, username: '' },
+        },
+      },
+      {
+        _source: {
+          ...impossible[1]._source,
+          details: { ...impossible[1]._source.details, username: '' },
+        },
+      },
+    ]),
   ],
 });
