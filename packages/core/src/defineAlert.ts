@@ -6,6 +6,7 @@ import type { JsonObject, StoredEvent } from './event.js';
 import type { AggregationSpec, BoolClause, Criteria } from './query.js';
 import type { AlertHelpers } from './helpers/index.js';
 import { scheduleProblem, type Schedule } from './schedule.js';
+import type { AlertState } from './store.js';
 import { isSeverity, type Severity } from './severity.js';
 
 export type { Schedule };
@@ -43,7 +44,17 @@ export interface PrepareContext {
   now: Date;
   /** Where to report what the alert recovered from; see {@link AlertLogger}. */
   log: AlertLogger;
+  /** The alert's own documents, kept by the store between runs; see {@link AlertState}. */
+  state: AlertState;
 }
+
+/**
+ * Async work after every search of a run succeeded (a method signature, for the same
+ * bivariance as {@link ConfigFunction}); gets the alert's config, not a prepared one.
+ */
+export type AfterRunFunction<TConfig> = {
+  fn(config: TConfig, context: PrepareContext): void | Promise<void>;
+}['fn'];
 
 /**
  * Async work before the search (a method signature, for the same bivariance as
@@ -96,6 +107,11 @@ export interface ReactionContext<TConfig> {
   helpers: AlertHelpers;
   /** Where to report what the reaction recovered from; see {@link AlertLogger}. */
   log: AlertLogger;
+  /**
+   * The alert's own documents, kept by the store between runs (MozDef's geomodel keeps each
+   * user's localities here); see {@link AlertState}.
+   */
+  state: AlertState;
 }
 
 /**
@@ -168,6 +184,13 @@ export interface AlertDeclaration<TConfig> {
    * (`PREPARE_FAILED`), which the runner logs and retries at the next cycle.
    */
   prepare?: PrepareFunction<TConfig>;
+  /**
+   * Optional async work once every search of the run succeeded (their alerts saved, their events
+   * tagged): MozDef's geomodel writes its execution record here, so a run that fails midway
+   * searches the same range again. A throw fails the run (`AFTER_RUN_FAILED`); the alerts it
+   * saved stay saved.
+   */
+  afterRun?: AfterRunFunction<TConfig>;
   /**
    * Pitfall-lint findings this alert accepts, each with its reason (e.g. MozDef parity):
    * `rule` as `alertkit validate` names it, `clause` as it prints it (all clauses when absent).
@@ -302,6 +325,8 @@ export function defineAlert<TConfig = Record<never, never>>(
   if (problem !== undefined) fail(name, problem);
   if (input.prepare !== undefined && typeof input.prepare !== 'function')
     fail(name, 'prepare must be a function of the config returning the configs to search with');
+  if (input.afterRun !== undefined && typeof input.afterRun !== 'function')
+    fail(name, 'afterRun must be a function of the config');
   if (input.config !== undefined && !isStandardSchema(input.config)) {
     fail(name, 'config must be a Standard Schema (e.g. a zod object schema with defaults)');
   }

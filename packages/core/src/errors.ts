@@ -19,6 +19,8 @@ export type AlertkitErrorCode =
   | 'REACTION_FAILED'
   /** An alert's `prepare` step threw (e.g. a list it needs could not be had); `cause` is the original error. */
   | 'PREPARE_FAILED'
+  /** An alert's `afterRun` step threw (after its alerts were saved); `cause` is the original error. */
+  | 'AFTER_RUN_FAILED'
   /** The store could not be reached or answered with an error. */
   | 'STORE_UNAVAILABLE'
   /** A sink rejected an alert; the alert stays in the alert store for retry. */

@@ -46,8 +46,10 @@ export type {
   SaveAlertResult,
   SearchRequest,
   SearchResult,
+  AlertState,
   Store,
 } from './store.js';
+export { createAlertState } from './alertState.js';
 
 export {
   classnameOf,
@@ -59,6 +61,7 @@ export {
   windowOf,
 } from './defineAlert.js';
 export type {
+  AfterRunFunction,
   AggregateOptions,
   AggregationGroup,
   AggregationReaction,

@@ -16,6 +16,7 @@ import { createAlertHelpers } from './helpers/index.js';
 import { isoformat } from './helpers/isoformat.js';
 import { systemReverseDns, type ReverseDnsResolver } from './helpers/reverseDns.js';
 import type { Criteria } from './query.js';
+import { createAlertState } from './alertState.js';
 import { aggregationOf, runCriteria } from './runCriteria.js';
 import type { Store } from './store.js';
 
@@ -98,7 +99,8 @@ export async function runAlert<TConfig>(
   const { now } = options;
   const config = resolveAlertConfig(alert, options.config);
   const log = options.log ?? stderrAlertLogger(alert.name);
-  const configs = alert.prepare ? await prepare(alert, config, { now, log }) : [config];
+  const state = createAlertState(store, alert.name);
+  const configs = alert.prepare ? await prepare(alert, config, { now, log, state }) : [config];
   const helpers = createAlertHelpers(options.reverseDns ?? systemReverseDns);
   const result: RunAlertResult = {
     alerts: [],
@@ -111,13 +113,39 @@ export async function runAlert<TConfig>(
     searches: [],
   };
   for (const searchConfig of configs) {
-    const context: ReactionContext<TConfig> = { config: searchConfig, now, alert, helpers, log };
+    const context: ReactionContext<TConfig> = {
+      config: searchConfig,
+      now,
+      alert,
+      helpers,
+      log,
+      state,
+    };
     // With `prepare`, each search's groups are keyed by its config too, so two searches of one
     // run never share an alert id.
     const key = alert.prepare ? `search:${stableJson(searchConfig)}|` : '';
     await runSearch(alert, store, options, context, key, result);
   }
+  if (alert.afterRun) await afterRun(alert, config, { now, log, state });
   return result;
+}
+
+/** Calls the alert's `afterRun`; a throw becomes `AFTER_RUN_FAILED` naming the alert. */
+async function afterRun<TConfig>(
+  alert: AlertDefinition<TConfig>,
+  config: TConfig,
+  context: PrepareContext,
+): Promise<void> {
+  try {
+    await alert.afterRun?.(config, context);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new AlertkitError(
+      'AFTER_RUN_FAILED',
+      `alert "${alert.name}": afterRun failed: ${reason}`,
+      { cause: error, details: { alert: alert.name } },
+    );
+  }
 }
 
 /** Calls the alert's `prepare`; a throw becomes `PREPARE_FAILED` naming the alert. */

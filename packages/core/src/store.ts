@@ -1,5 +1,5 @@
 import type { EventTag, StoredAlert } from './alertDocument.js';
-import type { EventRef, StoredEvent } from './event.js';
+import type { EventRef, JsonObject, StoredEvent } from './event.js';
 import type { Criteria, Scalar } from './query.js';
 
 /** One search over the store. */
@@ -65,4 +65,26 @@ export interface Store {
   getEvents(refs: readonly EventRef[]): Promise<StoredEvent[]>;
   /** The saved alerts, oldest first. */
   listAlerts(): Promise<StoredAlert[]>;
+  /**
+   * Reads one document of an alert's own state (see {@link AlertState}): `scope` is the alert's
+   * name, `id` the document's id within it; `undefined` when there is none. Optional, so a store
+   * written before the state API still is a `Store`: an alert that uses `context.state` on such
+   * a store fails with `STORE_UNAVAILABLE`.
+   */
+  getState?(scope: string, id: string): Promise<JsonObject | undefined>;
+  /** Writes (creates or replaces) one document of an alert's state; see {@link Store.getState}. */
+  putState?(scope: string, id: string, document: JsonObject): Promise<void>;
+}
+
+/**
+ * The state one alert keeps between runs (MozDef's geomodel keeps per-user localities and its
+ * execution record in an index of its own): documents by id, in a scope only this alert reads
+ * and writes. Held by the store (the embedded store's state file, an index in
+ * Elasticsearch/OpenSearch), handed to the alert through its contexts.
+ */
+export interface AlertState {
+  /** The document with this id, or `undefined` when there is none. */
+  get(id: string): Promise<JsonObject | undefined>;
+  /** Creates or replaces the document with this id. */
+  put(id: string, document: JsonObject): Promise<void>;
 }

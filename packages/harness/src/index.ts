@@ -4,7 +4,14 @@
  */
 export { describeAlert } from './describeAlert.js';
 export { negative, positive } from './cases.js';
-export type { AlertCase, CaseEvents, ExpectedAlert, NegativeCase, PositiveCase } from './cases.js';
+export type {
+  AlertCase,
+  CaseEvents,
+  CaseOptions,
+  ExpectedAlert,
+  NegativeCase,
+  PositiveCase,
+} from './cases.js';
 export { AlertCaseFailure, runAlertCase } from './runCase.js';
 export type { AlertSuite, AlertSuiteOptions, CaseRun, LoggedLine } from './runCase.js';
 export {

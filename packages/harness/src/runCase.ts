@@ -112,6 +112,10 @@ export async function runAlertCase<TConfig>(
     return `\nEvents of the case:\n${explainEvents(events, criteria, now)}${groups ? `\n${groups}` : ''}`;
   };
 
+  // The case's starting state, where the alert's `context.state` reads it.
+  for (const [id, document] of Object.entries(testCase.state ?? {}))
+    await store.putState(alert.name, id, document);
+
   const logs: LoggedLine[] = [];
   const log: AlertLogger = {
     warn: (details, message) => logs.push({ level: 'warn', message, details }),

@@ -109,6 +109,7 @@ export {
   type EmbeddedStoreSnapshot,
   type EvaluateOptions,
   type EventTagRecord,
+  type StateRecord,
   type Explanation,
   type FieldMapping,
   type FieldType,

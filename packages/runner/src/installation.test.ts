@@ -29,7 +29,8 @@ async function writeAlertPackage(): Promise<string> {
     `import { defineAlert } from ${JSON.stringify(source('core'))};
 import { match, search } from ${JSON.stringify(source('query'))};
 export const alert = defineAlert({ name: 'wrong-password', description: 'a wrong password', severity: 'WARNING', category: 'auth',
-  criteria: search({ minutes: 5 }).must(match('summary', 'wrong')), onEvent: (e) => ({ summary: 'wrong password on ' + e._id }) });`,
+  criteria: search({ minutes: 5 }).must(match('summary', 'wrong')), onEvent: (e) => ({ summary: 'wrong password on ' + e._id }),
+  afterRun: async (_config, { state }) => { await state.put('runs', { count: ((await state.get('runs'))?.count ?? 0) + 1 }); } });`,
   );
   return pkg;
 }
@@ -107,8 +108,11 @@ describe('an installation on the memory store', () => {
       logger,
     });
     expect(await second.store.listAlerts()).toHaveLength(2);
+    // The alert's state came back from the state file too.
+    expect(await second.store.getState?.('wrong-password', 'runs')).toEqual({ count: 1 });
     const again = await second.runner.runCycle(new Date(NOW.getTime() + 60_000));
     expect(again.raised).toBe(0);
+    expect(await second.store.getState?.('wrong-password', 'runs')).toEqual({ count: 2 });
     await second.close();
 
     // --fresh forgets it all: the same events alert again.
@@ -117,6 +121,7 @@ describe('an installation on the memory store', () => {
       fresh: true,
     });
     expect((await fresh.runner.runCycle(NOW)).raised).toBe(2);
+    expect(await fresh.store.getState?.('wrong-password', 'runs')).toEqual({ count: 1 });
     await fresh.close();
   });
 

@@ -239,6 +239,38 @@ describe('tagging, alerts and persistence', () => {
     expect(() => second.restore({} as never)).toThrow(/not an embedded store snapshot/);
   });
 
+  it('keeps alert state by scope and id, as copies, and carries it through a snapshot', async () => {
+    const first = createEmbeddedStore();
+    expect(await first.getState('geomodel-location', 'locality:tester1')).toBeUndefined();
+    const locality = { city: 'Toronto' };
+    await first.putState('geomodel-location', 'locality:tester1', { localities: [locality] });
+    locality.city = 'changed after the write';
+    await first.putState('other-alert', 'locality:tester1', { mine: true });
+    expect(await first.getState('geomodel-location', 'locality:tester1')).toEqual({
+      localities: [{ city: 'Toronto' }],
+    });
+    expect(await first.getState('other-alert', 'locality:tester1')).toEqual({ mine: true });
+    await first.putState('geomodel-location', 'locality:tester1', { replaced: 1 });
+
+    const saved = JSON.parse(JSON.stringify(first)) as ReturnType<typeof first.snapshot>;
+    const second = createEmbeddedStore();
+    second.restore(saved);
+    expect(await second.getState('geomodel-location', 'locality:tester1')).toEqual({
+      replaced: 1,
+    });
+    expect(await second.getState('other-alert', 'locality:tester1')).toEqual({ mine: true });
+    // A snapshot from before alerts had state still restores.
+    expect(() => createEmbeddedStore().restore({ version: 1, alerts: [], tags: [] })).not.toThrow();
+    expect(() =>
+      createEmbeddedStore().restore({
+        version: 1,
+        alerts: [],
+        tags: [],
+        state: [{ scope: 'x', id: 'y', document: [] as never }],
+      }),
+    ).toThrow(/state\[0\] must be \{scope, id, document\}/);
+  });
+
   it('replaces an event added again with the same _index and _id, keeping its place', async () => {
     const store = createEmbeddedStore({
       events: [

@@ -9,6 +9,7 @@ import {
   type Criteria,
   type EventRef,
   type EventTag,
+  type JsonObject,
   type JsonValue,
   type SaveAlertResult,
   type SearchRequest,
@@ -49,11 +50,23 @@ export interface EventTagRecord extends EventRef {
   tag: EventTag;
 }
 
-/** The store's own state worth persisting: saved alerts and the tags written onto events. */
+/** One document of an alert's state, as persisted by {@link EmbeddedStore.snapshot}. */
+export interface StateRecord {
+  /** The alert's name. */
+  scope: string;
+  id: string;
+  document: JsonObject;
+}
+
+/**
+ * The store's own state worth persisting: saved alerts, the tags written onto events and the
+ * alerts' state documents (absent in snapshots written before alerts had state).
+ */
 export interface EmbeddedStoreSnapshot {
   version: 1;
   alerts: StoredAlert[];
   tags: EventTagRecord[];
+  state?: StateRecord[];
 }
 
 function isCriteria(query: Clause | Criteria): query is Criteria {
@@ -78,6 +91,8 @@ export class EmbeddedStore implements Store {
   readonly #alerts: StoredAlert[] = [];
   readonly #alertIds = new Set<string>();
   readonly #tags: EventTagRecord[] = [];
+  /** Alert state: scope (alert name) -> id -> document. */
+  readonly #state = new Map<string, Map<string, JsonObject>>();
   readonly #onWarning: (message: string) => void;
   #identity = new Int32Array(0);
 
@@ -265,6 +280,23 @@ export class EmbeddedStore implements Store {
     return Promise.resolve(this.#alerts.map((alert) => structuredClone(alert)));
   }
 
+  /** Reads one document of an alert's state (a copy), `undefined` when there is none. */
+  getState(scope: string, id: string): Promise<JsonObject | undefined> {
+    const document = this.#state.get(scope)?.get(id);
+    return Promise.resolve(document === undefined ? undefined : structuredClone(document));
+  }
+
+  /** Creates or replaces one document of an alert's state (the store keeps a copy). */
+  putState(scope: string, id: string, document: JsonObject): Promise<void> {
+    return Promise.resolve().then(() => this.#putState(scope, id, document));
+  }
+
+  #putState(scope: string, id: string, document: JsonObject): void {
+    let documents = this.#state.get(scope);
+    if (!documents) this.#state.set(scope, (documents = new Map<string, JsonObject>()));
+    documents.set(id, structuredClone(document));
+  }
+
   /**
    * Why a stored event matches a query or criteria, or not: for each clause whether it matched,
    * the event's indexed values of the field, and for text matchers the analysed tokens of both
@@ -312,6 +344,13 @@ export class EmbeddedStore implements Store {
       version: 1,
       alerts: this.#alerts.map((a) => structuredClone(a)),
       tags: this.#tags.map((t) => structuredClone(t)),
+      state: [...this.#state].flatMap(([scope, documents]) =>
+        [...documents].map(([id, document]) => ({
+          scope,
+          id,
+          document: structuredClone(document),
+        })),
+      ),
     };
   }
 
@@ -328,13 +367,30 @@ export class EmbeddedStore implements Store {
     if (
       snapshot?.version !== 1 ||
       !Array.isArray(snapshot.alerts) ||
-      !Array.isArray(snapshot.tags)
+      !Array.isArray(snapshot.tags) ||
+      (snapshot.state !== undefined && !Array.isArray(snapshot.state))
     ) {
       throw new AlertkitError(
         'CONFIG_INVALID',
-        'restore: not an embedded store snapshot (version 1 with alerts and tags)',
+        'restore: not an embedded store snapshot (version 1 with alerts, tags and optional state)',
       );
     }
+    for (const [n, record] of (snapshot.state ?? []).entries()) {
+      const ok =
+        typeof record?.scope === 'string' &&
+        typeof record.id === 'string' &&
+        record.document !== null &&
+        typeof record.document === 'object' &&
+        !Array.isArray(record.document);
+      if (!ok)
+        throw new AlertkitError(
+          'CONFIG_INVALID',
+          `restore: state[${n}] must be {scope, id, document} with a JSON object as document`,
+        );
+    }
+    // State is the store's own (no events to re-apply it to): the snapshot's documents replace ours.
+    for (const record of snapshot.state ?? [])
+      this.#putState(record.scope, record.id, record.document);
     for (const alert of snapshot.alerts) {
       if (this.#alertIds.has(alert._id)) continue;
       this.#alertIds.add(alert._id);

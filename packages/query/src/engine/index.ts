@@ -4,6 +4,7 @@ export type {
   EmbeddedStoreOptions,
   EmbeddedStoreSnapshot,
   EventTagRecord,
+  StateRecord,
   IngestReport,
 } from './embeddedStore.js';
 export { IndexMapping, MOZDEF_EVENTS_MAPPING, loadMapping, parseMapping } from './mapping.js';

@@ -123,6 +123,7 @@ describe('loadInstallationConfig', () => {
       node: 'http://es:9200',
       indices: ['events', 'events-previous'],
       alertIndex: 'alerts',
+      stateIndex: 'alertkit-state',
       auth: { username: 'elastic', password: 'changeme' },
       requestTimeoutMs: 30_000,
     });

@@ -132,6 +132,11 @@ const searchStore = z
       .default(['events', 'events-previous'])
       .describe('Indices (or aliases) searched for events.'),
     alertIndex: z.string().min(1).default('alerts').describe('Index alerts are written to.'),
+    stateIndex: z
+      .string()
+      .min(1)
+      .default('alertkit-state')
+      .describe("Index alerts keep their state in (e.g. geomodel's localities)."),
     auth: z
       .union([basicAuth, apiKeyAuth, bearerAuth])
       .optional()

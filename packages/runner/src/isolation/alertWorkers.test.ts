@@ -9,7 +9,7 @@ import {
 } from '@alertkit/core';
 import { createEmbeddedStore, match, search } from '@alertkit/query';
 import { createRunner, type Runner, type ScheduledAlert } from '../runner.js';
-import { family, reports, spins } from './fixtures/runaway.js';
+import { family, remembers, reports, spins } from './fixtures/runaway.js';
 
 const T0 = new Date('2026-11-01T12:00:00Z');
 const fixtures = new URL('./fixtures/runaway.ts', import.meta.url).href;
@@ -94,6 +94,26 @@ describe('alerts in a worker thread', () => {
     const summary = await runner.runCycle(T0);
     expect(summary.alerts[0]?.error).toMatch(/^alert "fails".*no luck/);
     expect(summary.alerts[0]?.timedOut).toBeUndefined();
+  });
+
+  it("serves an alert's state from the main thread's store (getState/putState proxied by name)", async () => {
+    const delivered: StoredAlert[] = [];
+    const { runner, store } = start([{ alert: remembers, module: fixtures }], delivered);
+    await runner.runCycle(T0);
+    const later = new Date(T0.getTime() + 60_000);
+    const at = new Date(later.getTime() - 1000).toISOString();
+    store.add({
+      ...event('b'),
+      _source: { ...event('b')._source, utctimestamp: at, receivedtimestamp: at },
+    });
+    await runner.runCycle(later);
+    expect(delivered.map((a) => a._source.summary)).toEqual([
+      expect.stringMatching(/^thread \d+: alert 1$/),
+      expect.stringMatching(/^thread \d+: alert 2$/),
+    ]);
+    expect(delivered[0]?._source.summary).not.toBe(`thread ${threadId}: alert 1`);
+    expect(await store.getState('remembers', 'count')).toEqual({ count: 2 });
+    expect(await store.getState('remembers', 'last-run')).toEqual({ at: later.toISOString() });
   });
 
   it('runs an alert its module does not export in-process', async () => {

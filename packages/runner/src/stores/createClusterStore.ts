@@ -18,6 +18,7 @@ export function createClusterStore(
     node: config.node,
     indices: config.indices,
     alertIndex: config.alertIndex,
+    stateIndex: config.stateIndex,
     requestTimeoutMs: config.requestTimeoutMs,
     ...(config.auth === undefined ? {} : { auth: config.auth }),
   };

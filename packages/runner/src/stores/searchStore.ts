@@ -33,6 +33,12 @@ export interface SearchStoreOptions {
   /** Index or alias alerts are created in. Default `alerts`. */
   alertIndex?: string;
   /**
+   * Index alerts keep their state in (`context.state`: geomodel's localities). Created on the
+   * first write with a mapping that stores each document without indexing its fields, so two
+   * alerts' documents never conflict. Default `alertkit-state`.
+   */
+  stateIndex?: string;
+  /**
    * At most this many hits per search (MozDef's cap is 1000, semantics §9.2; opt-in). A
    * request's own `size` applies too (the smaller wins). Default: no cap. Aggregations are
    * not capped: their groups and counts are always exact.
@@ -59,6 +65,7 @@ export interface SearchStore extends Store {
   readonly engine: SearchEngineName;
   readonly indices: readonly string[];
   readonly alertIndex: string;
+  readonly stateIndex: string;
   /** Closes the client's connections if the store created the client (a client passed in is the caller's to close). */
   close(): Promise<void>;
 }
@@ -69,6 +76,7 @@ const BATCH = 500;
 const DEFAULTS = {
   indices: ['events', 'events-previous'],
   alertIndex: 'alerts',
+  stateIndex: 'alertkit-state',
   pageSize: 1000,
   scrollKeepAlive: '1m',
 } as const;
@@ -83,6 +91,19 @@ function positive(name: string, value: number | undefined): number | undefined {
   }
   return value;
 }
+
+/**
+ * The state index's mapping: `scope` and `id` are keywords; `document` is kept in `_source`
+ * only (`enabled: false`), so documents of any shape share the index without mapping conflicts.
+ */
+export const STATE_INDEX_MAPPING = {
+  dynamic: false,
+  properties: {
+    scope: { type: 'keyword' },
+    id: { type: 'keyword' },
+    document: { type: 'object', enabled: false },
+  },
+} as const;
 
 function batches<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
@@ -129,6 +150,11 @@ export function createRestStore(
     );
   }
   const alertIndex = options.alertIndex ?? DEFAULTS.alertIndex;
+  const stateIndex = options.stateIndex ?? DEFAULTS.stateIndex;
+  if (typeof stateIndex !== 'string' || stateIndex === '')
+    throw new AlertkitError('CONFIG_INVALID', 'search store: stateIndex must be an index name', {
+      details: { key: 'stateIndex' },
+    });
   const hitLimit = positive('hitLimit', options.hitLimit);
   const maxBuckets = positive('maxBuckets', options.maxBuckets) ?? DEFAULT_MAX_BUCKETS;
   const paging: PagingOptions = {
@@ -303,16 +329,80 @@ export function createRestStore(
     }));
   }
 
+  /** The state document's `_id`: the alert's name and the document's id. */
+  const statePath = (scope: string, id: string): string =>
+    `/${encodeURIComponent(stateIndex)}/_doc/${encodeURIComponent(`${scope}:${id}`)}`;
+
+  async function getState(scope: string, id: string): Promise<JsonObject | undefined> {
+    const response = await calls.send(
+      'getState',
+      { method: 'GET', path: statePath(scope, id) },
+      [404],
+    );
+    // 404: no such document, or no state index yet (nothing was ever written).
+    if (response.statusCode === 404) return undefined;
+    const body = response.body as { found?: unknown; _source?: { document?: unknown } } | null;
+    if (body?.found !== true) return undefined;
+    const document = body._source?.document;
+    if (document === null || typeof document !== 'object' || Array.isArray(document))
+      throw calls.rejected(
+        'getState',
+        `state document ${scope}:${id} in ${stateIndex} has no document object`,
+      );
+    return document as JsonObject;
+  }
+
+  let stateIndexReady: Promise<void> | undefined;
+  /** Creates the state index with its mapping once (an existing index is fine). */
+  const ensureStateIndex = (): Promise<void> => {
+    stateIndexReady ??= calls
+      .send(
+        'putState',
+        {
+          method: 'PUT',
+          path: `/${encodeURIComponent(stateIndex)}`,
+          body: { mappings: STATE_INDEX_MAPPING },
+        },
+        [400],
+      )
+      .then((response) => {
+        const type = (response.body as { error?: { type?: unknown } } | null)?.error?.type;
+        if (response.statusCode === 400 && type !== 'resource_already_exists_exception')
+          throw calls.rejected(
+            'putState',
+            `cannot create the state index ${stateIndex}: ${JSON.stringify(response.body)}`,
+          );
+      })
+      .catch((error: unknown) => {
+        stateIndexReady = undefined;
+        throw error;
+      });
+    return stateIndexReady;
+  };
+
+  async function putState(scope: string, id: string, document: JsonObject): Promise<void> {
+    await ensureStateIndex();
+    await calls.send('putState', {
+      method: 'PUT',
+      path: statePath(scope, id),
+      querystring: refreshQuery,
+      body: { scope, id, document },
+    });
+  }
+
   return {
     engine: site.engine,
     indices,
     alertIndex,
+    stateIndex,
     search,
     aggregate,
     tagEvents,
     saveAlert,
     getEvents,
     listAlerts,
+    getState,
+    putState,
     close: site.close ?? (() => Promise.resolve()),
   };
 }

@@ -174,6 +174,119 @@ export function describeStoreWriteContract(
       expect(fake.requests).toHaveLength(1);
     });
 
+    it('putState creates the state index once with a mapping that indexes no document field, then writes by scope:id', async () => {
+      const fake = await open();
+      fake.answer((request) =>
+        request.path === '/alertkit-state'
+          ? { statusCode: 200, body: { acknowledged: true, index: 'alertkit-state' } }
+          : { statusCode: 201, body: { _index: 'alertkit-state', result: 'created' } },
+      );
+      const store = fake.store();
+      await store.putState?.('geomodel-location', 'locality:tester1', { username: 'tester1' });
+      await store.putState?.('geomodel-location', 'execution_state', { execution_time: 'x' });
+      expect(fake.requests).toStrictEqual([
+        {
+          method: 'PUT',
+          path: '/alertkit-state',
+          querystring: {},
+          body: {
+            mappings: {
+              dynamic: false,
+              properties: {
+                scope: { type: 'keyword' },
+                id: { type: 'keyword' },
+                document: { type: 'object', enabled: false },
+              },
+            },
+          },
+        },
+        {
+          method: 'PUT',
+          path: '/alertkit-state/_doc/geomodel-location:locality:tester1',
+          querystring: { refresh: 'true' },
+          body: {
+            scope: 'geomodel-location',
+            id: 'locality:tester1',
+            document: { username: 'tester1' },
+          },
+        },
+        {
+          method: 'PUT',
+          path: '/alertkit-state/_doc/geomodel-location:execution_state',
+          querystring: { refresh: 'true' },
+          body: {
+            scope: 'geomodel-location',
+            id: 'execution_state',
+            document: { execution_time: 'x' },
+          },
+        },
+      ]);
+    });
+
+    it('putState on an existing state index (400 resource_already_exists) writes; another 400 fails naming the index', async () => {
+      const fake = await open();
+      const exists = {
+        error: { type: 'resource_already_exists_exception', reason: 'already exists' },
+        status: 400,
+      };
+      fake.answer((request) =>
+        request.path === '/my-state'
+          ? { statusCode: 400, body: exists }
+          : { statusCode: 200, body: { result: 'updated' } },
+      );
+      await fake.store({ stateIndex: 'my-state' }).putState?.('a', 'b', { n: 1 });
+      expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toStrictEqual([
+        'PUT /my-state',
+        'PUT /my-state/_doc/a:b',
+      ]);
+
+      const broken = await open();
+      broken.answer(() => ({
+        statusCode: 400,
+        body: { error: { type: 'illegal_argument_exception', reason: 'bad mapping' }, status: 400 },
+      }));
+      const error = await storeError(
+        broken.store({ stateIndex: 'my-state' }).putState?.('a', 'b', { n: 1 }) ??
+          Promise.resolve(),
+      );
+      expect(error.code).toBe('STORE_UNAVAILABLE');
+      expect(error.message).toContain('cannot create the state index my-state');
+      expect(broken.requests).toHaveLength(1);
+    });
+
+    it('getState reads the document by scope:id; a missing document or state index is undefined', async () => {
+      const fake = await open();
+      fake.answer((request) =>
+        request.path.endsWith('locality:tester1')
+          ? {
+              statusCode: 200,
+              body: {
+                _index: 'alertkit-state',
+                _id: 'geomodel-location:locality:tester1',
+                found: true,
+                _source: { scope: 'geomodel-location', id: 'locality:tester1', document: { n: 1 } },
+              },
+            }
+          : request.path.endsWith('nobody')
+            ? { statusCode: 404, body: { _index: 'alertkit-state', _id: 'x', found: false } }
+            : {
+                statusCode: 404,
+                body: { error: { type: 'index_not_found_exception' }, status: 404 },
+              },
+      );
+      const store = fake.store();
+      expect(await store.getState?.('geomodel-location', 'locality:tester1')).toStrictEqual({
+        n: 1,
+      });
+      expect(await store.getState?.('geomodel-location', 'locality:nobody')).toBeUndefined();
+      expect(await store.getState?.('geomodel-location', 'execution_state')).toBeUndefined();
+      expect(fake.requests[0]).toStrictEqual({
+        method: 'GET',
+        path: '/alertkit-state/_doc/geomodel-location:locality:tester1',
+        querystring: {},
+      });
+    });
+
     it('getEvents reads with _mget and leaves out missing documents and indices', async () => {
       const fake = await open();
       fake.answer(() => ({
