@@ -115,5 +115,20 @@ export type {
 } from './runner.js';
 export { loadEnabledAlerts, openInstallation } from './installation.js';
 export type { Installation, OpenInstallationOptions } from './installation.js';
-export { composePlugins, definePlugin, loadPlugins } from './plugins.js';
-export type { AlertPlugin } from './plugins.js';
+export {
+  DEFAULT_PLUGIN_TIMEOUT_MS,
+  composePlugins,
+  configurePlugin,
+  definePlugin,
+  loadPlugins,
+} from './plugins.js';
+export type {
+  AlertPlugin,
+  ComposePluginsOptions,
+  ConfiguredPlugin,
+  LoadPluginsOptions,
+  PluginContext,
+  PluginCriteria,
+  PluginRegistration,
+} from './plugins.js';
+export type { PluginEntry } from './config/schema.js';
