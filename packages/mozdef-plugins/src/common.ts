@@ -57,8 +57,8 @@ export function inRanges(ip: string, ranges: readonly AddressRange[]): boolean {
   return ranges.some(([network, bits]) => {
     if (network.kind() !== address.kind()) return false;
     return address.kind() === 'ipv4'
-      ? (address as ipaddr.IPv4).match(network as ipaddr.IPv4, bits)
-      : (address as ipaddr.IPv6).match(network as ipaddr.IPv6, bits);
+      ? (address as ipaddr.IPv4).match(network, bits)
+      : (address as ipaddr.IPv6).match(network, bits);
   });
 }
 

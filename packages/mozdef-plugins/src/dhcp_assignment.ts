@@ -30,7 +30,7 @@ export function commaEqDict(text: string): Record<string, string> {
 /** Numbers compare as numbers, anything else as text (DHCP `details.ts` is epoch seconds). */
 function compareTs(a: JsonValue | undefined, b: JsonValue | undefined): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a ?? '').localeCompare(String(b ?? ''));
+  return JSON.stringify(a ?? '').localeCompare(JSON.stringify(b ?? ''));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z, type AlertDocument, type JsonValue } from '@alertkit/core';
 import type { AlertPlugin } from '@alertkit/runner';
-import { cidrSchema, detailsOf, inRanges, parseRange, type AddressRange } from './common.js';
+import { cidrSchema, detailsOf, inRanges, parseRange } from './common.js';
 
 // MozDef's expressions, unchanged: what they find (and miss) is what MozDef found.
 const IPV4 =
@@ -81,7 +81,7 @@ export function enrichSites(alert: AlertDocument, known: readonly KnownSite[]): 
   detailsOf(alert)['sites'] = sites;
   for (const ip of ips) {
     for (const desc of ranges) {
-      if (!desc.parsed || !inRanges(ip, [desc.parsed as AddressRange])) continue;
+      if (!desc.parsed || !inRanges(ip, [desc.parsed])) continue;
       alert.summary += `; ${formatSite(desc.format, ip, desc.site)}`;
       sites.push({ ip, site: desc.site });
     }

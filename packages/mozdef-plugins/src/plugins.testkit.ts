@@ -37,7 +37,7 @@ export function alertWith(fields: Partial<AlertDocument> & JsonObject = {}): Ale
     status: 'manual',
     classname: 'AlertTest',
     ...fields,
-  } as AlertDocument;
+  };
 }
 
 /** An alert event whose source has these details (what the port-scan plugins read). */
@@ -61,7 +61,7 @@ export async function runPlugin<T>(
   });
   const config = plugin.config ? plugin.config.parse(options.config ?? {}) : undefined;
   const chain = composePlugins(
-    [configurePlugin(plugin as AlertPlugin, config)],
+    [configurePlugin(plugin, config)],
     logger,
     options.store ? { store: options.store } : {},
   );
