@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import {
   AlertkitError,
@@ -12,7 +12,10 @@ import {
   createTicker,
   loadEnabledAlerts,
   loadInstallationConfig,
+  loadPlugins,
+  type ConfiguredPlugin,
   type LoadedAlert,
+  type LoadedInstallationConfig,
 } from '@alertkit/runner';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerBacktest } from './commands/backtest.js';
@@ -51,15 +54,28 @@ interface AlertSelection {
 /** The alerts a command works on: an installation's, and/or every package of some directories. */
 async function selectedAlerts(
   options: AlertSelection,
-): Promise<Awaited<ReturnType<typeof loadEnabledAlerts>>> {
+): Promise<
+  Awaited<ReturnType<typeof loadEnabledAlerts>> & { installation?: LoadedInstallationConfig }
+> {
   const dirs = (options.alerts ?? (options.config === undefined ? ['alerts'] : [])).map((d) =>
     resolve(d),
   );
-  const loaded =
-    options.config !== undefined
-      ? await loadInstallationConfig({ file: options.config })
-      : { config: { alerts: [] }, file: undefined };
-  return loadEnabledAlerts(loaded, dirs);
+  if (options.config === undefined)
+    return loadEnabledAlerts({ config: { alerts: [] }, file: undefined }, dirs);
+  const installation = await loadInstallationConfig({ file: options.config });
+  return { ...(await loadEnabledAlerts(installation, dirs)), installation };
+}
+
+/** The installation's plugins, loaded and their configs parsed (none without `--config`). */
+async function installationPlugins(
+  installation: LoadedInstallationConfig | undefined,
+): Promise<ConfiguredPlugin[]> {
+  if (!installation) return [];
+  return loadPlugins(
+    installation.config.plugins,
+    installation.file ? dirname(installation.file) : process.cwd(),
+    installation.file ? { file: installation.file } : {},
+  );
 }
 
 /** The `alertkit` command line. */
@@ -73,7 +89,7 @@ export function createProgram(io: Io = processIo): Command {
   program
     .command('list')
     .description(
-      'list the enabled alerts: name, package, version, kind, schedule, window, severity',
+      'list the enabled alerts (name, package, version, kind, schedule, window, severity) and, with --config, the enabled plugins (name, registration, priority, time limit)',
     )
     .option(
       '--config <file>',
@@ -84,7 +100,8 @@ export function createProgram(io: Io = processIo): Command {
       'directories of alert packages (default: alerts, without --config)',
     )
     .action(async (options: AlertSelection) => {
-      const { alerts, scheduled } = await selectedAlerts(options);
+      const { alerts, scheduled, installation } = await selectedAlerts(options);
+      const plugins = await installationPlugins(installation);
       const rows = [
         [
           'ALERT',
@@ -112,12 +129,24 @@ export function createProgram(io: Io = processIo): Command {
         ]);
       }
       io.out(formatTable(rows));
+      if (plugins.length > 0) {
+        const pluginRows = [['PLUGIN', 'FROM', 'REGISTRATION', 'PRIORITY', 'TIMEOUT']];
+        for (const p of plugins)
+          pluginRows.push([
+            p.plugin.name,
+            p.spec,
+            p.registration.join(', '),
+            String(p.priority),
+            `${p.timeoutMs} ms`,
+          ]);
+        io.out(`\n${formatTable(pluginRows)}`);
+      }
     });
 
   program
     .command('validate')
     .description(
-      'load every enabled alert and check its declaration, schedule, config and criteria, and lint the criteria for pitfalls (from the mapping and the analyser), without running it',
+      'load every enabled alert and check its declaration, schedule, config and criteria, and lint the criteria for pitfalls (from the mapping and the analyser), without running it; with --config also load the plugins and check their configs',
     )
     .option(
       '--config <file>',
@@ -128,8 +157,18 @@ export function createProgram(io: Io = processIo): Command {
       'directories of alert packages (default: alerts, without --config)',
     )
     .action(async (options: AlertSelection) => {
-      const { alerts, scheduled } = await selectedAlerts(options);
+      const { alerts, scheduled, installation } = await selectedAlerts(options);
       let failed = 0;
+      let pluginsFailed = false;
+      try {
+        for (const p of await installationPlugins(installation))
+          io.out(
+            `ok    plugin ${p.plugin.name} (${p.spec})  registration ${p.registration.join(', ')}, priority ${p.priority}\n`,
+          );
+      } catch (error) {
+        pluginsFailed = true;
+        io.out(`FAIL  plugins: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
       for (const [i, a] of alerts.entries()) {
         const entry = scheduled[i];
         try {
@@ -163,6 +202,7 @@ export function createProgram(io: Io = processIo): Command {
           'ALERT_INVALID',
           `${failed} alert${failed === 1 ? '' : 's'} failed validation`,
         );
+      if (pluginsFailed) throw new AlertkitError('CONFIG_INVALID', 'the plugins failed validation');
     });
 
   registerRun(program, io);

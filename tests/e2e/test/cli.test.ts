@@ -217,6 +217,11 @@ describe("pnpm start (the README's main job) and alertkit run --once", () => {
     expect(start.status, start.stderr).toBe(0);
     expect(start.stdout).toMatch(/SEVERITY\s+CATEGORY\s+CLASSNAME\s+EVENTS\s+SUMMARY/);
     expect(start.stdout).toContain('12 failed logins for alice in the last 5 minutes');
+    // The sample enables ip_source_enrichment (@alertkit/mozdef-plugins): the brute force's
+    // source is in its configured scanner range.
+    expect(start.stdout).toMatch(
+      /ssh bruteforce attempts by 203\.0\.113\.45.*; 203\.0\.113\.45 is in SCANNER-LAB, a known scanner range/,
+    );
     expect(start.stderr).toMatch(
       /alerts \(NDJSON.*\): packages\/cli\/samples\/\.alertkit\/alerts\.ndjson/,
     );
