@@ -125,6 +125,63 @@ export const alert = defineAlert({ name: 'exploding', description: 'd', severity
     expect(listed.stdout).toMatch(/ssh-failures\s+alert-ssh-failures\s+0\.2\.0/);
   });
 
+  it("lists the installation's plugins and validates their configs with the key path", async () => {
+    const config = join(root, 'with-plugins.json');
+    await writeFile(
+      join(root, 'vpn.mjs'),
+      `import { z } from ${JSON.stringify(coreSource)};
+export default { name: 'vpn_assignment', registration: (c) => [c.match_tag], priority: 7,
+  config: z.strictObject({ match_tag: z.string().default('*'), search_window_hours: z.number().positive().default(6), vpn_ip_cidrs: z.array(z.string().regex(/^[0-9.]+\\/[0-9]+$/, 'expected a CIDR range')).default([]) }),
+  onAlert: (a) => a };`,
+    );
+    await writeFile(
+      join(root, 'plain.mjs'),
+      "export default { name: 'plain', onAlert: (a) => a };",
+    );
+    await writeFile(
+      config,
+      JSON.stringify({
+        alerts: [{ path: join(root, 'ssh-failures') }],
+        plugins: [
+          './plain.mjs',
+          { plugin: './vpn.mjs', config: { match_tag: 'bruteforce' }, timeoutMs: 1500 },
+        ],
+      }),
+    );
+    const listed = capture();
+    expect(await main(['list', '--config', config], listed), listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/PLUGIN\s+FROM\s+REGISTRATION\s+PRIORITY\s+TIMEOUT/);
+    expect(listed.stdout).toMatch(/plain\s+\.\/plain\.mjs\s+\*\s+100\s+5000 ms/);
+    expect(listed.stdout).toMatch(/vpn_assignment\s+\.\/vpn\.mjs\s+bruteforce\s+7\s+1500 ms/);
+    const valid = capture();
+    expect(await main(['validate', '--config', config], valid)).toBe(0);
+    expect(valid.stdout).toContain(
+      'ok    plugin plain (./plain.mjs)  registration *, priority 100',
+    );
+
+    await writeFile(
+      config,
+      JSON.stringify({
+        alerts: [{ path: join(root, 'ssh-failures') }],
+        plugins: [
+          './plain.mjs',
+          {
+            plugin: './vpn.mjs',
+            config: { vpn_ip_cidrs: ['not-a-range'], search_window_hours: -1 },
+          },
+        ],
+      }),
+    );
+    const invalid = capture();
+    expect(await main(['validate', '--config', config], invalid)).toBe(1);
+    expect(invalid.stdout).toContain(`FAIL  plugins: ${config}: plugin vpn_assignment:`);
+    expect(invalid.stdout).toContain('plugins[1].config.search_window_hours');
+    expect(invalid.stdout).toContain('plugins[1].config.vpn_ip_cidrs[0]: expected a CIDR range');
+    // The alerts are still checked and reported.
+    expect(invalid.stdout).toContain('1 of 1 alert valid');
+    expect(invalid.stderr).toContain('alertkit: the plugins failed validation');
+  });
+
   it('prints help, and fails clearly on an unknown command or a missing directory', async () => {
     const help = capture();
     expect(await main(['--help'], help)).toBe(0);

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import {
   AlertkitError,
@@ -12,7 +12,10 @@ import {
   createTicker,
   loadEnabledAlerts,
   loadInstallationConfig,
+  loadPlugins,
+  type ConfiguredPlugin,
   type LoadedAlert,
+  type LoadedInstallationConfig,
 } from '@alertkit/runner';
 import { formatActions, installationActions, validateActions } from './commands/actions.js';
 import { registerAnalyze } from './commands/analyze.js';
@@ -52,15 +55,28 @@ interface AlertSelection {
 /** The alerts a command works on: an installation's, and/or every package of some directories. */
 async function selectedAlerts(
   options: AlertSelection,
-): Promise<Awaited<ReturnType<typeof loadEnabledAlerts>>> {
+): Promise<
+  Awaited<ReturnType<typeof loadEnabledAlerts>> & { installation?: LoadedInstallationConfig }
+> {
   const dirs = (options.alerts ?? (options.config === undefined ? ['alerts'] : [])).map((d) =>
     resolve(d),
   );
-  const loaded =
-    options.config !== undefined
-      ? await loadInstallationConfig({ file: options.config })
-      : { config: { alerts: [] }, file: undefined };
-  return loadEnabledAlerts(loaded, dirs);
+  if (options.config === undefined)
+    return loadEnabledAlerts({ config: { alerts: [] }, file: undefined }, dirs);
+  const installation = await loadInstallationConfig({ file: options.config });
+  return { ...(await loadEnabledAlerts(installation, dirs)), installation };
+}
+
+/** The installation's plugins, loaded and their configs parsed (none without `--config`). */
+async function installationPlugins(
+  installation: LoadedInstallationConfig | undefined,
+): Promise<ConfiguredPlugin[]> {
+  if (!installation) return [];
+  return loadPlugins(
+    installation.config.plugins,
+    installation.file ? dirname(installation.file) : process.cwd(),
+    installation.file ? { file: installation.file } : {},
+  );
 }
 
 /** The `alertkit` command line. */
@@ -74,7 +90,7 @@ export function createProgram(io: Io = processIo): Command {
   program
     .command('list')
     .description(
-      "list the enabled alerts (name, package, version, kind, schedule, window, severity) and, with --config, the installation's actions (name, priority, what they register on)",
+      "list the enabled alerts (name, package, version, kind, schedule, window, severity) and, with --config, the installation's plugins (name, registration, priority, time limit) and actions (name, priority, what they register on)",
     )
     .option(
       '--config <file>',
@@ -85,7 +101,8 @@ export function createProgram(io: Io = processIo): Command {
       'directories of alert packages (default: alerts, without --config)',
     )
     .action(async (options: AlertSelection) => {
-      const { alerts, scheduled } = await selectedAlerts(options);
+      const { alerts, scheduled, installation } = await selectedAlerts(options);
+      const plugins = await installationPlugins(installation);
       const rows = [
         [
           'ALERT',
@@ -113,6 +130,18 @@ export function createProgram(io: Io = processIo): Command {
         ]);
       }
       io.out(formatTable(rows));
+      if (plugins.length > 0) {
+        const pluginRows = [['PLUGIN', 'FROM', 'REGISTRATION', 'PRIORITY', 'TIMEOUT']];
+        for (const p of plugins)
+          pluginRows.push([
+            p.plugin.name,
+            p.spec,
+            p.registration.join(', '),
+            String(p.priority),
+            `${p.timeoutMs} ms`,
+          ]);
+        io.out(`\n${formatTable(pluginRows)}`);
+      }
       const actions = await installationActions(options.config);
       if (actions.length > 0) io.out(`\n${formatActions(actions)}`);
     });
@@ -120,7 +149,7 @@ export function createProgram(io: Io = processIo): Command {
   program
     .command('validate')
     .description(
-      "load every enabled alert and check its declaration, schedule, config and criteria, and lint the criteria for pitfalls (from the mapping and the analyser), without running it; with --config, also load the installation's actions and check their config",
+      "load every enabled alert and check its declaration, schedule, config and criteria, and lint the criteria for pitfalls (from the mapping and the analyser), without running it; with --config, also load the installation's plugins and actions and check their config",
     )
     .option(
       '--config <file>',
@@ -131,8 +160,18 @@ export function createProgram(io: Io = processIo): Command {
       'directories of alert packages (default: alerts, without --config)',
     )
     .action(async (options: AlertSelection) => {
-      const { alerts, scheduled } = await selectedAlerts(options);
+      const { alerts, scheduled, installation } = await selectedAlerts(options);
       let failed = 0;
+      let pluginsFailed = false;
+      try {
+        for (const p of await installationPlugins(installation))
+          io.out(
+            `ok    plugin ${p.plugin.name} (${p.spec})  registration ${p.registration.join(', ')}, priority ${p.priority}\n`,
+          );
+      } catch (error) {
+        pluginsFailed = true;
+        io.out(`FAIL  plugins: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
       for (const [i, a] of alerts.entries()) {
         const entry = scheduled[i];
         try {
@@ -177,6 +216,7 @@ export function createProgram(io: Io = processIo): Command {
           'ALERT_INVALID',
           `${failed} alert${failed === 1 ? '' : 's'} failed validation`,
         );
+      if (pluginsFailed) throw new AlertkitError('CONFIG_INVALID', 'the plugins failed validation');
     });
 
   registerRun(program, io);

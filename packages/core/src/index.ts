@@ -94,7 +94,12 @@ export { resolveAlertConfig } from './alertConfig.js';
 export type { ConfigIssue } from './alertConfig.js';
 
 export { ALERTS_INDEX, alertId, runAlert } from './runAlert.js';
-export type { AlertDocumentPlugin, RunAlertOptions, RunAlertResult } from './runAlert.js';
+export type {
+  AlertDocumentPlugin,
+  AlertPluginRun,
+  RunAlertOptions,
+  RunAlertResult,
+} from './runAlert.js';
 export { aggregationOf, runCriteria } from './runCriteria.js';
 export { buildAlertDocument } from './buildAlertDocument.js';
 

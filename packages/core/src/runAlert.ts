@@ -30,7 +30,16 @@ export const ALERTS_INDEX = 'alerts';
  */
 export type AlertDocumentPlugin = (
   document: AlertDocument,
+  run?: AlertPluginRun,
 ) => AlertDocument | null | Promise<AlertDocument | null>;
+
+/** What a plugin is told about the run that raised the alert. */
+export interface AlertPluginRun {
+  /** The run's `now` (the end of its window): plugins search windows ending here. */
+  now: Date;
+  /** The `_id` the alert will be saved under, for plugins' log lines. */
+  alertId: string;
+}
 
 /** Options of {@link runAlert}. */
 export interface RunAlertOptions {
@@ -193,14 +202,16 @@ async function runSearch<TConfig>(
       defaultEvents: raised.defaultEvents,
       where: raised.where,
     });
-    if (raised.plugins && options.plugins) document = await options.plugins(document);
+    const id = alertId(alert.name, now, key + raised.group);
+    if (raised.plugins && options.plugins)
+      document = await options.plugins(document, { now, alertId: id });
     if (document === null) {
       result.suppressed += 1;
       return;
     }
     const stored: StoredAlert = {
       _index: ALERTS_INDEX,
-      _id: alertId(alert.name, now, key + raised.group),
+      _id: id,
       _source: document,
     };
     // Stores keep their own copy (the embedded store clones, Elasticsearch serialises).

@@ -122,5 +122,20 @@ export type {
 export { loadEnabledAlerts, openInstallation } from './installation.js';
 export type { Installation, OpenInstallationOptions } from './installation.js';
 export { checkActions, loadActions, type CheckedAction } from './actions.js';
-export { composePlugins, definePlugin, loadPlugins } from './plugins.js';
-export type { AlertPlugin } from './plugins.js';
+export {
+  DEFAULT_PLUGIN_TIMEOUT_MS,
+  composePlugins,
+  configurePlugin,
+  definePlugin,
+  loadPlugins,
+} from './plugins.js';
+export type {
+  AlertPlugin,
+  ComposePluginsOptions,
+  ConfiguredPlugin,
+  LoadPluginsOptions,
+  PluginContext,
+  PluginCriteria,
+  PluginRegistration,
+} from './plugins.js';
+export type { PluginEntry } from './config/schema.js';

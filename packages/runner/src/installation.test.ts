@@ -154,6 +154,74 @@ describe('an installation on the memory store', () => {
     ]);
   });
 
+  it('gives configured plugins the store, and saves and delivers the alert when a plugin never settles', async () => {
+    const alertDir = join(dir, 'alerts', 'wrong-password');
+    await writeFile(
+      join(dir, 'hangs.mjs'),
+      "export default { name: 'hangs', onAlert: (a) => { a.summary = 'hung'; return new Promise(() => {}); } };",
+    );
+    // Counts the alert's matching events in the store with the run's now and a configured word.
+    await writeFile(
+      join(dir, 'count.mjs'),
+      `import { z } from ${JSON.stringify(source('core'))};
+import { match, search } from ${JSON.stringify(source('query'))};
+export default { name: 'count', registration: (c) => [c.tag], config: z.strictObject({ word: z.string(), tag: z.string().default('auth') }),
+  onAlert: async (a, { search: find, config }) => {
+    const { total } = await find(search({ minutes: 5 }).must(match('summary', config.word)));
+    return { ...a, details: { ...a.details, matching: total } };
+  } };`,
+    );
+    const configFile = join(dir, 'with-configured-plugins.json');
+    const delivered = join(dir, 'delivered.ndjson');
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        alerts: [{ path: alertDir }],
+        store: { type: 'memory', events: ['events.ndjson'] },
+        sinks: [{ type: 'file', name: 'file', path: delivered }],
+        plugins: [
+          { plugin: './hangs.mjs', timeoutMs: 50 },
+          { plugin: './count.mjs', config: { word: 'password' } },
+        ],
+        stateDir: 'configured-plugin-state',
+      }),
+    );
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'warn',
+      destination: { write: (l: string) => void lines.push(l) },
+    });
+    const installation = await openInstallation(
+      await loadInstallationConfig({ file: configFile }),
+      { fresh: true, logger },
+    );
+    await installation.runner.runCycle(NOW);
+    const saved = await installation.store.listAlerts();
+    await installation.close();
+    expect(saved.map((a) => [a._source.summary, a._source.details]).sort()).toEqual([
+      ['wrong password on e1', { matching: 2 }],
+      ['wrong password on e3', { matching: 2 }],
+    ]);
+    const sent = (await readFile(delivered, 'utf8')).trim().split('\n');
+    expect(sent).toHaveLength(2);
+    const hung = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l['plugin'] === 'hangs');
+    expect(hung.map((l) => l['alertId']).sort()).toEqual(saved.map((a) => a._id).sort());
+
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        alerts: [{ path: alertDir }],
+        plugins: ['./hangs.mjs', { plugin: './count.mjs', config: { word: 3 } }],
+        stateDir: 'configured-plugin-state',
+      }),
+    );
+    await expect(
+      openInstallation(await loadInstallationConfig({ file: configFile })),
+    ).rejects.toThrow(/with-configured-plugins\.json: plugin count: plugins\[1\]\.config\.word: /);
+  });
+
   it('refuses an installed package outside its version range, naming both', async () => {
     const root = join(dir, 'installed');
     await mkdir(join(root, 'node_modules'), { recursive: true });

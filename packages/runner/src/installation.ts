@@ -241,6 +241,7 @@ async function open(
   const plugins = await loadPlugins(
     config.plugins,
     loaded.file ? dirname(loaded.file) : process.cwd(),
+    loaded.file ? { file: loaded.file } : {},
   );
   const configuredActions = await loadActions(
     config.actions,
@@ -264,7 +265,8 @@ async function open(
     workers,
     // The run history (`alertkit serve` shows it): one JSON line per run and per gap.
     onRun: (record) => appendJsonLine(history, record),
-    ...(plugins.length > 0 ? { plugins: composePlugins(plugins, logger) } : {}),
+    // Plugins search the store the alerts search (MozDef's plugins opened their own client).
+    ...(plugins.length > 0 ? { plugins: composePlugins(plugins, logger, { store }) } : {}),
     store,
     checkpoints,
     logger,

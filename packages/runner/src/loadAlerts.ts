@@ -48,14 +48,24 @@ function checkCorePeer(pkg: PackageJson, where: string, coreVersion: string): vo
 }
 
 /** The file a package's `.` export points at for plain Node (the `default` condition). */
-function entryOf(pkg: PackageJson): string {
-  const root = typeof pkg.exports === 'object' ? pkg.exports['.'] : pkg.exports;
+function entryOf(pkg: PackageJson, subpath = '.'): string {
+  const root =
+    typeof pkg.exports === 'object'
+      ? pkg.exports[subpath]
+      : subpath === '.'
+        ? pkg.exports
+        : undefined;
   if (typeof root === 'string') return root;
   if (root && typeof root === 'object') {
     const target =
       (root as Record<string, unknown>)['import'] ?? (root as Record<string, unknown>)['default'];
     if (typeof target === 'string') return target;
   }
+  if (subpath !== '.')
+    throw new AlertkitError(
+      'CONFIG_INVALID',
+      `${pkg.name ?? 'the package'} exports no "${subpath}" (see its package.json "exports")`,
+    );
   return pkg.main ?? 'index.js';
 }
 
@@ -155,8 +165,11 @@ export async function findInstalledPackage(
   }
 }
 
-/** The file an installed package's `.` export points at for plain Node. */
-export async function packageEntry(packageDir: string): Promise<string> {
+/**
+ * The file an installed package's export (`.` by default, or a subpath such as `./ipaddr`)
+ * points at for plain Node.
+ */
+export async function packageEntry(packageDir: string, subpath = '.'): Promise<string> {
   const pkg = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')) as PackageJson;
-  return join(packageDir, entryOf(pkg));
+  return join(packageDir, entryOf(pkg, subpath));
 }

@@ -1,10 +1,16 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertDocument } from '@alertkit/core';
+import { z, type AlertDocument } from '@alertkit/core';
+import { createEmbeddedStore, match, search } from '@alertkit/query';
 import { createLogger } from './logger.js';
-import { composePlugins, definePlugin, loadPlugins } from './plugins.js';
+import { composePlugins, configurePlugin, definePlugin, loadPlugins } from './plugins.js';
+
+/** zod as this package resolves it, for plugin modules written to a temporary directory. */
+const zodUrl = pathToFileURL(createRequire(import.meta.url).resolve('zod')).href;
 
 const alert: AlertDocument = {
   utctimestamp: '2017-01-01T01:00:00+00:00',
@@ -94,12 +100,196 @@ describe('alert plugins', () => {
   it('load from the installation file: paths to modules default-exporting a plugin', async () => {
     await writeFile(join(dir, 'ok.mjs'), "export default { name: 'ok', onAlert: (a) => a };");
     await writeFile(join(dir, 'bad.mjs'), 'export default 42;');
-    expect((await loadPlugins(['./ok.mjs'], dir)).map((p) => p.name)).toEqual(['ok']);
-    await expect(loadPlugins(['./bad.mjs'], dir)).rejects.toThrow(
-      'plugins: "./bad.mjs" must default-export { name, onAlert(alert)',
+    expect((await loadPlugins(['./ok.mjs'], dir)).map((p) => p.plugin.name)).toEqual(['ok']);
+    await expect(loadPlugins(['./ok.mjs', './bad.mjs'], dir)).rejects.toThrow(
+      'plugins[1]: "./bad.mjs" must default-export { name, onAlert(alert, context)',
     );
     await expect(loadPlugins(['alertkit-plugin-missing'], dir)).rejects.toThrow(
-      'plugins: "alertkit-plugin-missing" is not installed',
+      'plugins[0]: "alertkit-plugin-missing" is not installed',
     );
+  });
+
+  it('load a package export (`pkg/sub`) and refuse a subpath the package does not export', async () => {
+    const pkg = join(dir, 'node_modules', '@acme', 'plugins');
+    await mkdir(join(pkg, 'dist'), { recursive: true });
+    await writeFile(
+      join(pkg, 'package.json'),
+      JSON.stringify({
+        name: '@acme/plugins',
+        type: 'module',
+        exports: { './tagger': { default: './dist/tagger.js' } },
+      }),
+    );
+    await writeFile(
+      join(pkg, 'dist', 'tagger.js'),
+      "export default { name: 'tagger', registration: ['ssh'], priority: 7, onAlert: (a) => a };",
+    );
+    const [tagger] = await loadPlugins([{ plugin: '@acme/plugins/tagger', timeoutMs: 250 }], dir);
+    expect(tagger).toMatchObject({
+      spec: '@acme/plugins/tagger',
+      registration: ['ssh'],
+      priority: 7,
+      timeoutMs: 250,
+    });
+    await expect(
+      loadPlugins(['@acme/plugins/tagger', '@acme/plugins/nope'], dir, { file: 'x.json' }),
+    ).rejects.toThrow('x.json: plugins[1]: cannot load "@acme/plugins/nope"');
+  });
+
+  it("parse the config with the plugin's schema; errors name the file and the key path", async () => {
+    const plugin = definePlugin({
+      name: 'sites',
+      config: z.strictObject({
+        known: z.array(z.strictObject({ range: z.string().min(3), site: z.string() })).default([]),
+        matchTag: z.string().default('portscan'),
+      }),
+      registration: (config) => [config.matchTag],
+      onAlert: (a) => a,
+    });
+    const loaded = configurePlugin(plugin, plugin.config?.parse({}));
+    expect(loaded).toMatchObject({ registration: ['portscan'], timeoutMs: 5000, priority: 100 });
+    const module = join(dir, 'sites-plugin.mjs');
+    await writeFile(
+      module,
+      `import { z } from ${JSON.stringify(zodUrl)};
+export default { name: 'sites', config: z.strictObject({ known: z.array(z.strictObject({ range: z.string(), site: z.string() })) }), onAlert: (a) => a };`,
+    );
+    const [configured] = await loadPlugins(
+      [{ plugin: './sites-plugin.mjs', config: { known: [{ range: '10.0.0.0/8', site: 'HQ' }] } }],
+      dir,
+    );
+    expect(configured?.config).toEqual({ known: [{ range: '10.0.0.0/8', site: 'HQ' }] });
+    await expect(
+      loadPlugins(
+        ['./ok.mjs', { plugin: './sites-plugin.mjs', config: { known: [{ range: 8 }], x: 1 } }],
+        dir,
+        { file: '/etc/alertkit.json' },
+      ),
+    ).rejects.toThrow(
+      /^\/etc\/alertkit.json: plugin sites: plugins\[1\]\.config\.known\[0\]\.range: .*expected string.*plugins\[1\]\.config\.known\[0\]\.site: .*plugins\[1\]\.config\.x: unknown key "x"$/,
+    );
+    await expect(loadPlugins([{ plugin: './ok.mjs', config: { a: 1 } }], dir)).rejects.toThrow(
+      'plugins[0].config: plugin ok takes no config',
+    );
+  });
+
+  it("give onAlert the store search (window ending at the run's now), the config and a logger", async () => {
+    const store = createEmbeddedStore();
+    store.ingest([
+      {
+        _index: 'events',
+        _id: 'in',
+        _source: {
+          utctimestamp: '2017-01-01T00:30:00+00:00',
+          tags: ['auth0'],
+          details: { username: 'ann' },
+        },
+      },
+      {
+        _index: 'events',
+        _id: 'old',
+        _source: {
+          utctimestamp: '2016-12-30T00:30:00+00:00',
+          tags: ['auth0'],
+          details: { username: 'old' },
+        },
+      },
+      {
+        _index: 'events',
+        _id: 'later',
+        _source: {
+          utctimestamp: '2017-01-01T02:30:00+00:00',
+          tags: ['auth0'],
+          details: { username: 'late' },
+        },
+      },
+    ]);
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'info',
+      destination: { write: (l: string) => void lines.push(l) },
+    });
+    const now = new Date('2017-01-01T01:00:00Z');
+    const chain = composePlugins(
+      [
+        configurePlugin(
+          definePlugin<{ field: string }>({
+            name: 'who',
+            onAlert: async (a, context) => {
+              const { hits } = await context.search(
+                search({ hours: 6 }).must(match('tags', 'auth0')),
+              );
+              context.log.info({ hits: hits.length }, 'searched');
+              return {
+                ...a,
+                details: {
+                  [context.config.field]: hits.map((h) => h._source['details'] ?? null),
+                  at: context.now.toISOString(),
+                  id: context.alertId,
+                },
+              };
+            },
+          }),
+          { field: 'found' },
+        ),
+      ],
+      logger,
+      { store },
+    );
+    const out = await chain(alert, { now, alertId: 'alert-1' });
+    expect(out?.details).toEqual({
+      found: [{ username: 'ann' }],
+      at: '2017-01-01T01:00:00.000Z',
+      id: 'alert-1',
+    });
+    expect(lines.join('')).toMatch(/"plugin":"who","alertId":"alert-1".*"hits":1/);
+    // Without a store, searching fails like any plugin error: the alert goes on unchanged.
+    expect(
+      await composePlugins(
+        [
+          configurePlugin(
+            definePlugin({
+              name: 'who',
+              onAlert: async (a, c) => {
+                await c.search(search());
+                return { ...a, summary: 'changed' };
+              },
+            }),
+          ),
+        ],
+        logger,
+      )(alert),
+    ).toEqual(alert);
+  });
+
+  it('leave the alert as it was when a plugin never settles or throws, logging its name and the alert id', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'info',
+      destination: { write: (l: string) => void lines.push(l) },
+    });
+    const neverSettles = definePlugin({
+      name: 'hangs',
+      timeoutMs: 20,
+      onAlert: (a) => {
+        // Mutates its copy, then waits forever: neither may reach the alert.
+        a.summary = 'changed by a plugin that hung';
+        return new Promise<AlertDocument>(() => {});
+      },
+    });
+    const after = definePlugin({ name: 'after', onAlert: (a) => ({ ...a, severity: 'WARNING' }) });
+    const chain = composePlugins([neverSettles, after], logger);
+    const out = await chain(alert, { now: new Date(), alertId: 'alert-9' });
+    expect(out).toEqual({ ...alert, severity: 'WARNING' });
+    const line = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l['plugin'] === 'hangs');
+    expect(line).toMatchObject({ alertId: 'alert-9', timeoutMs: 20 });
+    expect(line?.['msg']).toContain('time limit');
+    // The entry's limit overrides the plugin's.
+    const configured = configurePlugin(neverSettles, undefined, { timeoutMs: 30 });
+    lines.length = 0;
+    await composePlugins([configured], logger)(alert, { now: new Date(), alertId: 'alert-10' });
+    expect(lines.join('')).toContain('"timeoutMs":30');
   });
 });

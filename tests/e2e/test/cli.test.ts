@@ -217,6 +217,7 @@ describe("pnpm start (the README's main job) and alertkit run --once", () => {
     expect(start.status, start.stderr).toBe(0);
     expect(start.stdout).toMatch(/SEVERITY\s+CATEGORY\s+CLASSNAME\s+EVENTS\s+SUMMARY/);
     expect(start.stdout).toContain('12 failed logins for alice in the last 5 minutes');
+
     expect(start.stderr).toMatch(
       /alerts \(NDJSON.*\): packages\/cli\/samples\/\.alertkit\/alerts\.ndjson/,
     );
@@ -269,6 +270,20 @@ describe("pnpm start (the README's main job) and alertkit run --once", () => {
       "Deadman check failed for 'bastion1 heartbeat' the past 30 minutes",
     );
     expect(start.stdout).not.toContain('squid proxy logs');
+    // The sample enables ip_source_enrichment (@alertkit/mozdef-plugins): the brute force's
+    // source is in the range it names LAB-NET.
+    const bruteforce = saved
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            _source: { classname: string; summary: string; details: { sites?: unknown } };
+          },
+      )
+      .find((a) => a._source.classname === 'AlertBruteforceSsh');
+    expect(bruteforce?._source.summary).toMatch(
+      / by 203\.0\.113\.45 .*; 203\.0\.113\.45 is in LAB-NET\.$/,
+    );
+    expect(bruteforce?._source.details.sites).toEqual([{ ip: '203.0.113.45', site: 'LAB-NET' }]);
 
     const again = run(repoRoot, 'pnpm', ['--silent', 'start']);
     expect(alertLines(again.stdout)).toEqual(alertLines(start.stdout));

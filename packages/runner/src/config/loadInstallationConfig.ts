@@ -211,8 +211,11 @@ function validate(
   return resolveConfig(result.data, dirname(file), substituted);
 }
 
-/** The key path and a readable reason of one zod issue (unknown keys point at the key itself). */
-function describeIssue(issue: z.core.$ZodIssue): { path: KeyPath; reason: string } {
+/**
+ * The key path and a readable reason of one zod issue (unknown keys point at the key itself).
+ * Also used for plugin configs, whose paths are then prefixed with the entry's.
+ */
+export function describeIssue(issue: z.core.$ZodIssue): { path: KeyPath; reason: string } {
   const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     const [key] = issue.keys;

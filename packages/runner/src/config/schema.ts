@@ -275,6 +275,34 @@ const actionEntry = z
   })
   .describe('An alert action and its configuration.');
 
+/** One entry of `plugins`: the plugin, or the plugin with its config and time limit. */
+const pluginEntry = z.union([
+  z.string().min(1),
+  z
+    .strictObject({
+      plugin: z
+        .string()
+        .min(1)
+        .describe('A path (relative to this file) of an ES module, a package or a package export.'),
+      config: z
+        .unknown()
+        .optional()
+        .describe("The plugin's config, checked against the schema the plugin declares."),
+      timeoutMs: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe(
+          'Longest the plugin may take on one alert (default: what the plugin says, else 5000); after it the alert goes on without its change.',
+        ),
+    })
+    .describe('A plugin with its config.'),
+]);
+
+/** One entry of the installation file's `plugins`. */
+export type PluginEntry = z.output<typeof pluginEntry>;
+
 /** The installation file's schema (input: what users write; output: with defaults filled in). */
 export const installationConfigSchema = z
   .strictObject({
@@ -289,10 +317,10 @@ export const installationConfigSchema = z
       .default([])
       .describe('Where alerts are delivered, after they are saved.'),
     plugins: z
-      .array(z.string().min(1))
+      .array(pluginEntry)
       .default([])
       .describe(
-        'Alert enrichment plugins, in order: paths (relative to this file) of ES modules or installed package names, each default-exporting { name, onAlert, registration?, priority? }.',
+        'Alert enrichment plugins, in order: each a path (relative to this file) of an ES module, an installed package name or a package export (e.g. "@alertkit/mozdef-plugins/ipaddr"), or { plugin, config, timeoutMs } to configure it.',
       ),
     actions: z
       .array(actionEntry)

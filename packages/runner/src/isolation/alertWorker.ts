@@ -90,7 +90,7 @@ async function runTask(task: AlertTask): Promise<AlertTaskResult> {
       ? (ip) => call('reverseDns', '', [ip]) as Promise<string | null>
       : undefined;
     const plugins: AlertDocumentPlugin | undefined = task.plugins
-      ? (document) => call('plugins', '', [document]) as ReturnType<AlertDocumentPlugin>
+      ? (document, run) => call('plugins', '', [document, run]) as ReturnType<AlertDocumentPlugin>
       : undefined;
     // Log lines are posted without waiting: a reaction's warning never slows its run.
     const log: AlertLogger = {

@@ -77,7 +77,9 @@ async function serve(services: IsolatedServices, call: ServiceCall): Promise<unk
     case 'reverseDns':
       return services.reverseDns?.(call.args[0] as string) ?? null;
     case 'plugins':
-      return services.plugins ? services.plugins(call.args[0] as never) : call.args[0];
+      return services.plugins
+        ? services.plugins(call.args[0] as never, call.args[1] as never)
+        : call.args[0];
     case 'log': {
       const [details, message] = call.args as [Record<string, unknown>, string];
       if (call.method === 'error') services.log?.error(details, message);
