@@ -5,9 +5,10 @@ export {
   CORE_VERSION,
   findInstalledPackage,
   loadAlertPackage,
+  loadAlertPackages,
   loadAlertsDirectory,
 } from './loadAlerts.js';
-export type { LoadedAlert } from './loadAlerts.js';
+export type { LoadAlertsOptions, LoadedAlert } from './loadAlerts.js';
 export { ingestEventFiles, readEvents, readEventsFile } from './readEvents.js';
 export type {
   EventProblem,
@@ -114,6 +115,7 @@ export type {
   ScheduledAlert,
 } from './runner.js';
 export { loadEnabledAlerts, openInstallation } from './installation.js';
+export type { LoadEnabledAlertsOptions } from './installation.js';
 export type { Installation, OpenInstallationOptions } from './installation.js';
 export { composePlugins, definePlugin, loadPlugins } from './plugins.js';
 export type { AlertPlugin } from './plugins.js';

@@ -2,7 +2,12 @@ import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
-import { AlertkitError, type ReverseDnsResolver, type Store } from '@alertkit/core';
+import {
+  AlertkitError,
+  type AlertLogger,
+  type ReverseDnsResolver,
+  type Store,
+} from '@alertkit/core';
 import {
   createEmbeddedStore,
   type EmbeddedStore,
@@ -18,7 +23,7 @@ import { Outbox } from './delivery/outbox.js';
 import { appendJsonLine, readJsonFile, writeJsonFile } from './jsonFile.js';
 import {
   findInstalledPackage,
-  loadAlertPackage,
+  loadAlertPackages,
   loadAlertsDirectory,
   type LoadedAlert,
 } from './loadAlerts.js';
@@ -58,12 +63,22 @@ export interface Installation {
   close(): Promise<void>;
 }
 
-/** Loads an `alerts` entry: a package directory, or an installed package checked against its version range. */
+/**
+ * Loads an `alerts` entry: a package directory, or an installed package checked against its
+ * version range. An alert set expands with the entry's `config`, its relative paths resolved
+ * from `baseDir`.
+ */
 async function loadEnabledAlert(
   entry: InstallationConfig['alerts'][number],
   baseDir: string,
-): Promise<LoadedAlert> {
-  if (entry.path !== undefined) return loadAlertPackage(entry.path);
+  log: AlertLogger | undefined,
+): Promise<LoadedAlert[]> {
+  const options = {
+    baseDir,
+    ...(entry.config !== undefined ? { config: entry.config } : {}),
+    ...(log ? { log } : {}),
+  };
+  if (entry.path !== undefined) return loadAlertPackages(entry.path, options);
   const name = entry.package as string;
   const packageDir = await findInstalledPackage(name, baseDir);
   if (!packageDir)
@@ -71,11 +86,16 @@ async function loadEnabledAlert(
       'CONFIG_INVALID',
       `alerts: package "${name}" is not installed in ${baseDir} (npm install ${name})`,
     );
-  const loaded = await loadAlertPackage(packageDir);
-  if (entry.version !== undefined && !semver.satisfies(loaded.version, entry.version)) {
+  const loaded = await loadAlertPackages(packageDir, options);
+  const version = loaded[0]?.version;
+  if (
+    version !== undefined &&
+    entry.version !== undefined &&
+    !semver.satisfies(version, entry.version)
+  ) {
     throw new AlertkitError(
       'CONFIG_INVALID',
-      `alerts: ${name}@${loaded.version} is installed but the installation asks for ${entry.version}`,
+      `alerts: ${name}@${version} is installed but the installation asks for ${entry.version}`,
     );
   }
   return loaded;
@@ -111,40 +131,54 @@ async function openMemoryStore(
   return store;
 }
 
+/** Options of {@link loadEnabledAlerts}. */
+export interface LoadEnabledAlertsOptions {
+  /**
+   * Where alert sets report what they skip (a bad rule file, with its path and field); default
+   * stderr. `openInstallation` passes the runner's logger.
+   */
+  log?: AlertLogger;
+}
+
 /**
  * The alerts an installation enables (its `alerts` entries that are `enabled`, then every alert
  * package of `alertsDirs` not already there), loaded and checked, with their schedule and
- * config overrides.
+ * config overrides. A package exporting an alert set contributes each alert of the set, with
+ * the entry's schedule, staging, budget and time limit; its `config` is the set's.
  */
 export async function loadEnabledAlerts(
   loaded: Pick<LoadedInstallationConfig, 'file'> & { config: Pick<InstallationConfig, 'alerts'> },
   alertsDirs: readonly string[] = [],
+  options: LoadEnabledAlertsOptions = {},
 ): Promise<{ alerts: LoadedAlert[]; scheduled: ScheduledAlert[] }> {
   const baseDir = loaded.file ? dirname(loaded.file) : process.cwd();
   const alerts: LoadedAlert[] = [];
   const scheduled: ScheduledAlert[] = [];
   for (const entry of loaded.config.alerts.filter((a) => a.enabled)) {
-    const alert = await loadEnabledAlert(entry, baseDir);
-    alerts.push(alert);
-    scheduled.push({
-      alert: alert.alert,
-      source: `${alert.packageName}@${alert.version}`,
-      module: pathToFileURL(alert.entry).href,
-      ...(entry.schedule ? { schedule: entry.schedule } : {}),
-      ...(entry.config ? { config: entry.config } : {}),
-      ...(entry.timeoutMs !== undefined ? { timeoutMs: entry.timeoutMs } : {}),
-      ...(entry.noiseBudget ? { noiseBudget: entry.noiseBudget } : {}),
-      ...(entry.staged ? { staged: true } : {}),
-    });
+    for (const alert of await loadEnabledAlert(entry, baseDir, options.log)) {
+      alerts.push(alert);
+      scheduled.push({
+        alert: alert.alert,
+        source: `${alert.packageName}@${alert.version}`,
+        // An alert of a set is not exported by its module: it runs in-process.
+        ...(alert.set === undefined ? { module: pathToFileURL(alert.entry).href } : {}),
+        ...(entry.schedule ? { schedule: entry.schedule } : {}),
+        ...(entry.config && alert.set === undefined ? { config: entry.config } : {}),
+        ...(entry.timeoutMs !== undefined ? { timeoutMs: entry.timeoutMs } : {}),
+        ...(entry.noiseBudget ? { noiseBudget: entry.noiseBudget } : {}),
+        ...(entry.staged ? { staged: true } : {}),
+      });
+    }
   }
   for (const dir of alertsDirs) {
-    for (const alert of await loadAlertsDirectory(dir)) {
+    const dirOptions = { baseDir, ...(options.log ? { log: options.log } : {}) };
+    for (const alert of await loadAlertsDirectory(dir, dirOptions)) {
       if (alerts.some((a) => a.alert.name === alert.alert.name)) continue;
       alerts.push(alert);
       scheduled.push({
         alert: alert.alert,
         source: `${alert.packageName}@${alert.version}`,
-        module: pathToFileURL(alert.entry).href,
+        ...(alert.set === undefined ? { module: pathToFileURL(alert.entry).href } : {}),
       });
     }
   }
@@ -165,7 +199,9 @@ export async function openInstallation(
   const logger = options.logger ?? silentLogger();
   if (options.fresh) await rm(config.stateDir, { recursive: true, force: true });
 
-  const { alerts, scheduled } = await loadEnabledAlerts(loaded, options.alertsDirs);
+  const { alerts, scheduled } = await loadEnabledAlerts(loaded, options.alertsDirs, {
+    log: logger,
+  });
   // The alert worker starts and imports the alerts while the events load (in parallel).
   const workers = new AlertWorkers();
   workers.warm(scheduled.flatMap((a) => (a.module ? [a.module] : [])));
