@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import {
   AlertkitError,
+  type AlertLogger,
   isAlertkitError,
   resolveAlertConfig,
   resolveCriteria,
@@ -25,6 +26,7 @@ import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
 import { registerSearch } from './commands/search.js';
 import { formatTable, processIo, type Io } from './io.js';
+import { cliAlertLogger } from './resolveAlert.js';
 
 export type { Io } from './io.js';
 
@@ -48,9 +50,13 @@ interface AlertSelection {
   alerts?: string[];
 }
 
-/** The alerts a command works on: an installation's, and/or every package of some directories. */
+/**
+ * The alerts a command works on: an installation's, and/or every package of some directories
+ * (alert sets expanded; what a set skips goes to `log`).
+ */
 async function selectedAlerts(
   options: AlertSelection,
+  log: AlertLogger,
 ): Promise<Awaited<ReturnType<typeof loadEnabledAlerts>>> {
   const dirs = (options.alerts ?? (options.config === undefined ? ['alerts'] : [])).map((d) =>
     resolve(d),
@@ -59,7 +65,7 @@ async function selectedAlerts(
     options.config !== undefined
       ? await loadInstallationConfig({ file: options.config })
       : { config: { alerts: [] }, file: undefined };
-  return loadEnabledAlerts(loaded, dirs);
+  return loadEnabledAlerts(loaded, dirs, { log });
 }
 
 /** The `alertkit` command line. */
@@ -84,7 +90,7 @@ export function createProgram(io: Io = processIo): Command {
       'directories of alert packages (default: alerts, without --config)',
     )
     .action(async (options: AlertSelection) => {
-      const { alerts, scheduled } = await selectedAlerts(options);
+      const { alerts, scheduled } = await selectedAlerts(options, cliAlertLogger(io));
       const rows = [
         [
           'ALERT',
@@ -128,8 +134,14 @@ export function createProgram(io: Io = processIo): Command {
       'directories of alert packages (default: alerts, without --config)',
     )
     .action(async (options: AlertSelection) => {
-      const { alerts, scheduled } = await selectedAlerts(options);
-      let failed = 0;
+      // What an alert set skipped (a rule file that does not parse or validate) fails validation.
+      const skipped: string[] = [];
+      const { alerts, scheduled } = await selectedAlerts(
+        options,
+        cliAlertLogger(io, (message) => skipped.push(message)),
+      );
+      for (const message of skipped) io.out(`FAIL  ${message}\n`);
+      let failed = skipped.length;
       for (const [i, a] of alerts.entries()) {
         const entry = scheduled[i];
         try {
@@ -156,7 +168,7 @@ export function createProgram(io: Io = processIo): Command {
         }
       }
       io.out(
-        `${alerts.length - failed} of ${alerts.length} alert${alerts.length === 1 ? '' : 's'} valid\n`,
+        `${alerts.length - (failed - skipped.length)} of ${alerts.length} alert${alerts.length === 1 ? '' : 's'} valid${skipped.length > 0 ? `, ${skipped.length} skipped by an alert set` : ''}\n`,
       );
       if (failed > 0)
         throw new AlertkitError(
