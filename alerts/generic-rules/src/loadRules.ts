@@ -27,6 +27,15 @@ export class RuleFileError extends Error {
   }
 }
 
+function valueAt(document: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = document;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
 /**
  * Reads and validates one rule file: hjson (JSON with comments, unquoted keys and strings,
  * optional commas), then the rule schema. Keys MozDef does not read are reported to `log` as a
@@ -64,7 +73,8 @@ export async function readRuleFile(file: string, log?: AlertLogger): Promise<Loa
       parsed.error.issues.map((issue) => ({
         field: issue.path.map(String).join('.'),
         reason:
-          issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.message,
+          // A missing key fails every branch of a union: say it is required.
+          valueAt(raw, issue.path) === undefined ? 'required' : issue.message,
       })),
     );
   }

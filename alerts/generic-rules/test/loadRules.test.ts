@@ -37,6 +37,7 @@ beforeAll(async () => {
   await write('bad_window.json', { ...GOOD, time_window: 'ten' });
   await write('bad_severity.json', { ...GOOD, alert_severity: 'LOUD' });
   await write('bad_filter.json', { ...GOOD, filters: [['details.program']] });
+  await write('only_search.json', { search_string: 'x' });
   await write('with_typo.json', { ...GOOD, aditional_summary_fields: ['details.username'] });
   await write('a list.hjson', '[1, 2]');
   await write('ssh-failures.json', GOOD); // the same alert name as ssh_failures.json
@@ -63,6 +64,7 @@ describe('loading a rules directory', () => {
       [join(rules, 'bad_window.json'), 'time_window'],
       [join(rules, 'broken.json'), ''],
       [join(rules, 'no_summary.json'), 'alert_summary'],
+      [join(rules, 'only_search.json'), 'filters'],
       [join(rules, 'ssh_failures.json'), ''],
     ]);
     const message = (file: string) =>
@@ -70,6 +72,10 @@ describe('loading a rules directory', () => {
     expect(message('no_summary.json')).toBe(
       `skipped rule file ${join(rules, 'no_summary.json')}: alert_summary: required`,
     );
+    expect(message('only_search.json')).toContain(
+      'filters: required; aggregation_key: required; time_window: required; num_samples: required',
+    );
+    expect(message('only_search.json')).toContain('alert_severity: required');
     expect(message('bad_window.json')).toContain('time_window: expected a whole number');
     expect(message('broken.json')).toMatch(/: not valid hjson: .*line 3/);
     expect(message('a list.hjson')).toContain('a rule file holds one object');

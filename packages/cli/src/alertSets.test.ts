@@ -107,8 +107,10 @@ describe('alert sets on the command line', () => {
     expect(io.stdout).toContain(
       `FAIL  skipped rule file ${join(root, 'custom', 'broken.json')}: category: required`,
     );
-    expect(io.stdout.match(/^ok {4}alert-json-rules@0\.1\.0/gm)).toHaveLength(2);
+    expect(io.stdout).toMatch(/^ok {4}alert-json-rules@0\.1\.0 rule-auth {2}event/m);
+    expect(io.stdout).toMatch(/^ok {4}alert-json-rules@0\.1\.0 rule-proxy {2}event/m);
     expect(io.stdout).toContain('2 of 2 alerts valid, 1 skipped by an alert set');
+    expect(io.stderr).toBe('alertkit: 1 item skipped by an alert set\n');
   });
 
   it('replay runs every alert of the set with the installation entry config', async () => {

@@ -153,7 +153,7 @@ export function createProgram(io: Io = processIo): Command {
           });
           const open = pitfalls.filter((p) => p.allowed === undefined);
           io.out(
-            `${open.length > 0 ? 'FAIL' : 'ok  '}  ${a.packageName}@${a.version}  ${a.alert.kind}, ${schedule(a)}, window ${describeWindow(a)}, ${a.alert.severity}\n`,
+            `${open.length > 0 ? 'FAIL' : 'ok  '}  ${a.packageName}@${a.version}${a.set !== undefined ? ` ${a.alert.name}` : ''}  ${a.alert.kind}, ${schedule(a)}, window ${describeWindow(a)}, ${a.alert.severity}\n`,
           );
           for (const p of pitfalls)
             io.out(
@@ -163,17 +163,25 @@ export function createProgram(io: Io = processIo): Command {
         } catch (error) {
           failed++;
           io.out(
-            `FAIL  ${a.packageName}@${a.version}  ${error instanceof Error ? error.message : String(error)}\n`,
+            `FAIL  ${a.packageName}@${a.version}${a.set !== undefined ? ` ${a.alert.name}` : ''}  ${error instanceof Error ? error.message : String(error)}\n`,
           );
         }
       }
+      const invalid = failed - skipped.length;
       io.out(
-        `${alerts.length - (failed - skipped.length)} of ${alerts.length} alert${alerts.length === 1 ? '' : 's'} valid${skipped.length > 0 ? `, ${skipped.length} skipped by an alert set` : ''}\n`,
+        `${alerts.length - invalid} of ${alerts.length} alert${alerts.length === 1 ? '' : 's'} valid${skipped.length > 0 ? `, ${skipped.length} skipped by an alert set` : ''}\n`,
       );
       if (failed > 0)
         throw new AlertkitError(
           'ALERT_INVALID',
-          `${failed} alert${failed === 1 ? '' : 's'} failed validation`,
+          [
+            ...(invalid > 0
+              ? [`${invalid} alert${invalid === 1 ? '' : 's'} failed validation`]
+              : []),
+            ...(skipped.length > 0
+              ? [`${skipped.length} item${skipped.length === 1 ? '' : 's'} skipped by an alert set`]
+              : []),
+          ].join(', '),
         );
     });
 
