@@ -158,3 +158,33 @@ describe('alert sets on the command line', () => {
     expect(io.stderr).toMatch(/alert set "json-rules": load failed: .*ENOENT.*rules/);
   });
 });
+
+describe('backtest of an alert set', () => {
+  it('backtests each alert of the set named on the command line, with the entry config', async () => {
+    const io = capture();
+    const code = await main(
+      [
+        'backtest',
+        join(root, 'alerts', 'json-rules'),
+        '--config',
+        join(root, 'alertkit.config.json'),
+        '--events',
+        join(root, 'events.ndjson'),
+        '--since',
+        '1h',
+        '--until',
+        '2017-01-01T01:00:00Z',
+        '--format',
+        'json',
+      ],
+      io,
+    );
+    expect(io.stderr).toContain('broken.json: category: required');
+    expect(code).toBe(0);
+    const report = JSON.parse(io.stdout) as { alerts: { alert: string; total: number }[] };
+    expect(report.alerts.map((a) => [a.alert, a.total])).toEqual([
+      ['rule-auth', 1],
+      ['rule-proxy', 1],
+    ]);
+  });
+});
