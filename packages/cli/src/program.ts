@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import {
   AlertkitError,
+  type AlertLogger,
   isAlertkitError,
   resolveAlertConfig,
   resolveCriteria,
@@ -29,6 +30,7 @@ import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
 import { registerSearch } from './commands/search.js';
 import { formatTable, processIo, type Io } from './io.js';
+import { cliAlertLogger } from './resolveAlert.js';
 
 export type { Io } from './io.js';
 
@@ -52,9 +54,13 @@ interface AlertSelection {
   alerts?: string[];
 }
 
-/** The alerts a command works on: an installation's, and/or every package of some directories. */
+/**
+ * The alerts a command works on: an installation's, and/or every package of some directories
+ * (alert sets expanded; what a set skips goes to `log`).
+ */
 async function selectedAlerts(
   options: AlertSelection,
+  log: AlertLogger,
 ): Promise<
   Awaited<ReturnType<typeof loadEnabledAlerts>> & { installation?: LoadedInstallationConfig }
 > {
@@ -62,9 +68,9 @@ async function selectedAlerts(
     resolve(d),
   );
   if (options.config === undefined)
-    return loadEnabledAlerts({ config: { alerts: [] }, file: undefined }, dirs);
+    return loadEnabledAlerts({ config: { alerts: [] }, file: undefined }, dirs, { log });
   const installation = await loadInstallationConfig({ file: options.config });
-  return { ...(await loadEnabledAlerts(installation, dirs)), installation };
+  return { ...(await loadEnabledAlerts(installation, dirs, { log })), installation };
 }
 
 /** The installation's plugins, loaded and their configs parsed (none without `--config`). */
@@ -101,7 +107,7 @@ export function createProgram(io: Io = processIo): Command {
       'directories of alert packages (default: alerts, without --config)',
     )
     .action(async (options: AlertSelection) => {
-      const { alerts, scheduled, installation } = await selectedAlerts(options);
+      const { alerts, scheduled, installation } = await selectedAlerts(options, cliAlertLogger(io));
       const plugins = await installationPlugins(installation);
       const rows = [
         [
@@ -160,8 +166,14 @@ export function createProgram(io: Io = processIo): Command {
       'directories of alert packages (default: alerts, without --config)',
     )
     .action(async (options: AlertSelection) => {
-      const { alerts, scheduled, installation } = await selectedAlerts(options);
-      let failed = 0;
+      // What an alert set skipped (a rule file that does not parse or validate) fails validation.
+      const skipped: string[] = [];
+      const { alerts, scheduled, installation } = await selectedAlerts(
+        options,
+        cliAlertLogger(io, (message) => skipped.push(message)),
+      );
+      for (const message of skipped) io.out(`FAIL  ${message}\n`);
+      let failed = skipped.length;
       let pluginsFailed = false;
       try {
         for (const p of await installationPlugins(installation))
@@ -183,7 +195,7 @@ export function createProgram(io: Io = processIo): Command {
           });
           const open = pitfalls.filter((p) => p.allowed === undefined);
           io.out(
-            `${open.length > 0 ? 'FAIL' : 'ok  '}  ${a.packageName}@${a.version}  ${a.alert.kind}, ${schedule(a)}, window ${describeWindow(a)}, ${a.alert.severity}\n`,
+            `${open.length > 0 ? 'FAIL' : 'ok  '}  ${a.packageName}@${a.version}${a.set !== undefined ? ` ${a.alert.name}` : ''}  ${a.alert.kind}, ${schedule(a)}, window ${describeWindow(a)}, ${a.alert.severity}\n`,
           );
           for (const p of pitfalls)
             io.out(
@@ -193,12 +205,13 @@ export function createProgram(io: Io = processIo): Command {
         } catch (error) {
           failed++;
           io.out(
-            `FAIL  ${a.packageName}@${a.version}  ${error instanceof Error ? error.message : String(error)}\n`,
+            `FAIL  ${a.packageName}@${a.version}${a.set !== undefined ? ` ${a.alert.name}` : ''}  ${error instanceof Error ? error.message : String(error)}\n`,
           );
         }
       }
+      const invalid = failed - skipped.length;
       io.out(
-        `${alerts.length - failed} of ${alerts.length} alert${alerts.length === 1 ? '' : 's'} valid\n`,
+        `${alerts.length - invalid} of ${alerts.length} alert${alerts.length === 1 ? '' : 's'} valid${skipped.length > 0 ? `, ${skipped.length} skipped by an alert set` : ''}\n`,
       );
       const actions = await installationActions(options.config);
       const failedActions = validateActions(actions, (text) => io.out(text));
@@ -214,7 +227,14 @@ export function createProgram(io: Io = processIo): Command {
       if (failed > 0)
         throw new AlertkitError(
           'ALERT_INVALID',
-          `${failed} alert${failed === 1 ? '' : 's'} failed validation`,
+          [
+            ...(invalid > 0
+              ? [`${invalid} alert${invalid === 1 ? '' : 's'} failed validation`]
+              : []),
+            ...(skipped.length > 0
+              ? [`${skipped.length} item${skipped.length === 1 ? '' : 's'} skipped by an alert set`]
+              : []),
+          ].join(', '),
         );
       if (pluginsFailed) throw new AlertkitError('CONFIG_INVALID', 'the plugins failed validation');
     });

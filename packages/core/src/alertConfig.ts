@@ -21,7 +21,7 @@ export interface ConfigIssue {
  *   `details.issues` lists them as {@link ConfigIssue}s.
  */
 export function resolveAlertConfig<TConfig>(
-  alert: AlertDefinition<TConfig>,
+  alert: Pick<AlertDefinition<TConfig>, 'name' | 'config'>,
   overrides: unknown = {},
 ): TConfig {
   if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {

@@ -85,6 +85,14 @@ export type {
   Schedule,
 } from './defineAlert.js';
 
+export { defineAlertSet, expandAlertSet, isAlertSetDefinition } from './defineAlertSet.js';
+export type {
+  AlertSetContext,
+  AlertSetDefinition,
+  AlertSetInput,
+  AlertSetLoader,
+} from './defineAlertSet.js';
+
 export { scheduleIntervalMs, scheduleProblem } from './schedule.js';
 
 export { stderrAlertLogger } from './alertLogger.js';

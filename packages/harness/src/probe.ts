@@ -10,7 +10,9 @@ import {
   runAlert,
   runCriteria,
   z,
+  expandAlertSet,
   isAlertDefinition,
+  isAlertSetDefinition,
   mozdefMockReverseDns,
   type AlertDefinition,
   type Clause,
@@ -112,7 +114,12 @@ export interface CrossProbeReport {
 
 async function alertsOf(module: string): Promise<AlertDefinition<unknown>[]> {
   const exports = (await import(/* @vite-ignore */ module)) as Record<string, unknown>;
-  const found = Object.values(exports).flat().filter(isAlertDefinition);
+  const values = Object.values(exports).flat();
+  const found = values.filter(isAlertDefinition);
+  // An alert set (e.g. generic-rules) takes part with the alerts of its default config.
+  const quiet = { warn: () => undefined, error: () => undefined };
+  for (const set of new Set(values.filter(isAlertSetDefinition)))
+    found.push(...(await expandAlertSet(set, {}, { log: quiet, baseDir: process.cwd() })));
   return [...new Set(found)];
 }
 

@@ -5,9 +5,10 @@ export {
   CORE_VERSION,
   findInstalledPackage,
   loadAlertPackage,
+  loadAlertPackages,
   loadAlertsDirectory,
 } from './loadAlerts.js';
-export type { LoadedAlert } from './loadAlerts.js';
+export type { LoadAlertsOptions, LoadedAlert } from './loadAlerts.js';
 export {
   DEFAULT_MAX_EVENT_BYTES,
   ingestEventFiles,
@@ -120,6 +121,7 @@ export type {
   ScheduledAlert,
 } from './runner.js';
 export { loadEnabledAlerts, openInstallation } from './installation.js';
+export type { LoadEnabledAlertsOptions } from './installation.js';
 export type { Installation, OpenInstallationOptions } from './installation.js';
 export { checkActions, loadActions, type CheckedAction } from './actions.js';
 export {

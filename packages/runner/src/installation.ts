@@ -3,7 +3,12 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
 import { ActionPipeline } from '@alertkit/actions';
-import { AlertkitError, type ReverseDnsResolver, type Store } from '@alertkit/core';
+import {
+  AlertkitError,
+  type AlertLogger,
+  type ReverseDnsResolver,
+  type Store,
+} from '@alertkit/core';
 import {
   createEmbeddedStore,
   type EmbeddedStore,
@@ -20,7 +25,7 @@ import { Outbox } from './delivery/outbox.js';
 import { appendJsonLine, readJsonFile, writeJsonFile } from './jsonFile.js';
 import {
   findInstalledPackage,
-  loadAlertPackage,
+  loadAlertPackages,
   loadAlertsDirectory,
   type LoadedAlert,
 } from './loadAlerts.js';
@@ -66,27 +71,40 @@ export interface Installation {
  * Loads an `alerts` entry: a package directory, or a package checked against its version range,
  * installed (found as Node finds it) or else one of the packages of the `--alerts` directories
  * (so an installation file can configure, schedule or switch off an alert it runs from there).
+ * An alert set expands with the entry's `config`, its relative paths resolved from `baseDir`.
  */
 async function loadEnabledAlert(
   entry: InstallationConfig['alerts'][number],
   baseDir: string,
   fromDirs: () => Promise<readonly LoadedAlert[]>,
-): Promise<LoadedAlert> {
-  if (entry.path !== undefined) return loadAlertPackage(entry.path);
+  log: AlertLogger | undefined,
+): Promise<LoadedAlert[]> {
+  const options = {
+    baseDir,
+    ...(entry.config !== undefined ? { config: entry.config } : {}),
+    ...(log ? { log } : {}),
+  };
+  if (entry.path !== undefined) return loadAlertPackages(entry.path, options);
   const name = entry.package as string;
-  const packageDir = await findInstalledPackage(name, baseDir);
-  const loaded = packageDir
-    ? await loadAlertPackage(packageDir)
-    : (await fromDirs()).find((alert) => alert.packageName === name);
-  if (!loaded)
+  const packageDir =
+    (await findInstalledPackage(name, baseDir)) ??
+    (await fromDirs()).find((alert) => alert.packageName === name)?.dir;
+  if (!packageDir)
     throw new AlertkitError(
       'CONFIG_INVALID',
       `alerts: package "${name}" is not installed in ${baseDir} (npm install ${name}) nor in a directory given with --alerts`,
     );
-  if (entry.version !== undefined && !semver.satisfies(loaded.version, entry.version)) {
+  // Loaded again with the entry's config (an alert set expands with it).
+  const loaded = await loadAlertPackages(packageDir, options);
+  const version = loaded[0]?.version;
+  if (
+    version !== undefined &&
+    entry.version !== undefined &&
+    !semver.satisfies(version, entry.version)
+  ) {
     throw new AlertkitError(
       'CONFIG_INVALID',
-      `alerts: ${name}@${loaded.version} is installed but the installation asks for ${entry.version}`,
+      `alerts: ${name}@${version} is installed but the installation asks for ${entry.version}`,
     );
   }
   return loaded;
@@ -122,15 +140,27 @@ async function openMemoryStore(
   return store;
 }
 
+/** Options of {@link loadEnabledAlerts}. */
+export interface LoadEnabledAlertsOptions {
+  /**
+   * Where alert sets report what they skip (a bad rule file, with its path and field); default
+   * stderr. `openInstallation` passes the runner's logger.
+   */
+  log?: AlertLogger;
+}
+
 /**
  * The alerts an installation enables (its `alerts` entries that are `enabled`, then every alert
  * package of `alertsDirs` not already there and not switched off by an entry with
  * `enabled: false`), loaded and checked, with their schedule and config overrides. An entry
- * naming a `package` that is not installed uses the package of that name in `alertsDirs`.
+ * naming a `package` that is not installed uses the package of that name in `alertsDirs`. A
+ * package exporting an alert set contributes each alert of the set, with the entry's schedule,
+ * staging, budget and time limit; its `config` is the set's.
  */
 export async function loadEnabledAlerts(
   loaded: Pick<LoadedInstallationConfig, 'file'> & { config: Pick<InstallationConfig, 'alerts'> },
   alertsDirs: readonly string[] = [],
+  options: LoadEnabledAlertsOptions = {},
 ): Promise<{ alerts: LoadedAlert[]; scheduled: ScheduledAlert[] }> {
   const baseDir = loaded.file ? dirname(loaded.file) : process.cwd();
   const alerts: LoadedAlert[] = [];
@@ -138,22 +168,26 @@ export async function loadEnabledAlerts(
   // The packages of the `--alerts` directories, loaded once and only when needed.
   let inDirs: Promise<LoadedAlert[]> | undefined;
   const fromDirs = () =>
-    (inDirs ??= Promise.all(alertsDirs.map((dir) => loadAlertsDirectory(dir))).then((lists) =>
-      lists.flat(),
-    ));
+    (inDirs ??= Promise.all(
+      alertsDirs.map((dir) =>
+        loadAlertsDirectory(dir, { baseDir, ...(options.log ? { log: options.log } : {}) }),
+      ),
+    ).then((lists) => lists.flat()));
   for (const entry of loaded.config.alerts.filter((a) => a.enabled)) {
-    const alert = await loadEnabledAlert(entry, baseDir, fromDirs);
-    alerts.push(alert);
-    scheduled.push({
-      alert: alert.alert,
-      source: `${alert.packageName}@${alert.version}`,
-      module: pathToFileURL(alert.entry).href,
-      ...(entry.schedule ? { schedule: entry.schedule } : {}),
-      ...(entry.config ? { config: entry.config } : {}),
-      ...(entry.timeoutMs !== undefined ? { timeoutMs: entry.timeoutMs } : {}),
-      ...(entry.noiseBudget ? { noiseBudget: entry.noiseBudget } : {}),
-      ...(entry.staged ? { staged: true } : {}),
-    });
+    for (const alert of await loadEnabledAlert(entry, baseDir, fromDirs, options.log)) {
+      alerts.push(alert);
+      scheduled.push({
+        alert: alert.alert,
+        source: `${alert.packageName}@${alert.version}`,
+        // An alert of a set is not exported by its module: it runs in-process.
+        ...(alert.set === undefined ? { module: pathToFileURL(alert.entry).href } : {}),
+        ...(entry.schedule ? { schedule: entry.schedule } : {}),
+        ...(entry.config && alert.set === undefined ? { config: entry.config } : {}),
+        ...(entry.timeoutMs !== undefined ? { timeoutMs: entry.timeoutMs } : {}),
+        ...(entry.noiseBudget ? { noiseBudget: entry.noiseBudget } : {}),
+        ...(entry.staged ? { staged: true } : {}),
+      });
+    }
   }
   // An entry with `enabled: false` keeps its alert off even when a directory of alerts holds it
   // (`--alerts alerts` must not switch back on what the installation file switched off).
@@ -171,7 +205,7 @@ export async function loadEnabledAlerts(
     scheduled.push({
       alert: alert.alert,
       source: `${alert.packageName}@${alert.version}`,
-      module: pathToFileURL(alert.entry).href,
+      ...(alert.set === undefined ? { module: pathToFileURL(alert.entry).href } : {}),
     });
   }
 
@@ -191,7 +225,9 @@ export async function openInstallation(
   const logger = options.logger ?? silentLogger();
   if (options.fresh) await rm(config.stateDir, { recursive: true, force: true });
 
-  const { alerts, scheduled } = await loadEnabledAlerts(loaded, options.alertsDirs);
+  const { alerts, scheduled } = await loadEnabledAlerts(loaded, options.alertsDirs, {
+    log: logger,
+  });
   // The alert worker starts and imports the alerts while the events load (in parallel).
   const workers = new AlertWorkers();
   workers.warm(scheduled.flatMap((a) => (a.module ? [a.module] : [])));

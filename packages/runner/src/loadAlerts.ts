@@ -3,7 +3,16 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import semver from 'semver';
 import { pathToFileURL } from 'node:url';
-import { AlertkitError, isAlertDefinition, type AlertDefinition } from '@alertkit/core';
+import {
+  AlertkitError,
+  expandAlertSet,
+  isAlertDefinition,
+  isAlertSetDefinition,
+  stderrAlertLogger,
+  type AlertDefinition,
+  type AlertLogger,
+  type AlertSetDefinition,
+} from '@alertkit/core';
 
 /** An alert package found on disk. */
 export interface LoadedAlert {
@@ -15,6 +24,24 @@ export interface LoadedAlert {
   /** The module file the alert was imported from (its built entry). */
   entry: string;
   alert: AlertDefinition<unknown>;
+  /**
+   * The alert set (`defineAlertSet`) the alert was expanded from, when the package exports a
+   * set: the module does not export the alert itself, and the installation entry's `config` was
+   * the set's, consumed at load time.
+   */
+  set?: string;
+}
+
+/** Options of {@link loadAlertPackages} and {@link loadAlertsDirectory}. */
+export interface LoadAlertsOptions {
+  /** The installation entry's `config`: an alert set's config (an alert's is applied at run time). */
+  config?: unknown;
+  /** What relative paths in an alert set's config are relative to; default the current directory. */
+  baseDir?: string;
+  /** Where an alert set reports what it skipped (a bad rule file); default stderr. */
+  log?: AlertLogger;
+  /** The core version to check the package's peer range against; default this runner's. */
+  coreVersion?: string;
 }
 
 interface PackageJson {
@@ -69,14 +96,16 @@ function entryOf(pkg: PackageJson, subpath = '.'): string {
   return pkg.main ?? 'index.js';
 }
 
-/**
- * Loads the alert package in `dir` (its built entry) and checks that it exports an alert made
- * by `defineAlert` as `alert`.
- */
-export async function loadAlertPackage(
-  dir: string,
-  coreVersion: string = CORE_VERSION,
-): Promise<LoadedAlert> {
+/** A package's manifest and the module its `.` export points at, imported. */
+interface ImportedPackage {
+  packageName: string;
+  version: string;
+  dir: string;
+  entry: string;
+  module: Record<string, unknown>;
+}
+
+async function importAlertModule(dir: string, coreVersion: string): Promise<ImportedPackage> {
   const packageDir = resolve(dir);
   const manifestPath = join(packageDir, 'package.json');
   let pkg: PackageJson;
@@ -110,24 +139,82 @@ export async function loadAlertPackage(
       { cause },
     );
   }
-  const alert = module['alert'] ?? module['default'];
-  if (!isAlertDefinition(alert)) {
-    throw new AlertkitError(
-      'ALERT_INVALID',
-      `${pkg.name ?? packageDir}: ${entry} does not export an alert made by defineAlert as \`alert\``,
-    );
-  }
   return {
     packageName: pkg.name ?? packageDir,
     version: pkg.version ?? '0.0.0',
     dir: packageDir,
     entry,
-    alert,
+    module,
   };
 }
 
-/** Every alert package directly under `alertsDir` (each sub-directory with a package.json), sorted by name. */
-export async function loadAlertsDirectory(alertsDir: string): Promise<LoadedAlert[]> {
+function locationOf(imported: ImportedPackage): Omit<LoadedAlert, 'alert'> {
+  const { packageName, version, dir, entry } = imported;
+  return { packageName, version, dir, entry };
+}
+
+/** The alert (`alert` or default export) or alert set (`alertSet` or default export) of a module. */
+function exportedAlertOrSet(
+  imported: ImportedPackage,
+): AlertDefinition<unknown> | AlertSetDefinition<unknown> {
+  const { module } = imported;
+  for (const candidate of [module['alert'], module['alertSet'], module['default']]) {
+    if (isAlertDefinition(candidate) || isAlertSetDefinition(candidate)) return candidate;
+  }
+  throw new AlertkitError(
+    'ALERT_INVALID',
+    `${imported.packageName}: ${imported.entry} does not export an alert made by defineAlert as \`alert\` (or an alert set made by defineAlertSet as \`alertSet\`)`,
+  );
+}
+
+/**
+ * Loads the alert package in `dir` (its built entry) and checks that it exports an alert made
+ * by `defineAlert` as `alert`. A package exporting an alert set is refused here: load it with
+ * {@link loadAlertPackages}.
+ */
+export async function loadAlertPackage(
+  dir: string,
+  coreVersion: string = CORE_VERSION,
+): Promise<LoadedAlert> {
+  const imported = await importAlertModule(dir, coreVersion);
+  const exported = exportedAlertOrSet(imported);
+  if (!isAlertDefinition(exported)) {
+    throw new AlertkitError(
+      'ALERT_INVALID',
+      `${imported.packageName}: exports the alert set "${exported.name}", which expands into several alerts: load it as a set`,
+    );
+  }
+  return { ...locationOf(imported), alert: exported };
+}
+
+/**
+ * Loads the alerts of the package in `dir`: its alert, or every alert its alert set expands
+ * into with `options.config` (once, now). An alert set reports what it skips (a bad rule file,
+ * with its path and field) to `options.log` and loads the rest.
+ */
+export async function loadAlertPackages(
+  dir: string,
+  options: LoadAlertsOptions = {},
+): Promise<LoadedAlert[]> {
+  const imported = await importAlertModule(dir, options.coreVersion ?? CORE_VERSION);
+  const exported = exportedAlertOrSet(imported);
+  const where = locationOf(imported);
+  if (isAlertDefinition(exported)) return [{ ...where, alert: exported }];
+  const alerts = await expandAlertSet(exported, options.config, {
+    log: options.log ?? stderrAlertLogger(exported.name),
+    baseDir: options.baseDir ?? process.cwd(),
+  });
+  return alerts.map((alert) => ({ ...where, alert, set: exported.name }));
+}
+
+/**
+ * The alerts of every package directly under `alertsDir` (each sub-directory with a
+ * package.json), sorted by package directory; alert sets expand with their default config.
+ */
+export async function loadAlertsDirectory(
+  alertsDir: string,
+  options: Omit<LoadAlertsOptions, 'config'> = {},
+): Promise<LoadedAlert[]> {
   const entries = await readdir(alertsDir, { withFileTypes: true });
   const dirs: string[] = [];
   for (const entry of entries) {
@@ -141,7 +228,7 @@ export async function loadAlertsDirectory(alertsDir: string): Promise<LoadedAler
     }
   }
   dirs.sort();
-  return Promise.all(dirs.map((dir) => loadAlertPackage(dir)));
+  return (await Promise.all(dirs.map((dir) => loadAlertPackages(dir, options)))).flat();
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AlertDefinition, StoredAlert } from '@alertkit/core';
+import { expandAlertSet, type AlertDefinition, type StoredAlert } from '@alertkit/core';
 import {
   events,
   negative,
@@ -18,6 +18,7 @@ import {
 import auth0BruteforceUser from 'alert-auth0-bruteforce-user';
 import bruteforceSsh from 'alert-bruteforce-ssh';
 import cloudtrailLoggingDisabled from 'alert-cloudtrail-logging-disabled';
+import genericRules from 'alert-generic-rules';
 import ldapAdd from 'alert-ldap-add';
 import ldapGroup from 'alert-ldap-group';
 import ldapLockout from 'alert-ldap-lockout';
@@ -50,7 +51,42 @@ const cloudtrailAlert = {
 const proxySummary = (destinations: string) =>
   `Suspicious Proxy DROP event(s) detected from 1.2.3.4 to the following executable file destination(s): ${destinations}`;
 
+// The generic rules' alerts, as the runner expands the set (its bundled example rules).
+const ruleAlerts = await expandAlertSet(
+  genericRules,
+  {},
+  {
+    log: { warn: () => undefined, error: () => undefined },
+    baseDir: process.cwd(),
+  },
+);
+const sudoRule = ruleAlerts.find((a) => a.name === 'generic-rules-sudo-auth-failures');
+if (!sudoRule) throw new Error('alert-generic-rules: no sudo_auth_failures rule');
+
 const cases: ParityCase[] = [
+  {
+    // An alert set: replay runs every rule of it; the events fire one.
+    dir: 'alerts/generic-rules',
+    alert: sudoRule,
+    suite: {
+      defaultEvent: {
+        _source: {
+          category: 'syslog',
+          hostname: 'bastion1.example.com',
+          summary: 'pam_unix(sudo:auth): authentication failure; user=alice',
+          details: { program: 'sudo', username: 'alice' },
+        },
+      },
+      defaultAlert: {
+        category: 'authentication',
+        severity: 'WARNING',
+        tags: ['sudo', 'generic'],
+        classname: 'AlertGenericLoader:sudo_auth_failures',
+        summary: 'Repeated sudo authentication failures (4): alice [bastion1.example.com]',
+      },
+    },
+    case: positive('generic-rules: 4 failed sudo authentications (bundled rule)', events({}, 4)),
+  },
   {
     dir: 'alerts/ldap-add',
     alert: ldapAdd,

@@ -16,7 +16,7 @@ import {
   type BacktestSource,
 } from '@alertkit/runner';
 import type { Io } from '../io.js';
-import { resolveAlert } from '../resolveAlert.js';
+import { cliAlertLogger, resolveAlerts } from '../resolveAlert.js';
 import { storeFromEventFiles } from './events.js';
 
 interface BacktestOptions {
@@ -180,14 +180,29 @@ export function registerBacktest(program: Command, io: Io): void {
         : undefined;
       let alerts: BacktestAlert[];
       if (specs.length > 0)
-        alerts = await Promise.all(
-          specs.map(async (s) => ({ alert: (await resolveAlert(s)).alert })),
-        );
+        // An alert set (alerts/generic-rules) contributes each of its alerts.
+        alerts = (
+          await Promise.all(
+            specs.map(
+              async (s) =>
+                (await resolveAlerts(s, { configFile: options.config, log: cliAlertLogger(io) }))
+                  .alerts,
+            ),
+          )
+        )
+          .flat()
+          .map((a) => ({ alert: a.alert }));
       else if (loaded) {
-        alerts = (await loadEnabledAlerts(loaded)).scheduled;
+        alerts = (await loadEnabledAlerts(loaded, [], { log: cliAlertLogger(io) })).scheduled;
       } else
         alerts = (
-          await loadEnabledAlerts({ file: undefined, config: { alerts: [] } }, [resolve('alerts')])
+          await loadEnabledAlerts(
+            { file: undefined, config: { alerts: [] } },
+            [resolve('alerts')],
+            {
+              log: cliAlertLogger(io),
+            },
+          )
         ).scheduled;
       if (alerts.length === 0) throw new AlertkitError('ALERT_INVALID', 'no alerts to backtest');
 

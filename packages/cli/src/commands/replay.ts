@@ -1,9 +1,8 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AlertkitError, runAlert, type StoredAlert } from '@alertkit/core';
-import { loadInstallationConfig, type LoadedAlert } from '@alertkit/runner';
+import type { LoadedAlert } from '@alertkit/runner';
 import { formatTable, truncate, type Io } from '../io.js';
-import { resolveAlert } from '../resolveAlert.js';
+import { cliAlertLogger, entryConfig, resolveAlerts } from '../resolveAlert.js';
 import { reverseDnsFromEnvironment } from '../reverseDns.js';
 import { storeFromEventFiles } from './events.js';
 import { parseNow } from './search.js';
@@ -17,12 +16,7 @@ interface ReplayOptions {
 
 /** The config overrides an installation file gives this alert (its entry by path or package name). */
 export async function configOverrides(file: string, loaded: LoadedAlert): Promise<unknown> {
-  const { config } = await loadInstallationConfig({ file });
-  const entry = config.alerts.find(
-    (a) =>
-      (a.path !== undefined && resolve(a.path) === loaded.dir) || a.package === loaded.packageName,
-  );
-  return entry?.config ?? {};
+  return entryConfig(file, loaded);
 }
 
 /** Prints alerts as a table. */
@@ -48,7 +42,7 @@ export function registerReplay(program: Command, io: Io): void {
     )
     .argument(
       '<alert>',
-      'an alert package directory (alerts/bruteforce-ssh) or package name (alert-bruteforce-ssh)',
+      'an alert package directory (alerts/bruteforce-ssh) or package name (alert-bruteforce-ssh); an alert set (alerts/generic-rules) replays each of its alerts',
     )
     .requiredOption(
       '--events <file...>',
@@ -57,7 +51,7 @@ export function registerReplay(program: Command, io: Io): void {
     .option('--now <ISO-8601>', 'the end of the window (default: now)')
     .option(
       '--config <file>',
-      "an installation file whose entry for this alert overrides the alert's config",
+      "an installation file whose entry for this alert overrides the alert's config (an alert set's config, e.g. its rules directory)",
     )
     .option(
       '--format <format>',
@@ -78,22 +72,35 @@ export function registerReplay(program: Command, io: Io): void {
         );
       }
       const now = parseNow(options.now);
-      const loaded = await resolveAlert(spec);
-      const config = options.config ? await configOverrides(options.config, loaded) : undefined;
+      const { alerts, config } = await resolveAlerts(spec, {
+        configFile: options.config,
+        log: cliAlertLogger(io),
+      });
       const reverseDns = await reverseDnsFromEnvironment();
       const store = await storeFromEventFiles(options.events, io);
-      const result = await runAlert(loaded.alert, store, {
-        now,
-        config,
-        ...(reverseDns ? { reverseDns } : {}),
-      });
+      // The alerts of a set run one after the other on the same store, as the runner runs them.
+      const raised: StoredAlert[] = [];
+      let matched = 0;
+      for (const loaded of alerts) {
+        const result = await runAlert(loaded.alert, store, {
+          now,
+          config,
+          ...(reverseDns ? { reverseDns } : {}),
+        });
+        raised.push(...result.alerts);
+        matched += result.matched;
+      }
       if (options.format === 'json') {
-        io.out(result.alerts.map((a) => `${JSON.stringify(a)}\n`).join(''));
+        io.out(raised.map((a) => `${JSON.stringify(a)}\n`).join(''));
         return;
       }
-      io.out(alertsTable(result.alerts));
+      io.out(alertsTable(raised));
+      const first = alerts[0];
+      const what = first
+        ? `${first.packageName}@${first.version}${first.set !== undefined ? ` (${alerts.length} alerts of set ${first.set})` : ''}`
+        : spec;
       io.err(
-        `${loaded.packageName}@${loaded.version}: ${result.alerts.length} alert(s) from ${result.matched} matching event(s) of ${store.size} at ${now.toISOString()}\n`,
+        `${what}: ${raised.length} alert(s) from ${matched} matching event(s) of ${store.size} at ${now.toISOString()}\n`,
       );
     });
 }
