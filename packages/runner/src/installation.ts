@@ -296,13 +296,18 @@ async function open(
     ?.resume()
     .catch((error: unknown) => logger.warn({ err: error }, 'resuming alert actions failed'));
   const history = join(config.stateDir, 'runs.ndjson');
+  // Plugins run in a worker of their own (not the alerts', which waits for them), so that a
+  // plugin's time limit stops even a synchronous endless loop and the alert goes on unchanged.
+  const pluginWorkers = plugins.length > 0 ? new AlertWorkers() : undefined;
   const runner = createRunner({
     alerts: scheduled,
     workers,
     // The run history (`alertkit serve` shows it): one JSON line per run and per gap.
     onRun: (record) => appendJsonLine(history, record),
     // Plugins search the store the alerts search (MozDef's plugins opened their own client).
-    ...(plugins.length > 0 ? { plugins: composePlugins(plugins, logger, { store }) } : {}),
+    ...(pluginWorkers
+      ? { plugins: composePlugins(plugins, logger, { store, workers: pluginWorkers }) }
+      : {}),
     store,
     checkpoints,
     logger,
@@ -343,6 +348,7 @@ async function open(
     persist,
     close: async () => {
       await runner.stop();
+      await pluginWorkers?.close();
       await actions?.close();
       await outbox
         .deliverPending()

@@ -6,8 +6,15 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z, type AlertDocument } from '@alertkit/core';
 import { createEmbeddedStore, match, search } from '@alertkit/query';
+import { AlertWorkers } from './isolation/alertWorkers.js';
 import { createLogger } from './logger.js';
-import { composePlugins, configurePlugin, definePlugin, loadPlugins } from './plugins.js';
+import {
+  composePlugins,
+  configurePlugin,
+  definePlugin,
+  loadPlugins,
+  type ConfiguredPlugin,
+} from './plugins.js';
 
 /** zod as this package resolves it, for plugin modules written to a temporary directory. */
 const zodUrl = pathToFileURL(createRequire(import.meta.url).resolve('zod')).href;
@@ -292,4 +299,61 @@ export default { name: 'sites', config: z.strictObject({ known: z.array(z.strict
     await composePlugins([configured], logger)(alert, { now: new Date(), alertId: 'alert-10' });
     expect(lines.join('')).toContain('"timeoutMs":30');
   });
+
+  it('in a worker: a synchronous endless loop is stopped at its limit, the alert goes on, the next plugin runs', async () => {
+    await writeFile(
+      join(dir, 'loops.mjs'),
+      "export default { name: 'loops', onAlert: () => { for (;;) {} } };",
+    );
+    // A worker plugin searches the main thread's store, reads its config and logs through it.
+    await writeFile(
+      join(dir, 'counts.mjs'),
+      `export default { name: 'counts', onAlert: async (a, context) => {
+        const found = await context.search({ query: { type: 'bool', must: [{ type: 'match', field: 'details.program', value: 'sshd' }] } });
+        context.log.info({ total: found.total }, 'searched');
+        return { ...a, details: { ...a.details, sshdEvents: found.total, label: context.config } };
+      } };`,
+    );
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'info',
+      destination: { write: (l: string) => void lines.push(l) },
+    });
+    const store = createEmbeddedStore({
+      events: [
+        {
+          _index: 'events',
+          _id: 'e1',
+          _source: { utctimestamp: '2017-01-01T00:59:00+00:00', details: { program: 'sshd' } },
+        },
+      ],
+    });
+    const [loops, counts] = await loadPlugins(['./loops.mjs', './counts.mjs'], dir);
+    const workers = new AlertWorkers();
+    try {
+      const chain = composePlugins(
+        [
+          { ...(loops as ConfiguredPlugin), timeoutMs: 1_000 },
+          { ...(counts as ConfiguredPlugin), config: 'lab', timeoutMs: 60_000 },
+        ],
+        logger,
+        { store, workers },
+      );
+      const out = await chain(alert, { now: new Date('2017-01-01T01:00:00Z'), alertId: 'a-1' });
+      expect(out?.summary).toBe(alert.summary);
+      expect(out?.details).toEqual({ sshdEvents: 1, label: 'lab' });
+      const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(parsed.find((l) => l['plugin'] === 'loops')).toMatchObject({
+        alertId: 'a-1',
+        timeoutMs: 1_000,
+      });
+      expect(parsed.find((l) => l['msg'] === 'searched')).toMatchObject({
+        plugin: 'counts',
+        alertId: 'a-1',
+        total: 1,
+      });
+    } finally {
+      await workers.close();
+    }
+  }, 120_000);
 });

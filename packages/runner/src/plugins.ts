@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import {
   AlertkitError,
+  isAlertkitError,
   type AlertDocument,
   type AlertDocumentPlugin,
   type AlertPluginRun,
@@ -15,6 +16,7 @@ import { describeIssue } from './config/loadInstallationConfig.js';
 import { formatKeyPath } from './config/interpolateEnv.js';
 import type { PluginEntry } from './config/schema.js';
 import { findInstalledPackage, packageEntry } from './loadAlerts.js';
+import type { AlertWorkers } from './isolation/alertWorkers.js';
 import { silentLogger, type Logger } from './logger.js';
 
 /** How long a plugin may take on one alert unless its entry or the plugin says otherwise. */
@@ -92,13 +94,19 @@ export interface ConfiguredPlugin {
   registration: readonly string[];
   priority: number;
   timeoutMs: number;
+  /**
+   * `file:` URL of the module default-exporting it (set by `loadPlugins`): with
+   * {@link ComposePluginsOptions.workers} the plugin runs in a worker thread, where its time limit
+   * also stops a synchronous endless loop.
+   */
+  module?: string;
 }
 
 /** Resolves a plugin's registration, priority and limit for a parsed config. */
 export function configurePlugin(
   plugin: AlertPlugin,
   config: unknown = undefined,
-  options: { spec?: string; timeoutMs?: number } = {},
+  options: { spec?: string; timeoutMs?: number; module?: string } = {},
 ): ConfiguredPlugin {
   const declared = plugin.registration ?? '*';
   const registration = typeof declared === 'function' ? declared(config) : declared;
@@ -109,6 +117,7 @@ export function configurePlugin(
     registration: typeof registration === 'string' ? [registration] : [...registration],
     priority: plugin.priority ?? 100,
     timeoutMs: options.timeoutMs ?? plugin.timeoutMs ?? DEFAULT_PLUGIN_TIMEOUT_MS,
+    ...(options.module !== undefined ? { module: options.module } : {}),
   };
 }
 
@@ -128,6 +137,12 @@ function registrationTerms(value: JsonValue, into: Set<string> = new Set(['*']))
 export interface ComposePluginsOptions {
   /** The store plugins search (the one the alerts search); without it `context.search` throws. */
   store?: Store;
+  /**
+   * Runs each plugin loaded from a module (`ConfiguredPlugin.module`) in a worker thread, whose
+   * time limit stops it even in a synchronous endless loop; without it plugins run in-process
+   * (an async time limit only).
+   */
+  workers?: AlertWorkers;
 }
 
 const TIMED_OUT = Symbol('timed out');
@@ -169,11 +184,11 @@ export function composePlugins(
     .map((configured, index) => ({ configured, index }))
     .sort((a, b) => a.configured.priority - b.configured.priority || a.index - b.index)
     .map(({ configured }) => configured);
-  const { store } = options;
+  const { store, workers } = options;
   return async (document, given) => {
     const run = runOf(document, given);
     let current: AlertDocument = document;
-    for (const { plugin, config, registration, timeoutMs } of ordered) {
+    for (const { plugin, config, registration, timeoutMs, module } of ordered) {
       const terms = registrationTerms(current);
       if (!registration.some((term) => terms.has(term))) continue;
       const where = { plugin: plugin.name, alertId: run.alertId, classname: current.classname };
@@ -194,10 +209,23 @@ export function composePlugins(
       };
       try {
         // The plugin gets a copy, so a plugin that times out and finishes later changes nothing.
-        const next = await within(
-          Promise.resolve().then(() => plugin.onAlert(structuredClone(current), context)),
-          timeoutMs,
-        );
+        // In a worker, the time limit stops the worker itself (a synchronous loop included).
+        const next = await (workers && module
+          ? workers
+              .runPlugin(
+                { module, document: current, config, now: run.now, alertId: run.alertId },
+                timeoutMs,
+                { ...(store ? { store } : {}), log: context.log },
+              )
+              .catch((error: unknown): typeof TIMED_OUT => {
+                if (isAlertkitError(error) && error.details?.['timedOut'] === true)
+                  return TIMED_OUT;
+                throw error;
+              })
+          : within(
+              Promise.resolve().then(() => plugin.onAlert(structuredClone(current), context)),
+              timeoutMs,
+            ));
         if (next === TIMED_OUT) {
           logger.warn(
             { ...where, timeoutMs },
@@ -258,7 +286,7 @@ export async function loadPlugins(
       ? { plugin: entry, config: undefined, timeoutMs: undefined }
       : entry;
     const keyPath = typeof entry === 'string' ? `plugins[${index}]` : `plugins[${index}].plugin`;
-    const plugin = await importPlugin(spec, baseDir, `${at}${keyPath}`);
+    const { plugin, module } = await importPlugin(spec, baseDir, `${at}${keyPath}`);
     let parsed: unknown = undefined;
     if (plugin.config) {
       const result = plugin.config.safeParse(config ?? {});
@@ -283,6 +311,7 @@ export async function loadPlugins(
     configured.push(
       configurePlugin(plugin, parsed, {
         spec,
+        module,
         ...(timeoutMs === undefined ? {} : { timeoutMs }),
       }),
     );
@@ -290,16 +319,22 @@ export async function loadPlugins(
   return configured;
 }
 
-async function importPlugin(spec: string, baseDir: string, where: string): Promise<AlertPlugin> {
+async function importPlugin(
+  spec: string,
+  baseDir: string,
+  where: string,
+): Promise<{ plugin: AlertPlugin; module: string }> {
   const isPath = spec.startsWith('.') || isAbsolute(spec);
   const { name, subpath } = splitPackageSpec(spec);
   const packageDir = isPath ? undefined : await findInstalledPackage(name, baseDir);
   if (!isPath && !packageDir)
     throw new AlertkitError('CONFIG_INVALID', `${where}: "${name}" is not installed in ${baseDir}`);
   let module: { default?: unknown };
+  let url: string;
   try {
     const file = packageDir ? await packageEntry(packageDir, subpath) : resolve(baseDir, spec);
-    module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    url = pathToFileURL(file).href;
+    module = (await import(url)) as { default?: unknown };
   } catch (cause) {
     throw new AlertkitError(
       'CONFIG_INVALID',
@@ -314,5 +349,5 @@ async function importPlugin(spec: string, baseDir: string, where: string): Promi
       `${where}: "${spec}" must default-export { name, onAlert(alert, context), registration?, priority?, config? }`,
     );
   }
-  return plugin as AlertPlugin;
+  return { plugin: plugin as AlertPlugin, module: url };
 }

@@ -234,8 +234,9 @@ describe("pnpm start (the README's main job) and alertkit run --once", () => {
       .split('\n');
     expect(saved).toHaveLength(alertLines(start.stdout).length);
     // Every alert of alerts/ but get-watchlist (off in the sample config: it needs an HTTP
-    // endpoint) runs; each story of the sample raises its alert.
-    expect(start.stderr).toContain('40 alerts ran');
+    // endpoint) runs, the generic rules as their two bundled rules; each story of the sample
+    // raises its alert.
+    expect(start.stderr).toContain('43 alerts ran');
     expect(start.stderr).not.toContain('get-watchlist');
     expect(alertLines(start.stdout)).toHaveLength(33);
     const classnames = new Set(alertLines(start.stdout).map((l) => l.split(/\s+/)[2]));

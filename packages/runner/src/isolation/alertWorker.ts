@@ -9,6 +9,7 @@ import {
   isAlertDefinition,
   runAlert,
   type AlertDefinition,
+  type AlertDocument,
   type AlertDocumentPlugin,
   type AlertkitErrorCode,
   type AlertLogger,
@@ -20,6 +21,8 @@ import {
   toWireError,
   type AlertTask,
   type AlertTaskResult,
+  type PluginTask,
+  type PluginTaskResult,
   type ServiceName,
   type ServiceReply,
   type WarmTask,
@@ -113,10 +116,75 @@ async function runTask(task: AlertTask): Promise<AlertTaskResult> {
   }
 }
 
+/** A logger whose lines go to the main thread's logger, with the bindings of `child`. */
+function workerLogger(
+  call: ReturnType<typeof connect>,
+  bindings: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const line =
+    (level: string) =>
+    (details: unknown, message?: string): void => {
+      const fields =
+        details !== null && typeof details === 'object'
+          ? { ...bindings, ...(details as Record<string, unknown>) }
+          : bindings;
+      const text = typeof details === 'string' ? details : (message ?? '');
+      void call('log', level, [fields, text]).catch(() => {});
+    };
+  return {
+    trace: line('debug'),
+    debug: line('debug'),
+    info: line('info'),
+    warn: line('warn'),
+    error: line('error'),
+    fatal: line('error'),
+    child: (more: Record<string, unknown>) => workerLogger(call, { ...bindings, ...more }),
+  };
+}
+
+interface WorkerPlugin {
+  name: string;
+  onAlert(document: AlertDocument, context: unknown): unknown;
+}
+
+/** Runs one plugin call; the context's store and logger live in the main thread. */
+async function runPluginTask(task: PluginTask): Promise<PluginTaskResult> {
+  const call = connect(task.port);
+  try {
+    const plugin = (await importOnce(task.module))['default'] as WorkerPlugin | undefined;
+    if (!plugin || typeof plugin.onAlert !== 'function')
+      throw new Error(`${task.module} does not default-export a plugin`);
+    const context = {
+      now: task.now,
+      alertId: task.alertId,
+      config: task.config,
+      log: workerLogger(call, { plugin: plugin.name, alertId: task.alertId }),
+      search: (criteria: { build?: () => unknown }, options: { size?: number } = {}) => {
+        if (!task.store)
+          throw new AlertkitError('STORE_UNAVAILABLE', `${plugin.name}: no store to search`);
+        return call('store', 'search', [
+          {
+            criteria: typeof criteria.build === 'function' ? criteria.build() : criteria,
+            now: task.now,
+            ...(options.size === undefined ? {} : { size: options.size }),
+          },
+        ]);
+      },
+    };
+    const document = (await plugin.onAlert(task.document, context)) as AlertDocument | null;
+    return { ok: true, document };
+  } catch (error) {
+    return { ok: false, error: toWireError(error) };
+  } finally {
+    task.port.close();
+  }
+}
+
 /** The pool's task function. */
 export default async function alertWorker(
-  task: AlertTask | WarmTask,
-): Promise<AlertTaskResult | null> {
+  task: AlertTask | WarmTask | PluginTask,
+): Promise<AlertTaskResult | PluginTaskResult | null> {
+  if (task.kind === 'plugin') return runPluginTask(task);
   if (task.kind === 'warm') {
     // A module that fails to import fails its own run later, with the alert's name.
     await Promise.allSettled(task.modules.map(importOnce));

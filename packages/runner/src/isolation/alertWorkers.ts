@@ -2,6 +2,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import {
   AlertkitError,
+  type AlertDocument,
   type AlertDocumentPlugin,
   type AlertLogger,
   type ReverseDnsResolver,
@@ -12,6 +13,8 @@ import {
   toWireError,
   type AlertTask,
   type AlertTaskResult,
+  type PluginTask,
+  type PluginTaskResult,
   type ServiceCall,
   type ServiceReply,
   type WarmTask,
@@ -82,8 +85,12 @@ async function serve(services: IsolatedServices, call: ServiceCall): Promise<unk
         : call.args[0];
     case 'log': {
       const [details, message] = call.args as [Record<string, unknown>, string];
-      if (call.method === 'error') services.log?.error(details, message);
-      else services.log?.warn(details, message);
+      const log = services.log as (AlertLogger & Partial<Record<string, unknown>>) | undefined;
+      const write = log?.[call.method];
+      if (typeof write === 'function')
+        (write as (d: Record<string, unknown>, m: string) => void).call(log, details, message);
+      else if (call.method === 'error') log?.error(details, message);
+      else log?.warn(details, message);
       return null;
     }
   }
@@ -172,6 +179,66 @@ export class AlertWorkers {
     }
     if (outcome.ok) return outcome.result;
     if ('missing' in outcome) return undefined;
+    throw outcome.error.code
+      ? new AlertkitError(outcome.error.code as never, outcome.error.message)
+      : new Error(outcome.error.message);
+  }
+
+  /**
+   * Runs one plugin call in the worker (a pool of its own, not the alerts'), so that a plugin
+   * that never returns, a synchronous endless loop included, is stopped at `timeoutMs`.
+   * @throws AlertkitError `REACTION_FAILED` with `details.timedOut` when it is stopped, or the
+   *   plugin's own error, rebuilt from the worker's.
+   */
+  async runPlugin(
+    call: { module: string; document: AlertDocument; config: unknown; now: Date; alertId: string },
+    timeoutMs: number,
+    services: { store?: Store; log?: AlertLogger },
+  ): Promise<AlertDocument | null> {
+    const { port1, port2 } = new MessageChannel();
+    const served: IsolatedServices = {
+      store: services.store ?? ({} as Store),
+      ...(services.log ? { log: services.log } : {}),
+    };
+    port1.on('message', (message: ServiceCall) => {
+      serve(served, message).then(
+        (value) => port1.postMessage({ id: message.id, ok: true, value } satisfies ServiceReply),
+        (error: unknown) =>
+          port1.postMessage({
+            id: message.id,
+            ok: false,
+            error: toWireError(error),
+          } satisfies ServiceReply),
+      );
+    });
+    const task: PluginTask = {
+      kind: 'plugin',
+      ...call,
+      store: services.store !== undefined,
+      port: port2,
+    };
+    await this.#ready;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    let outcome: PluginTaskResult;
+    try {
+      outcome = (await this.#poolOf().run(task, {
+        transferList: [port2],
+        signal: abort.signal,
+      })) as PluginTaskResult;
+    } catch (error) {
+      if (abort.signal.aborted)
+        throw new AlertkitError(
+          'REACTION_FAILED',
+          `the plugin did not finish within ${timeoutMs} ms; its worker was stopped`,
+          { details: { timeoutMs, timedOut: true } },
+        );
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      port1.close();
+    }
+    if (outcome.ok) return outcome.document;
     throw outcome.error.code
       ? new AlertkitError(outcome.error.code as never, outcome.error.message)
       : new Error(outcome.error.message);

@@ -4,7 +4,7 @@
  * over a `MessagePort` passed with the task. Only structured-cloneable data crosses.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { RunAlertResult } from '@alertkit/core';
+import type { AlertDocument, RunAlertResult } from '@alertkit/core';
 
 /** What the main thread serves to a worker's run. */
 export type ServiceName = 'store' | 'reverseDns' | 'plugins' | 'log';
@@ -45,6 +45,25 @@ export interface AlertTask {
   plugins: boolean;
   port: MessagePort;
 }
+
+/** One plugin call, as posted to the pool: the plugin module's default export on a document. */
+export interface PluginTask {
+  kind: 'plugin';
+  /** `file:` URL of the module default-exporting the plugin. */
+  module: string;
+  document: AlertDocument;
+  /** The plugin's parsed config (structured-cloneable). */
+  config: unknown;
+  now: Date;
+  alertId: string;
+  /** Whether `context.search` may call the main thread's store. */
+  store: boolean;
+  port: MessagePort;
+}
+
+/** A worker's answer to a {@link PluginTask}. */
+export type PluginTaskResult =
+  { ok: true; document: AlertDocument | null } | { ok: false; error: WireError };
 
 /** Imports modules ahead of the first run, so a cycle does not pay for it. */
 export interface WarmTask {
