@@ -45,12 +45,16 @@ describe('hostile query strings', () => {
         const times = [...measured].sort((a, b) => a - b);
         writeFileSync(
           fileURLToPath(new URL('.hostile.json', import.meta.url)),
-          `${JSON.stringify({
-            cases: times.length,
-            worstMs: Math.round(worst * 10) / 10,
-            p99Ms: Math.round((times[Math.floor(times.length * 0.99)] ?? 0) * 10) / 10,
-            slowest: slowest.slice(0, 60),
-          })}\n`,
+          `${JSON.stringify(
+            {
+              cases: times.length,
+              worstMs: Math.round(worst * 10) / 10,
+              p99Ms: Math.round((times[Math.floor(times.length * 0.99)] ?? 0) * 10) / 10,
+              slowest: slowest.slice(0, 60),
+            },
+            null,
+            2,
+          )}\n`,
         );
       },
     },
