@@ -299,6 +299,8 @@ async function open(
   // Plugins run in a worker of their own (not the alerts', which waits for them), so that a
   // plugin's time limit stops even a synchronous endless loop and the alert goes on unchanged.
   const pluginWorkers = plugins.length > 0 ? new AlertWorkers() : undefined;
+  // Started and importing the plugins now: a call's time limit starts after that.
+  pluginWorkers?.warm(plugins.flatMap((p) => (p.module ? [p.module] : [])));
   const runner = createRunner({
     alerts: scheduled,
     workers,

@@ -330,6 +330,7 @@ export default { name: 'sites', config: z.strictObject({ known: z.array(z.strict
     });
     const [loops, counts] = await loadPlugins(['./loops.mjs', './counts.mjs'], dir);
     const workers = new AlertWorkers();
+    workers.warm([loops?.module ?? '', counts?.module ?? '']);
     try {
       const chain = composePlugins(
         [

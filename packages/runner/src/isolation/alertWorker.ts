@@ -82,6 +82,7 @@ async function runTask(task: AlertTask): Promise<AlertTaskResult> {
   const alert = findAlert(await importOnce(task.module), task.alert);
   if (!alert) return { ok: false, missing: true };
   const call = connect(task.port);
+  const logged: Promise<unknown>[] = [];
   try {
     const store = Object.fromEntries(
       task.storeMethods.map((method) => [
@@ -95,10 +96,13 @@ async function runTask(task: AlertTask): Promise<AlertTaskResult> {
     const plugins: AlertDocumentPlugin | undefined = task.plugins
       ? (document, run) => call('plugins', '', [document, run]) as ReturnType<AlertDocumentPlugin>
       : undefined;
-    // Log lines are posted without waiting: a reaction's warning never slows its run.
+    // Log lines are posted without waiting (a reaction's warning never slows its run); the task
+    // waits for them before it answers, since the port closes then.
     const log: AlertLogger = {
-      warn: (details, message) => void call('log', 'warn', [details, message]).catch(() => {}),
-      error: (details, message) => void call('log', 'error', [details, message]).catch(() => {}),
+      warn: (details, message) =>
+        void logged.push(call('log', 'warn', [details, message]).catch(() => {})),
+      error: (details, message) =>
+        void logged.push(call('log', 'error', [details, message]).catch(() => {})),
     };
     const result = await runAlert(alert, store, {
       now: task.now,
@@ -108,8 +112,10 @@ async function runTask(task: AlertTask): Promise<AlertTaskResult> {
       ...(reverseDns ? { reverseDns } : {}),
       ...(plugins ? { plugins } : {}),
     });
+    await Promise.all(logged);
     return { ok: true, result };
   } catch (error) {
+    await Promise.all(logged);
     return { ok: false, error: toWireError(error) };
   } finally {
     task.port.close();
@@ -119,6 +125,7 @@ async function runTask(task: AlertTask): Promise<AlertTaskResult> {
 /** A logger whose lines go to the main thread's logger, with the bindings of `child`. */
 function workerLogger(
   call: ReturnType<typeof connect>,
+  pending: Promise<unknown>[],
   bindings: Record<string, unknown> = {},
 ): Record<string, unknown> {
   const line =
@@ -129,7 +136,8 @@ function workerLogger(
           ? { ...bindings, ...(details as Record<string, unknown>) }
           : bindings;
       const text = typeof details === 'string' ? details : (message ?? '');
-      void call('log', level, [fields, text]).catch(() => {});
+      // Not awaited by the plugin; the task waits for them before it answers (the port closes).
+      pending.push(call('log', level, [fields, text]).catch(() => {}));
     };
   return {
     trace: line('debug'),
@@ -138,7 +146,7 @@ function workerLogger(
     warn: line('warn'),
     error: line('error'),
     fatal: line('error'),
-    child: (more: Record<string, unknown>) => workerLogger(call, { ...bindings, ...more }),
+    child: (more: Record<string, unknown>) => workerLogger(call, pending, { ...bindings, ...more }),
   };
 }
 
@@ -150,6 +158,7 @@ interface WorkerPlugin {
 /** Runs one plugin call; the context's store and logger live in the main thread. */
 async function runPluginTask(task: PluginTask): Promise<PluginTaskResult> {
   const call = connect(task.port);
+  const pending: Promise<unknown>[] = [];
   try {
     const plugin = (await importOnce(task.module))['default'] as WorkerPlugin | undefined;
     if (!plugin || typeof plugin.onAlert !== 'function')
@@ -158,7 +167,7 @@ async function runPluginTask(task: PluginTask): Promise<PluginTaskResult> {
       now: task.now,
       alertId: task.alertId,
       config: task.config,
-      log: workerLogger(call, { plugin: plugin.name, alertId: task.alertId }),
+      log: workerLogger(call, pending, { plugin: plugin.name, alertId: task.alertId }),
       search: (criteria: { build?: () => unknown }, options: { size?: number } = {}) => {
         if (!task.store)
           throw new AlertkitError('STORE_UNAVAILABLE', `${plugin.name}: no store to search`);
@@ -172,8 +181,10 @@ async function runPluginTask(task: PluginTask): Promise<PluginTaskResult> {
       },
     };
     const document = (await plugin.onAlert(task.document, context)) as AlertDocument | null;
+    await Promise.all(pending);
     return { ok: true, document };
   } catch (error) {
+    await Promise.all(pending);
     return { ok: false, error: toWireError(error) };
   } finally {
     task.port.close();

@@ -227,6 +227,8 @@ export class AlertWorkers {
         signal: abort.signal,
       })) as PluginTaskResult;
     } catch (error) {
+      // The stopped worker's successor imports the plugins before the next call's clock starts.
+      if (abort.signal.aborted) this.warm(this.#modules);
       if (abort.signal.aborted)
         throw new AlertkitError(
           'REACTION_FAILED',
