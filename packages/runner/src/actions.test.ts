@@ -181,6 +181,38 @@ describe('actions in an installation', () => {
     expect(delivered).toHaveLength(2);
   });
 
+  it('an action in a synchronous endless loop is stopped at its limit; the others run and the alerts are delivered', async () => {
+    await writeFile(
+      join(dir, 'loops-action.mjs'),
+      "export default { name: 'loops', registration: ['*'], run: () => { for (;;) {} } };",
+    );
+    const file = await writeConfig('loops');
+    const config = await loadInstallationConfig({ file });
+    config.config.actions = [
+      { action: './loops-action.mjs', enabled: true, timeoutMs: 1_000, maxAttempts: 1 },
+      ...config.config.actions,
+    ];
+    const installation = await openInstallation(config, { fresh: true });
+    expect((await installation.runner.runCycle(NOW)).raised).toBe(2);
+    await installation.actions?.whenIdle();
+    const saved = await installation.store.listAlerts();
+    await installation.close();
+    for (const alert of saved) {
+      expect(installation.actions?.record(alert._id, 'loops')).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+      });
+      expect(installation.actions?.record(alert._id, 'pagerduty')).toMatchObject({
+        status: 'succeeded',
+      });
+    }
+    expect(endpoint.calls.filter((c) => c.path === '/v2/enqueue')).toHaveLength(2);
+    const delivered = (await readFile(join(dir, 'loops', 'alerts.ndjson'), 'utf8'))
+      .trim()
+      .split('\n');
+    expect(delivered).toHaveLength(2);
+  }, 120_000);
+
   it('staged alerts run no actions', async () => {
     const file = await writeConfig('staged');
     const config = await loadInstallationConfig({ file });

@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { configureAction, type AlertAction, type ConfiguredAction } from '@alertkit/actions';
-import { AlertkitError } from '@alertkit/core';
+import { AlertkitError, type AlertLogger } from '@alertkit/core';
+import type { AlertWorkers } from './isolation/alertWorkers.js';
 import type { ActionEntryConfig } from './config/schema.js';
 
 /** One `actions` entry, checked: its action and config, or why it cannot run. */
@@ -16,6 +17,8 @@ export interface CheckedAction {
   configured?: ConfiguredAction;
   /** Set when the module cannot be loaded or the config is invalid. */
   error?: AlertkitError;
+  /** `file:` URL of the action's module, when it has one (then it can run in a worker). */
+  module?: string;
 }
 
 /**
@@ -23,19 +26,31 @@ export interface CheckedAction {
  * (subpath) specifier, resolved from the installation first (its own `node_modules`), then from
  * the runner (which ships `@alertkit/actions`). The module default-exports an action.
  */
-async function importAction(spec: string, baseDir: string, where: string): Promise<AlertAction> {
+async function importAction(
+  spec: string,
+  baseDir: string,
+  where: string,
+): Promise<{ action: AlertAction; module: string | undefined }> {
   let module: { default?: unknown };
+  let url: string | undefined;
   try {
     if (spec.startsWith('.') || isAbsolute(spec)) {
-      module = (await import(pathToFileURL(resolve(baseDir, spec)).href)) as { default?: unknown };
+      url = pathToFileURL(resolve(baseDir, spec)).href;
+      module = (await import(url)) as { default?: unknown };
     } else {
       let file: string | undefined;
       try {
         file = createRequire(join(baseDir, 'alertkit.config.json')).resolve(spec);
       } catch {
         // not installed beside the installation: the runner's own copy
+        try {
+          file = createRequire(import.meta.url).resolve(spec);
+        } catch {
+          // resolved by import() below, then run in-process
+        }
       }
-      module = (await import(file !== undefined ? pathToFileURL(file).href : spec)) as {
+      url = file !== undefined ? pathToFileURL(file).href : undefined;
+      module = (await import(url ?? spec)) as {
         default?: unknown;
       };
     }
@@ -59,7 +74,7 @@ async function importAction(spec: string, baseDir: string, where: string): Promi
       { details: { path: where, action: spec } },
     );
   }
-  return action as AlertAction;
+  return { action: action as AlertAction, module: url };
 }
 
 /** Loads one entry's action and validates its config, without throwing. */
@@ -70,13 +85,19 @@ async function checkAction(
 ): Promise<CheckedAction> {
   const where = `actions[${index}]`;
   try {
-    const action = await importAction(entry.action, baseDir, where);
+    const { action, module } = await importAction(entry.action, baseDir, where);
     const configured = configureAction(action, entry.config, {
       where,
       ...(entry.timeoutMs !== undefined ? { timeoutMs: entry.timeoutMs } : {}),
       ...(entry.maxAttempts !== undefined ? { maxAttempts: entry.maxAttempts } : {}),
     });
-    return { spec: entry.action, where, enabled: entry.enabled, configured };
+    return {
+      spec: entry.action,
+      where,
+      enabled: entry.enabled,
+      configured,
+      ...(module !== undefined ? { module } : {}),
+    };
   } catch (error) {
     return {
       spec: entry.action,
@@ -104,17 +125,47 @@ export async function checkActions(
   return checked;
 }
 
+/** Options of {@link loadActions}. */
+export interface LoadActionsOptions {
+  /**
+   * Runs each action loaded from a module in this worker pool, so that its time limit stops
+   * even a synchronous endless loop (the worker is terminated); else actions run in-process.
+   */
+  workers?: AlertWorkers;
+  /** Where a worker's action logs go. */
+  log?: AlertLogger;
+}
+
 /** The enabled actions of an installation, configured; the first invalid one throws. */
 export async function loadActions(
   entries: readonly ActionEntryConfig[],
   baseDir: string,
+  options: LoadActionsOptions = {},
 ): Promise<ConfiguredAction[]> {
   const actions: ConfiguredAction[] = [];
+  const { workers } = options;
   for (const [index, entry] of entries.entries()) {
     if (!entry.enabled) continue;
     const checked = await checkAction(entry, index, baseDir);
     if (checked.error) throw checked.error;
-    if (checked.configured) actions.push(checked.configured);
+    const { configured, module } = checked;
+    if (!configured) continue;
+    if (workers && module) {
+      workers.warm([module]);
+      const { timeoutMs } = configured;
+      actions.push({
+        ...configured,
+        action: {
+          ...configured.action,
+          run: (alert, context) =>
+            workers.runAction(
+              { module, alert, config: context.config, attempt: context.attempt },
+              timeoutMs,
+              options.log ? { log: options.log } : {},
+            ),
+        },
+      });
+    } else actions.push(configured);
   }
   return actions;
 }

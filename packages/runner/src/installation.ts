@@ -279,9 +279,12 @@ async function open(
     loaded.file ? dirname(loaded.file) : process.cwd(),
     loaded.file ? { file: loaded.file } : {},
   );
+  // Actions run in a worker of their own, so that a time limit stops even a synchronous loop.
+  const actionWorkers = config.actions.some((a) => a.enabled) ? new AlertWorkers() : undefined;
   const configuredActions = await loadActions(
     config.actions,
     loaded.file ? dirname(loaded.file) : process.cwd(),
+    actionWorkers ? { workers: actionWorkers, log: logger } : {},
   );
   const actions =
     configuredActions.length > 0
@@ -352,6 +355,7 @@ async function open(
       await runner.stop();
       await pluginWorkers?.close();
       await actions?.close();
+      await actionWorkers?.close();
       await outbox
         .deliverPending()
         .catch((error: unknown) =>

@@ -19,6 +19,8 @@ import {
 import type { MessagePort } from 'node:worker_threads';
 import {
   toWireError,
+  type ActionTask,
+  type ActionTaskResult,
   type AlertTask,
   type AlertTaskResult,
   type PluginTask,
@@ -191,11 +193,42 @@ async function runPluginTask(task: PluginTask): Promise<PluginTaskResult> {
   }
 }
 
+interface WorkerAction {
+  name: string;
+  run(alert: unknown, context: unknown): unknown;
+}
+
+/** Runs one action call; its logger lives in the main thread. */
+async function runActionTask(task: ActionTask): Promise<ActionTaskResult> {
+  const call = connect(task.port);
+  const pending: Promise<unknown>[] = [];
+  try {
+    const action = (await importOnce(task.module))['default'] as WorkerAction | undefined;
+    if (!action || typeof action.run !== 'function')
+      throw new Error(`${task.module} does not default-export an action`);
+    // The main thread stops this worker at the time limit; the signal never needs to fire here.
+    const result = (await action.run(task.alert, {
+      config: task.config,
+      attempt: task.attempt,
+      signal: new AbortController().signal,
+      logger: workerLogger(call, pending, { action: action.name }),
+    })) as { detail?: string } | undefined;
+    await Promise.all(pending);
+    return { ok: true, result: result ?? undefined };
+  } catch (error) {
+    await Promise.all(pending);
+    return { ok: false, error: toWireError(error) };
+  } finally {
+    task.port.close();
+  }
+}
+
 /** The pool's task function. */
 export default async function alertWorker(
-  task: AlertTask | WarmTask | PluginTask,
-): Promise<AlertTaskResult | PluginTaskResult | null> {
+  task: AlertTask | WarmTask | PluginTask | ActionTask,
+): Promise<AlertTaskResult | PluginTaskResult | ActionTaskResult | null> {
   if (task.kind === 'plugin') return runPluginTask(task);
+  if (task.kind === 'action') return runActionTask(task);
   if (task.kind === 'warm') {
     // A module that fails to import fails its own run later, with the alert's name.
     await Promise.allSettled(task.modules.map(importOnce));

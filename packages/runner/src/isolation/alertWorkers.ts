@@ -1,5 +1,6 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { ActionError } from '@alertkit/actions';
 import {
   AlertkitError,
   type AlertDocument,
@@ -11,6 +12,8 @@ import {
 } from '@alertkit/core';
 import {
   toWireError,
+  type ActionTask,
+  type ActionTaskResult,
   type AlertTask,
   type AlertTaskResult,
   type PluginTask,
@@ -244,6 +247,59 @@ export class AlertWorkers {
     throw outcome.error.code
       ? new AlertkitError(outcome.error.code as never, outcome.error.message)
       : new Error(outcome.error.message);
+  }
+
+  /**
+   * Runs one action call in the worker (a pool of its own), so that an action that never
+   * returns, a synchronous endless loop included, is stopped at `timeoutMs`.
+   * @throws the action's own error, rebuilt (an `ActionError` keeps `permanent`), or an Error with
+   *   `timedOut` when it was stopped.
+   */
+  async runAction(
+    call: { module: string; alert: unknown; config: unknown; attempt: number },
+    timeoutMs: number,
+    services: { log?: AlertLogger },
+  ): Promise<{ detail?: string } | undefined> {
+    const { port1, port2 } = new MessageChannel();
+    const served: IsolatedServices = {
+      store: {} as Store,
+      ...(services.log ? { log: services.log } : {}),
+    };
+    port1.on('message', (message: ServiceCall) => {
+      serve(served, message).then(
+        (value) => port1.postMessage({ id: message.id, ok: true, value } satisfies ServiceReply),
+        (error: unknown) =>
+          port1.postMessage({
+            id: message.id,
+            ok: false,
+            error: toWireError(error),
+          } satisfies ServiceReply),
+      );
+    });
+    const task: ActionTask = { kind: 'action', ...call, port: port2 };
+    await this.#ready;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    let outcome: ActionTaskResult;
+    try {
+      outcome = (await this.#poolOf().run(task, {
+        transferList: [port2],
+        signal: abort.signal,
+      })) as ActionTaskResult;
+    } catch (error) {
+      if (abort.signal.aborted) this.warm(this.#modules);
+      if (abort.signal.aborted)
+        throw Object.assign(
+          new Error(`the action did not finish within ${timeoutMs} ms; its worker was stopped`),
+          { timedOut: true },
+        );
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      port1.close();
+    }
+    if (outcome.ok) return outcome.result;
+    throw new ActionError(outcome.error.message, { permanent: outcome.error.permanent === true });
   }
 
   /** Stops the worker; a later run starts a new one. */

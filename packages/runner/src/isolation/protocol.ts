@@ -23,6 +23,8 @@ export interface WireError {
   message: string;
   code?: string;
   name?: string;
+  /** An action's `ActionError.permanent` (not retried). */
+  permanent?: boolean;
 }
 
 /** The main thread's answer to a {@link ServiceCall}. */
@@ -65,6 +67,21 @@ export interface PluginTask {
 export type PluginTaskResult =
   { ok: true; document: AlertDocument | null } | { ok: false; error: WireError };
 
+/** One action call, as posted to the pool: the action module's default export on an alert. */
+export interface ActionTask {
+  kind: 'action';
+  /** `file:` URL of the module default-exporting the action. */
+  module: string;
+  alert: unknown;
+  config: unknown;
+  attempt: number;
+  port: MessagePort;
+}
+
+/** A worker's answer to an {@link ActionTask}. */
+export type ActionTaskResult =
+  { ok: true; result: { detail?: string } | undefined } | { ok: false; error: WireError };
+
 /** Imports modules ahead of the first run, so a cycle does not pay for it. */
 export interface WarmTask {
   kind: 'warm';
@@ -81,10 +98,12 @@ export type AlertTaskResult =
 export function toWireError(error: unknown): WireError {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
+    const permanent = (error as { permanent?: unknown }).permanent;
     return {
       message: error.message,
       name: error.name,
       ...(typeof code === 'string' ? { code } : {}),
+      ...(permanent === true ? { permanent } : {}),
     };
   }
   return { message: String(error) };
