@@ -45,8 +45,12 @@ export const preset = defineConfig({
       'default',
       ['json', { outputFile: process.env['ALERTKIT_VITEST_REPORT'] ?? '.vitest/report.json' }],
     ],
-    // Built libraries are plain ES modules: Node imports them directly.
-    ...(alert ? { server: { deps: { external: [/\/packages\/[^/]+\/dist\//] } } } : {}),
+    // Built libraries are plain ES modules: Node imports them directly. Not the harness: its
+    // probes import an alert's TypeScript sources (the base of `alertkit diff`), which only
+    // vite's loader can do, so the harness goes through it (it is small, and already JS).
+    ...(alert
+      ? { server: { deps: { external: [/\/packages\/(?!harness\/)[^/]+\/dist\//] } } }
+      : {}),
   },
 });
 
