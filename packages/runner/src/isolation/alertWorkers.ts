@@ -1,4 +1,4 @@
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { ActionError } from '@alertkit/actions';
 import {
@@ -133,53 +133,28 @@ export class AlertWorkers {
    *   or the run's own error, rebuilt from the worker's.
    */
   async run(run: IsolatedRun, services: IsolatedServices): Promise<RunAlertResult | undefined> {
-    const { port1, port2 } = new MessageChannel();
-    port1.on('message', (call: ServiceCall) => {
-      serve(services, call).then(
-        (value) => port1.postMessage({ id: call.id, ok: true, value } satisfies ServiceReply),
-        (error: unknown) =>
-          port1.postMessage({
-            id: call.id,
-            ok: false,
-            error: toWireError(error),
-          } satisfies ServiceReply),
-      );
-    });
-    const task: AlertTask = {
-      kind: 'run',
-      module: run.module,
-      alert: run.alert,
-      now: run.now,
-      ...(run.config !== undefined ? { config: run.config } : {}),
-      ...(run.hitLimit !== undefined ? { hitLimit: run.hitLimit } : {}),
-      storeMethods: methodsOf(services.store),
-      reverseDns: services.reverseDns !== undefined,
-      plugins: services.plugins !== undefined,
-      port: port2,
-    };
-    await this.#ready;
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), run.timeoutMs);
-    let outcome: AlertTaskResult;
-    try {
-      outcome = (await this.#poolOf().run(task, {
-        transferList: [port2],
-        signal: abort.signal,
-      })) as AlertTaskResult;
-    } catch (error) {
-      // The stopped worker's successor imports the alerts before the next run's clock starts.
-      if (abort.signal.aborted) this.warm(this.#modules);
-      if (abort.signal.aborted)
-        throw new AlertkitError(
+    const outcome = await this.#dispatch<AlertTaskResult>(
+      services,
+      (port) => ({
+        kind: 'run',
+        module: run.module,
+        alert: run.alert,
+        now: run.now,
+        ...(run.config !== undefined ? { config: run.config } : {}),
+        ...(run.hitLimit !== undefined ? { hitLimit: run.hitLimit } : {}),
+        storeMethods: methodsOf(services.store),
+        reverseDns: services.reverseDns !== undefined,
+        plugins: services.plugins !== undefined,
+        port,
+      }),
+      run.timeoutMs,
+      () =>
+        new AlertkitError(
           'REACTION_FAILED',
           `alert "${run.alert}": the run did not finish within ${run.timeoutMs} ms; its worker was stopped`,
           { details: { alert: run.alert, timeoutMs: run.timeoutMs, timedOut: true } },
-        );
-      throw error;
-    } finally {
-      clearTimeout(timer);
-      port1.close();
-    }
+        ),
+    );
     if (outcome.ok) return outcome.result;
     if ('missing' in outcome) return undefined;
     throw outcome.error.code
@@ -198,51 +173,22 @@ export class AlertWorkers {
     timeoutMs: number,
     services: { store?: Store; log?: AlertLogger },
   ): Promise<AlertDocument | null> {
-    const { port1, port2 } = new MessageChannel();
-    const served: IsolatedServices = {
-      store: services.store ?? ({} as Store),
-      ...(services.log ? { log: services.log } : {}),
-    };
-    port1.on('message', (message: ServiceCall) => {
-      serve(served, message).then(
-        (value) => port1.postMessage({ id: message.id, ok: true, value } satisfies ServiceReply),
-        (error: unknown) =>
-          port1.postMessage({
-            id: message.id,
-            ok: false,
-            error: toWireError(error),
-          } satisfies ServiceReply),
-      );
-    });
-    const task: PluginTask = {
-      kind: 'plugin',
-      ...call,
-      store: services.store !== undefined,
-      port: port2,
-    };
-    await this.#ready;
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), timeoutMs);
-    let outcome: PluginTaskResult;
-    try {
-      outcome = (await this.#poolOf().run(task, {
-        transferList: [port2],
-        signal: abort.signal,
-      })) as PluginTaskResult;
-    } catch (error) {
-      // The stopped worker's successor imports the plugins before the next call's clock starts.
-      if (abort.signal.aborted) this.warm(this.#modules);
-      if (abort.signal.aborted)
-        throw new AlertkitError(
+    const outcome = await this.#dispatch<PluginTaskResult>(
+      { store: services.store ?? ({} as Store), ...(services.log ? { log: services.log } : {}) },
+      (port): PluginTask => ({
+        kind: 'plugin',
+        ...call,
+        store: services.store !== undefined,
+        port,
+      }),
+      timeoutMs,
+      () =>
+        new AlertkitError(
           'REACTION_FAILED',
           `the plugin did not finish within ${timeoutMs} ms; its worker was stopped`,
           { details: { timeoutMs, timedOut: true } },
-        );
-      throw error;
-    } finally {
-      clearTimeout(timer);
-      port1.close();
-    }
+        ),
+    );
     if (outcome.ok) return outcome.document;
     throw outcome.error.code
       ? new AlertkitError(outcome.error.code as never, outcome.error.message)
@@ -260,46 +206,60 @@ export class AlertWorkers {
     timeoutMs: number,
     services: { log?: AlertLogger },
   ): Promise<{ detail?: string } | undefined> {
+    const outcome = await this.#dispatch<ActionTaskResult>(
+      { store: {} as Store, ...(services.log ? { log: services.log } : {}) },
+      (port): ActionTask => ({ kind: 'action', ...call, port }),
+      timeoutMs,
+      () =>
+        Object.assign(
+          new Error(`the action did not finish within ${timeoutMs} ms; its worker was stopped`),
+          { timedOut: true },
+        ),
+    );
+    if (outcome.ok) return outcome.result;
+    throw new ActionError(outcome.error.message, { permanent: outcome.error.permanent === true });
+  }
+
+  /**
+   * Posts one task with a port serving `services`, once the worker has imported its modules, and
+   * stops the worker at `timeoutMs` (its successor imports them again before the next clock
+   * starts): the common part of alert runs, plugin calls and action calls.
+   */
+  async #dispatch<R>(
+    services: IsolatedServices,
+    taskFor: (port: MessagePort) => AlertTask | PluginTask | ActionTask,
+    timeoutMs: number,
+    timedOut: () => Error,
+  ): Promise<R> {
     const { port1, port2 } = new MessageChannel();
-    const served: IsolatedServices = {
-      store: {} as Store,
-      ...(services.log ? { log: services.log } : {}),
-    };
-    port1.on('message', (message: ServiceCall) => {
-      serve(served, message).then(
-        (value) => port1.postMessage({ id: message.id, ok: true, value } satisfies ServiceReply),
+    port1.on('message', (call: ServiceCall) => {
+      serve(services, call).then(
+        (value) => port1.postMessage({ id: call.id, ok: true, value } satisfies ServiceReply),
         (error: unknown) =>
           port1.postMessage({
-            id: message.id,
+            id: call.id,
             ok: false,
             error: toWireError(error),
           } satisfies ServiceReply),
       );
     });
-    const task: ActionTask = { kind: 'action', ...call, port: port2 };
+    const task = taskFor(port2);
     await this.#ready;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
-    let outcome: ActionTaskResult;
     try {
-      outcome = (await this.#poolOf().run(task, {
+      return (await this.#poolOf().run(task, {
         transferList: [port2],
         signal: abort.signal,
-      })) as ActionTaskResult;
+      })) as R;
     } catch (error) {
-      if (abort.signal.aborted) this.warm(this.#modules);
-      if (abort.signal.aborted)
-        throw Object.assign(
-          new Error(`the action did not finish within ${timeoutMs} ms; its worker was stopped`),
-          { timedOut: true },
-        );
-      throw error;
+      if (!abort.signal.aborted) throw error;
+      this.warm(this.#modules);
+      throw timedOut();
     } finally {
       clearTimeout(timer);
       port1.close();
     }
-    if (outcome.ok) return outcome.result;
-    throw new ActionError(outcome.error.message, { permanent: outcome.error.permanent === true });
   }
 
   /** Stops the worker; a later run starts a new one. */
