@@ -103,7 +103,7 @@ function dataset(size: number): Dataset {
       terms += column.terms.length;
     }
   }
-  current = { size, store, sources: store.index.events.map((e) => e._source) };
+  current = { size, store, sources: [...store.index.allEvents()].map((e) => e._source) };
   meta.sizes[size] = {
     ingestMs: Math.round(ingestMs),
     parseMs: Math.round(parseMs),

@@ -208,10 +208,10 @@ export function registerBacktest(program: Command, io: Io): void {
 
       let source: BacktestSource;
       if (options.events)
-        source = { events: (await storeFromEventFiles(options.events, io)).index.events };
+        source = { events: [...(await storeFromEventFiles(options.events, io)).index.allEvents()] };
       else if (loaded?.config.store.type === 'memory')
         source = {
-          events: (await storeFromEventFiles(loaded.config.store.events, io)).index.events,
+          events: [...(await storeFromEventFiles(loaded.config.store.events, io)).index.allEvents()],
         };
       else if (loaded) source = { store: createClusterStore(loaded.config.store) };
       else

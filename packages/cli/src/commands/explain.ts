@@ -58,7 +58,7 @@ export function registerExplain(program: Command, io: Io): void {
       const config = options.config ? await configOverrides(options.config, loaded) : undefined;
       const reverseDns = await reverseDnsFromEnvironment();
       const store = await storeFromEventFiles(options.events, io);
-      const events = store.index.events;
+      const events = [...store.index.allEvents()];
       const unknown = (options.event ?? []).filter((id) => !events.some((e) => e._id === id));
       if (unknown.length > 0)
         throw new AlertkitError(

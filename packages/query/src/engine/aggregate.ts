@@ -7,6 +7,7 @@ import {
 } from '@alertkit/core';
 import { ABSENT, NumericColumn, TermColumn } from './columns.js';
 import type { EventIndex } from './eventIndex.js';
+import { defineLazy } from './sourceStore.js';
 import { compareCodePoints, parseIp } from './values.js';
 
 interface Group {
@@ -120,17 +121,15 @@ export function aggregateDocs(
     }
   }
   kept.sort(compareGroups);
-  const events = index.events;
   return kept.map((group) => {
-    const all = group.docs
-      .map((doc) => events[doc])
-      .filter((e): e is StoredEvent => e !== undefined);
-    return {
-      key: group.key,
-      count: group.docs.length,
-      samples: all.slice(0, spec.samples),
-      events: all,
-    };
+    const decode = (docs: number[]): StoredEvent[] =>
+      docs.map((doc) => index.event(doc)).filter((e): e is StoredEvent => e !== undefined);
+    const bucket = { key: group.key, count: group.docs.length };
+    return defineLazy(
+      defineLazy(bucket, 'samples', () => decode(group.docs.slice(0, spec.samples))),
+      'events',
+      () => decode(group.docs),
+    );
   });
 }
 

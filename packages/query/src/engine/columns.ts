@@ -35,6 +35,8 @@ export class TermColumn {
   /** Term text by id. */
   readonly terms: string[] = [];
   readonly #ids = new Map<string, number>();
+  #lastTerm: string | undefined;
+  #lastId = -1;
   single = new Int32Array(0);
   pool = new Int32Array(0);
   /** Token positions, parallel to `pool` (text fields only). */
@@ -53,12 +55,17 @@ export class TermColumn {
 
   /** The id of a term, created if new. */
   intern(term: string): number {
+    // Many fields repeat the last event's value (severity, category, a host's name): a string
+    // compare is cheaper than a hash lookup in a large map.
+    if (term === this.#lastTerm) return this.#lastId;
     let id = this.#ids.get(term);
     if (id === undefined) {
       id = this.terms.length;
       this.terms.push(term);
       this.#ids.set(term, id);
     }
+    this.#lastTerm = term;
+    this.#lastId = id;
     return id;
   }
 

@@ -22,6 +22,7 @@ import { aggregateDocs } from './aggregate.js';
 import { compileClause } from './compile.js';
 import { filterDocs } from './predicates.js';
 import { EventIndex } from './eventIndex.js';
+import { defineLazy } from './sourceStore.js';
 import { type Explanation, explainMatch } from './explain.js';
 import { IndexMapping, MOZDEF_EVENTS_MAPPING, parseMapping } from './mapping.js';
 
@@ -198,10 +199,11 @@ export class EmbeddedStore implements Store {
     return Promise.resolve().then(() => {
       const docs = this.#matching(request.criteria, request.now);
       const limit = request.size === undefined ? docs.length : Math.min(request.size, docs.length);
-      const events = this.#index.events;
-      const hits = new Array<StoredEvent>(limit);
-      for (let i = 0; i < limit; i++) hits[i] = events[docs[i] as number] as StoredEvent;
-      return { hits, total: docs.length };
+      return defineLazy({ total: docs.length }, 'hits', () => {
+        const hits = new Array<StoredEvent>(limit);
+        for (let i = 0; i < limit; i++) hits[i] = this.#index.event(docs[i] as number) as StoredEvent;
+        return hits;
+      });
     });
   }
 
@@ -238,7 +240,7 @@ export class EmbeddedStore implements Store {
 
   #tag(ref: EventRef, tag: EventTag): boolean {
     const doc = this.#index.docOf(ref);
-    const event = doc === undefined ? undefined : this.#index.events[doc];
+    const event = doc === undefined ? undefined : this.#index.event(doc);
     if (doc === undefined || !event) return false;
     // Copy on write: events handed out earlier (and alerts' samples) keep their content.
     const source = {
@@ -268,7 +270,7 @@ export class EmbeddedStore implements Store {
       const out: StoredEvent[] = [];
       for (const ref of refs) {
         const doc = this.#index.docOf(ref);
-        const event = doc === undefined ? undefined : this.#index.events[doc];
+        const event = doc === undefined ? undefined : this.#index.event(doc);
         if (event) out.push(event);
       }
       return out;
@@ -331,7 +333,7 @@ export class EmbeddedStore implements Store {
   }
 
   #windowValues(doc: number): Record<string, string[]> {
-    const event = this.#index.events[doc];
+    const event = this.#index.event(doc);
     return {
       utctimestamp: asArray(event?._source.utctimestamp).map(String),
       receivedtimestamp: asArray(event?._source.receivedtimestamp).map(String),
@@ -398,7 +400,7 @@ export class EmbeddedStore implements Store {
     }
     for (const record of snapshot.tags) {
       const doc = this.#index.docOf(record);
-      const event = doc === undefined ? undefined : this.#index.events[doc];
+      const event = doc === undefined ? undefined : this.#index.event(doc);
       if (!event) continue;
       const already = asArray(event._source.alerts).some(
         (a) =>

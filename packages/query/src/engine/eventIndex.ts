@@ -1,7 +1,8 @@
-import type { EventRef, StoredEvent } from '@alertkit/core';
+import type { EventRef, JsonObject, StoredEvent } from '@alertkit/core';
 import { type Column, NumericColumn, TermColumn, isNumericType } from './columns.js';
 import { type PreparedEvent, prepareEvent } from './ingest.js';
 import type { IndexMapping } from './mapping.js';
+import { SourceStore, sourceTextOf } from './sourceStore.js';
 
 /** The two timestamps a window looks at (MozDef: utctimestamp OR receivedtimestamp). */
 export const WINDOW_FIELDS = ['utctimestamp', 'receivedtimestamp'] as const;
@@ -91,10 +92,6 @@ class TimeIndex {
   }
 }
 
-function refKey(index: string, id: string): string {
-  return `${index}\u0000${id}`;
-}
-
 /**
  * The events of a store and their columns. Document numbers are store order (insertion order);
  * re-indexing an event (tagging, or adding an event whose `_index`/`_id` is already there)
@@ -102,9 +99,11 @@ function refKey(index: string, id: string): string {
  */
 export class EventIndex {
   readonly mapping: IndexMapping;
-  readonly events: StoredEvent[] = [];
+  /** The events' sources (compressed JSON), read back for hits. */
+  readonly sources = new SourceStore();
   readonly columns = new Map<string, Column>();
-  readonly #docs = new Map<string, number>();
+  /** Document numbers by `_index`, then `_id`. */
+  readonly #docs = new Map<string, Map<string, number>>();
   /** Scratch list of a field's term ids while committing (columns copy it). */
   readonly #termIds: number[] = [];
   readonly #timeIndexes = new Map<string, TimeIndex>(
@@ -117,36 +116,44 @@ export class EventIndex {
 
   /** Number of documents. */
   get size(): number {
-    return this.events.length;
+    return this.sources.size;
   }
 
   /** The document number of a stored event. */
   docOf(ref: EventRef): number | undefined {
-    return this.#docs.get(refKey(ref._index, ref._id));
+    return this.#docs.get(ref._index)?.get(ref._id);
+  }
+
+  /** A stored event (decoded anew on each call; treat it as read-only). */
+  event(doc: number): StoredEvent | undefined {
+    return this.sources.event(doc);
+  }
+
+  /** Every stored event, in store order (decodes them all: for tools over small stores). */
+  *allEvents(): Generator<StoredEvent> {
+    for (let doc = 0; doc < this.size; doc++) yield this.sources.event(doc) as StoredEvent;
   }
 
   /**
-   * Indexes an event and returns its document number. The store keeps a copy, so later changes
-   * to the caller's object do not leak in, unless `owned` says the caller hands the object over
-   * (freshly parsed events: saves a deep copy per event). Throws `MAPPING_CONFLICT` without
-   * changing anything when Elasticsearch would refuse the event. An existing `_index`/`_id` is
-   * overwritten in place.
+   * Indexes an event and returns its document number. The store keeps the event's JSON, so later
+   * changes to the caller's object do not leak in; `owned` says the caller hands over a freshly
+   * parsed object whose source text (see `parseEventJson`) may be kept as it is. Throws
+   * `MAPPING_CONFLICT` without changing anything when Elasticsearch would refuse the event. An
+   * existing `_index`/`_id` is overwritten in place.
    */
   add(event: StoredEvent, owned = false): number {
     const prepared = prepareEvent(this.mapping, event);
-    const stored: StoredEvent = {
-      _index: event._index,
-      _id: event._id,
-      _source: owned ? event._source : structuredClone(event._source),
-    };
     const existing = this.docOf(event);
     if (existing !== undefined) {
-      this.#replace(existing, stored, prepared);
+      const source = owned ? event._source : structuredClone(event._source);
+      this.#replace(existing, source, prepared);
       return existing;
     }
-    const doc = this.events.length;
-    this.events.push(stored);
-    this.#docs.set(refKey(event._index, event._id), doc);
+    const text = owned ? sourceTextOf(event._source) : undefined;
+    const doc = this.sources.append(event._index, event._id, event._source, text);
+    let ids = this.#docs.get(event._index);
+    if (!ids) this.#docs.set(event._index, (ids = new Map()));
+    ids.set(event._id, doc);
     this.#commit(doc, prepared);
     for (const field of WINDOW_FIELDS) {
       const column = this.columns.get(field);
@@ -158,16 +165,19 @@ export class EventIndex {
 
   /** Re-indexes a document whose `_source` was changed (e.g. by tagging). */
   reindex(doc: number, source: StoredEvent['_source']): void {
-    const current = this.events[doc];
-    if (!current) return;
-    const updated: StoredEvent = { _index: current._index, _id: current._id, _source: source };
-    this.#replace(doc, updated, prepareEvent(this.mapping, updated));
+    if (doc < 0 || doc >= this.size) return;
+    const updated: StoredEvent = {
+      _index: this.sources.indexOf(doc),
+      _id: this.sources.idOf(doc),
+      _source: source,
+    };
+    this.#replace(doc, source, prepareEvent(this.mapping, updated));
   }
 
-  #replace(doc: number, event: StoredEvent, prepared: PreparedEvent): void {
+  #replace(doc: number, source: JsonObject, prepared: PreparedEvent): void {
     const before = WINDOW_FIELDS.map((field) => this.#numbersOf(field, doc).join());
     for (const column of this.columns.values()) column.clear(doc);
-    this.events[doc] = event;
+    this.sources.replace(doc, source);
     this.#commit(doc, prepared);
     WINDOW_FIELDS.forEach((field, i) => {
       if (this.#numbersOf(field, doc).join() !== before[i])

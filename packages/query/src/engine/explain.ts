@@ -200,7 +200,7 @@ function leafReason(
   }
   const indexed = Object.values(out.values ?? {}).flat();
   if (indexed.length === 0 && (clause.type !== 'exists' || !out.matched)) {
-    const raw = sourceValues(index.events[doc]?._source, clause.field);
+    const raw = sourceValues(index.event(doc)?._source, clause.field);
     if (raw.length === 0) return `the event has no ${clause.field}`;
     const shown = JSON.stringify(raw.length === 1 ? raw[0] : raw);
     return `the event's ${clause.field} ${shown} was not indexed: it does not parse as ${type ?? 'its mapped type'}`;

@@ -1,7 +1,15 @@
 import { AlertkitError, type JsonValue, type StoredEvent } from '@alertkit/core';
 import { analyze } from '../analysis/analyze.js';
 import type { FieldMapping, IndexMapping, JsonMappingType } from './mapping.js';
-import { keywordText, parseBoolean, parseDateInterval, parseIp, parseNumber } from './values.js';
+import { type NumberSourceTexts, numberTextsOfSource } from './sourceText.js';
+import {
+  keywordText,
+  parseBoolean,
+  parseDateInterval,
+  parseDateStart,
+  parseIp,
+  parseNumber,
+} from './values.js';
 
 /**
  * Turning an event into indexed values, as Elasticsearch's document parser does: objects are
@@ -25,6 +33,10 @@ export interface PreparedEvent {
 }
 
 type Leaf = string | number | boolean | Record<string, JsonValue>;
+
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number';
+}
 
 function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -64,17 +76,6 @@ function refused(event: StoredEvent, path: string, reason: string): AlertkitErro
   );
 }
 
-/**
- * Number literals of an event whose JSON source text differs from JavaScript's
- * `String(number)` (`1.0`, `1e3`, `12345678901234567890`): by field path, then by the value's
- * position among that field's values. A keyword field indexes that text, as Elasticsearch does.
- * The events reader attaches it to `_source` under {@link NUMBER_SOURCE_TEXTS}.
- */
-export type NumberSourceTexts = Map<string, Map<number, string>>;
-
-/** The (non-enumerable) property of `_source` holding its {@link NumberSourceTexts}. */
-export const NUMBER_SOURCE_TEXTS: unique symbol = Symbol.for('alertkit.numberSourceTexts');
-
 function mappingKind(value: Leaf, dateDetection: boolean): JsonMappingType {
   if (typeof value === 'boolean') return 'boolean';
   if (typeof value === 'number') return Number.isInteger(value) ? 'long' : 'double';
@@ -88,6 +89,25 @@ function mappingKind(value: Leaf, dateDetection: boolean): JsonMappingType {
 }
 
 /**
+ * A field path as the parser walks it: the path's text (built once, so its hash is computed
+ * once), its mapping once it has one, and the values one event holds there. Children are kept
+ * only for mapped paths: keys Elasticsearch would refuse (attacker-written) do not pile up.
+ */
+class PathNode {
+  readonly path: string;
+  readonly children = new Map<string, PathNode>();
+  /** The path's mapping, cached once it exists (a mapped field never changes). */
+  field: FieldMapping | undefined;
+  /** The event (parser's counter) {@link PathNode.values} belong to. */
+  stamp = -1;
+  values: Leaf[] = [];
+
+  constructor(path: string) {
+    this.path = path;
+  }
+}
+
+/**
  * Walks one event at a time. One parser per mapping is reused across events (its maps are
  * cleared, not reallocated): at hundreds of thousands of events a second, the per-event maps
  * were a good part of ingest's garbage.
@@ -97,8 +117,15 @@ class EventParser {
   #event: StoredEvent;
   readonly #pending = new Map<string, FieldMapping>();
   #newMappings: [string, FieldMapping][] = [];
-  readonly #leaves = new Map<string, Leaf[]>();
-  #numberTexts: NumberSourceTexts | undefined;
+  readonly #root = new PathNode('');
+  /** The paths holding values in this event, in first-seen order. */
+  readonly #touched: PathNode[] = [];
+  #stamp = 0;
+  /** Children added for unmapped paths: dropped unless the event maps them (see finish). */
+  readonly #added: [PathNode, string][] = [];
+  #finished = true;
+  /** The event's number source texts: computed when a keyword or text field meets a number. */
+  #numberTexts: NumberSourceTexts | undefined | null;
 
   constructor(mapping: IndexMapping, event: StoredEvent) {
     this.#mapping = mapping;
@@ -109,15 +136,37 @@ class EventParser {
   reset(event: StoredEvent): void {
     this.#event = event;
     this.#pending.clear();
-    this.#leaves.clear();
+    this.#touched.length = 0;
+    this.#stamp++;
+    if (!this.#finished) for (const [parent, key] of this.#added) parent.children.delete(key);
+    this.#added.length = 0;
+    this.#finished = false;
     if (this.#newMappings.length > 0) this.#newMappings = [];
-    this.#numberTexts = (event._source as { [NUMBER_SOURCE_TEXTS]?: NumberSourceTexts })[
-      NUMBER_SOURCE_TEXTS
-    ];
+    this.#numberTexts = null;
   }
 
   #lookup(path: string): FieldMapping | undefined {
     return this.#mapping.get(path) ?? this.#pending.get(path);
+  }
+
+  #field(node: PathNode): FieldMapping | undefined {
+    return node.field ?? (node.field = this.#mapping.get(node.path)) ?? this.#pending.get(node.path);
+  }
+
+  #child(node: PathNode, key: string): PathNode {
+    const known = node.children.get(key);
+    if (known) return known;
+    const child = new PathNode(node.path === '' ? key : `${node.path}.${key}`);
+    // Kept for the event (so all values of an array of objects meet), and afterwards only if
+    // the path got mapped (see finish).
+    node.children.set(key, child);
+    if (!this.#mapping.get(child.path)) this.#added.push([node, key]);
+    return child;
+  }
+
+  /** Walks an event's `_source`. */
+  walkSource(source: { [key: string]: JsonValue }): void {
+    this.walk(source, this.#root);
   }
 
   #define(entries: [string, FieldMapping][]): void {
@@ -163,8 +212,9 @@ class EventParser {
    * arrays (the parser's limit): both are checked before going deeper, so no input, however
    * deep, can overflow the stack.
    */
-  walk(value: JsonValue, path: string, depth = 0, nesting = 0): void {
+  walk(value: JsonValue, node: PathNode, depth = 0, nesting = 0): void {
     if (value === null) return;
+    const path = node.path;
     if (typeof value === 'object' && nesting >= MAX_NESTING) {
       throw refused(
         this.#event,
@@ -173,22 +223,26 @@ class EventParser {
       );
     }
     if (Array.isArray(value)) {
-      for (const element of value) this.walk(element, path, depth, nesting + 1);
+      for (const element of value) this.walk(element, node, depth, nesting + 1);
       return;
     }
-    // Elasticsearch's depth of an object field is its dots + 2 (the root object counts as 1):
-    // `depth` objects enclose this one, so it is object number `depth + 1` below the root.
-    if (isObject(value) && path !== '' && depth + 2 > this.#mapping.limits.depth) {
-      throw refused(
-        this.#event,
-        path,
-        `Limit of mapping depth [${this.#mapping.limits.depth}] has been exceeded due to object field [${path}]`,
-      );
+    if (!isObject(value)) {
+      this.#leaf(node, value);
+      return;
     }
-    if (isObject(value) && path !== '') {
-      const field = this.#lookup(path);
+    if (path !== '') {
+      // Elasticsearch's depth of an object field is its dots + 2 (the root object counts as
+      // 1): `depth` objects enclose this one, so it is object number `depth + 1` below the root.
+      if (depth + 2 > this.#mapping.limits.depth) {
+        throw refused(
+          this.#event,
+          path,
+          `Limit of mapping depth [${this.#mapping.limits.depth}] has been exceeded due to object field [${path}]`,
+        );
+      }
+      const field = this.#field(node);
       if (field?.type === 'geo_point') {
-        this.#leaf(path, value);
+        this.#leaf(node, value);
         return;
       }
       if (field && field.type !== 'object') {
@@ -199,22 +253,14 @@ class EventParser {
         this.#define([[path, { type: 'object' }]]);
       }
     }
-    if (isObject(value)) {
-      const inner = path === '' ? depth : depth + 1;
-      for (const key in value)
-        this.walk(
-          value[key] as JsonValue,
-          path === '' ? key : `${path}.${key}`,
-          inner,
-          nesting + 1,
-        );
-      return;
-    }
-    this.#leaf(path, value);
+    const inner = path === '' ? depth : depth + 1;
+    for (const key in value)
+      this.walk(value[key] as JsonValue, this.#child(node, key), inner, nesting + 1);
   }
 
-  #leaf(path: string, value: Leaf): void {
-    const field = this.#lookup(path);
+  #leaf(node: PathNode, value: Leaf): void {
+    const path = node.path;
+    const field = this.#field(node);
     if (field?.type === 'object') {
       throw conflict(this.#event, path, value, 'it is mapped as an object, not as a value');
     }
@@ -224,17 +270,29 @@ class EventParser {
         this.#mapping.dynamicMapping(path, mappingKind(value, this.#mapping.dateDetection)),
       );
     }
-    const list = this.#leaves.get(path);
-    if (list) list.push(value);
-    else this.#leaves.set(path, [value]);
+    if (node.stamp !== this.#stamp) {
+      node.stamp = this.#stamp;
+      // A fresh array: cheaper than truncating the last event's (`length = 0` is a slow path).
+      node.values = [value];
+      this.#touched.push(node);
+    } else node.values.push(value);
   }
 
   finish(): PreparedEvent {
+    this.#finished = true;
+    for (const [parent, key] of this.#added) {
+      const child = parent.children.get(key);
+      if (child && !this.#pending.has(child.path)) parent.children.delete(key);
+    }
     const fields: IndexedField[] = [];
-    for (const [path, values] of this.#leaves) {
-      const field = this.#lookup(path);
+    for (const node of this.#touched) {
+      const field = this.#field(node);
       if (!field) continue;
-      const texts = this.#numberTexts?.get(path);
+      const { path, values } = node;
+      const texts =
+        (field.type === 'keyword' || field.type === 'text') && values.some(isNumber)
+          ? this.#numberTextsOf(path)
+          : undefined;
       fields.push(this.#index(path, field, values, texts));
       for (const sub of field.subFields ?? []) {
         const subField = this.#lookup(sub);
@@ -242,6 +300,11 @@ class EventParser {
       }
     }
     return { fields, newMappings: this.#newMappings };
+  }
+
+  #numberTextsOf(path: string): Map<number, string> | undefined {
+    if (this.#numberTexts === null) this.#numberTexts = numberTextsOfSource(this.#event._source);
+    return this.#numberTexts?.get(path);
   }
 
   /** `texts`: source texts of number values by position in `values` (see {@link NumberSourceTexts}). */
@@ -311,11 +374,11 @@ class EventParser {
           path,
           kind: 'numbers',
           numbers: values.map((v) => {
-            const interval =
-              typeof v === 'object' || typeof v === 'boolean' ? undefined : parseDateInterval(v);
-            if (!interval)
+            const start =
+              typeof v === 'object' || typeof v === 'boolean' ? undefined : parseDateStart(v);
+            if (start === undefined)
               throw conflict(event, path, v, 'not a dateOptionalTime date or epoch milliseconds');
-            return interval.start;
+            return start;
           }),
         };
       case 'object':
@@ -415,6 +478,6 @@ export function prepareEvent(mapping: IndexMapping, event: StoredEvent): Prepare
   let parser = parsers.get(mapping);
   if (!parser) parsers.set(mapping, (parser = new EventParser(mapping, event)));
   parser.reset(event);
-  parser.walk(event._source, '');
+  parser.walkSource(event._source);
   return parser.finish();
 }

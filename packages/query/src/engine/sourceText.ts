@@ -1,4 +1,12 @@
-import { NUMBER_SOURCE_TEXTS, type NumberSourceTexts } from './ingest.js';
+import type { JsonObject } from '@alertkit/core';
+import { SOURCE_TEXT, type SourceText, sourceTextOf } from './sourceStore.js';
+
+/**
+ * Number literals of an event whose JSON source text differs from JavaScript's
+ * `String(number)` (`1.0`, `1e3`, `12345678901234567890`): by field path, then by the value's
+ * position among that field's values. A keyword field indexes that text, as Elasticsearch does.
+ */
+export type NumberSourceTexts = Map<string, Map<number, string>>;
 
 /**
  * Keeping the JSON source text of numbers. Elasticsearch indexes a number in a keyword (or
@@ -114,17 +122,29 @@ function under(texts: NumberSourceTexts, prefix: string): NumberSourceTexts | un
 }
 
 /**
- * `JSON.parse` for one event (a bare event or `{_index, _id, _source}`) that keeps the source
- * text of numbers `JSON.parse` would print differently, attached to the event's source object
- * (non-enumerable: it is not part of the event's JSON) for the indexer. Throws as `JSON.parse`.
+ * `JSON.parse` for one event (a bare event or `{_index, _id, _source}`) that keeps the line,
+ * attached to the event's source object (non-enumerable: not part of the event's JSON): the
+ * embedded store keeps that text rather than the object, and the indexer reads the source text
+ * of numbers from it. Throws as `JSON.parse`.
  */
 export function parseEventJson(line: string): unknown {
   const value: unknown = JSON.parse(line);
-  if (!MAYBE_ALTERED_NUMBER.test(line) || !isRecord(value)) return value;
-  const texts = numberSourceTexts(line);
-  if (!texts) return value;
+  if (!isRecord(value)) return value;
   const source = value._source;
-  const [target, own] = isRecord(source) ? [source, under(texts, '_source')] : [value, texts];
-  if (own) Object.defineProperty(target, NUMBER_SOURCE_TEXTS, { value: own, enumerable: false });
+  const wrapped = isRecord(source);
+  const text: SourceText = { text: line, wrapped };
+  Object.defineProperty(wrapped ? source : value, SOURCE_TEXT, { value: text, enumerable: false });
   return value;
+}
+
+/**
+ * The source texts of the numbers of a parsed event's source (see {@link parseEventJson}) that
+ * `String(number)` would print differently; `undefined` when there are none or the source was
+ * not read from text.
+ */
+export function numberTextsOfSource(source: JsonObject): NumberSourceTexts | undefined {
+  const text = sourceTextOf(source);
+  if (!text || !MAYBE_ALTERED_NUMBER.test(text.text)) return undefined;
+  const texts = numberSourceTexts(text.text);
+  return texts && text.wrapped ? under(texts, '_source') : texts;
 }

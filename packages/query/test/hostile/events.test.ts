@@ -46,7 +46,7 @@ describe('hostile events: Elasticsearch indexing limits', () => {
       ),
     ]);
     expect(store.size).toBe(1);
-    expect(store.index.events[0]?._id).toBe('normal');
+    expect(store.index.event(0)?._id).toBe('normal');
   });
 
   it('objects 19 deep are accepted, 20 refused (the root counts: depth = dots + 2, MapperService); the index setting raises the limit', () => {
