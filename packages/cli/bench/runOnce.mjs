@@ -1,87 +1,57 @@
 #!/usr/bin/env node
-// Benchmark (not a test): `alertkit run --once` with every alert of `alerts/` over N synthetic
-// MozDef events (default 1,000,000) on the embedded store. Reports the load time, the cycle
+// Benchmark (not a test): `alertkit run --once` with every alert of `alerts/` over N MozDef
+// events (default 1,000,000: the bundled sample as the newest six hours, older copies shifted
+// back a day each) on the embedded store, with the sample's installation. Reports the load time, the cycle
 // time and the peak RSS of the CLI process, then `alertkit backtest` over the same file (its time
 // per tick against the cycle time) (/usr/bin/time would need installing; the CLI's
 // own getrusage is read through the `--report` of node instead). Needs `pnpm build` first.
 //   node packages/cli/bench/runOnce.mjs [events]   (pnpm bench runs it with 1,000,000)
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('../../../', import.meta.url).pathname; // the repository
 const total = Number(process.argv[2] ?? 1_000_000);
-const dir = mkdtempSync(join(tmpdir(), 'alertkit-bench-'));
-const now = Date.parse('2026-11-01T12:00:00Z');
-const SPAN = 7 * 24 * 3600_000;
-
-let seed = 7;
-const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-const pick = (list) => list[Math.floor(random() * list.length)];
+// Inside the package, so the installation's plugins resolve from its node_modules, as the
+// sample's do (git-ignored, removed at the end).
+const dir = mkdtempSync(join(root, 'packages/cli/.bench-'));
+const now = Date.parse('2026-11-01T12:00:00Z'); // the sample's `pnpm start` time
 const iso = (ms) => new Date(ms).toISOString();
-const kinds = [
-  () => ({
-    category: 'syslog',
-    hostname: pick(['web1', 'web2', 'db1']),
-    summary: `Failed password for invalid user ${pick(['admin', 'root', 'test'])} from 203.0.113.${Math.floor(random() * 20)} port 22 ssh2`,
-    details: { program: 'sshd', sourceipaddress: `203.0.113.${Math.floor(random() * 20)}` },
-  }),
-  () => ({
-    category: 'syslog',
-    hostname: pick(['web1', 'web2']),
-    summary: 'Started Daily apt download activities.',
-    details: { program: 'systemd' },
-  }),
-  () => ({
-    category: 'authentication',
-    summary: 'login failed',
-    details: {
-      username: pick(['alice', 'bob', 'carol']),
-      success: random() < 0.5,
-      sourceipaddress: `10.0.${Math.floor(random() * 255)}.1`,
-    },
-  }),
-  () => ({
-    category: 'proxy',
-    summary: 'squid',
-    details: {
-      sourceipaddress: `10.1.${Math.floor(random() * 255)}.2`,
-      destination: pick(['http://x.example/a.exe', 'github.com:443']),
-      host: pick(['pastebin.com', 'github.com', '203.0.113.9']),
-      destinationport: pick([443, 6667]),
-      method: pick(['GET', 'CONNECT']),
-      proxyaction: pick(['TCP_DENIED', 'TCP_TUNNEL']),
-    },
-  }),
-  () => ({
-    category: 'ldapChange',
-    summary: 'LDAP change',
-    details: {
-      actor: pick(['cn=admin,dc=mozilla', 'mail=x@example.org']),
-      changetype: pick(['add', 'delete', 'modify']),
-      dn: 'mail=y@example.org',
-    },
-  }),
-];
 
+// The bundled sample (packages/cli/samples) is the newest copy; each older copy is the sample
+// shifted back one more day, until `total` events: a year of the sample's traffic.
+const DAY = 24 * 3600_000;
+const sampleDir = join(root, 'packages/cli/samples');
+const sample = readFileSync(join(sampleDir, 'events.ndjson'), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => JSON.parse(line));
+const TIME_FIELDS = ['utctimestamp', 'receivedtimestamp', 'timestamp'];
 const file = join(dir, 'events.ndjson');
 const out = createWriteStream(file);
 for (let i = 0; i < total; i++) {
-  const at = now - Math.floor((i / total) * SPAN);
-  const event = pick(kinds)();
-  const line = JSON.stringify({
-    _index: 'events',
-    _id: `e${i}`,
-    _source: { utctimestamp: iso(at), receivedtimestamp: iso(at), ...event },
-  });
+  const copy = Math.floor(i / sample.length);
+  const event = sample[i % sample.length];
+  const source = { ...event._source };
+  if (copy > 0)
+    for (const field of TIME_FIELDS) {
+      const at = Date.parse(source[field]);
+      if (!Number.isNaN(at)) source[field] = iso(at - copy * DAY);
+    }
+  const id = copy === 0 ? event._id : `${event._id}-${copy}`;
+  const line = JSON.stringify({ _index: event._index, _id: id, _source: source });
   if (!out.write(line + '\n')) await new Promise((resolve) => out.once('drain', resolve));
 }
 await new Promise((resolve) => out.end(resolve));
+// The sample's installation (its alerts' settings and plugins), over this file.
+const sampleConfig = JSON.parse(readFileSync(join(sampleDir, 'alertkit.config.json'), 'utf8'));
+delete sampleConfig.$schema;
 writeFileSync(
   join(dir, 'alertkit.config.json'),
   JSON.stringify({
+    ...sampleConfig,
     store: { type: 'memory', events: ['events.ndjson'] },
+    sinks: [{ type: 'file', path: 'alerts.ndjson' }],
     stateDir: join(dir, 'state'),
     log: { level: 'info' },
   }),

@@ -51,9 +51,14 @@ function holdsPair(column: TermColumn, doc: number, a: number, b: number): boole
   const s = column.single[doc] as number;
   if (s > -2) return false;
   const pool = column.pool;
-  const positions = column.positions as Int32Array;
+  const positions = column.positions;
   const offset = -2 - s;
   const end = offset + (pool[offset] as number);
+  // Positions implicit (every value single): the next token is the next position.
+  if (!positions) {
+    for (let i = offset + 1; i < end; i++) if (pool[i] === a && pool[i + 1] === b) return true;
+    return false;
+  }
   for (let i = offset + 1; i < end; i++) {
     if (pool[i] !== a) continue;
     const want = (positions[i] as number) + 1;

@@ -305,6 +305,8 @@ export interface IngestTarget {
     events: StoredEvent[],
     options: { owned: boolean },
   ): { rejected: (RejectedEvent & { position?: number })[] };
+  /** Gives back the room reserved for more events, once all are read. */
+  compact?(): void;
 }
 
 /**
@@ -353,5 +355,6 @@ export async function ingestEventFiles(
       if (++read % every === 0) options.onProgress?.(read);
     }
   flush();
+  store.compact?.();
   return { read, rejected };
 }

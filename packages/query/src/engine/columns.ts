@@ -9,10 +9,20 @@ import type { FieldType } from './mapping.js';
 /** `single[doc]` when the document has no value for the field. */
 export const ABSENT = -1;
 
-function grow<T extends Int32Array | Float64Array>(array: T, needed: number, fill: number): T {
+/**
+ * `array`, or a copy with room for `needed` entries. Capacity grows by half: the term pools of
+ * 1M events run to tens of millions of entries, where doubling left up to half of them unused.
+ */
+function grow<T extends Int32Array | Float64Array>(
+  array: T,
+  needed: number,
+  fill: number,
+  exact = false,
+): T {
   if (needed <= array.length) return array;
   let capacity = Math.max(16, array.length);
-  while (capacity < needed) capacity *= 2;
+  if (exact) capacity = needed;
+  while (capacity < needed) capacity = Math.ceil(capacity * 1.5);
   const bigger = new (array.constructor as new (n: number) => T)(capacity);
   bigger.set(array);
   bigger.fill(fill, array.length);
@@ -26,9 +36,15 @@ function grow<T extends Int32Array | Float64Array>(array: T, needed: number, fil
  *
  * Layout: `single[doc]` is the term id when the document has exactly one term, {@link ABSENT}
  * when it has no value, and `-2 - offset` otherwise, where `pool[offset]` is the number of
- * terms n and `pool[offset + 1 .. offset + n]` are the term ids (`positions` holds, at the same
- * offsets, the token positions of a text field). A present value with no terms (a text value
- * with no tokens) is a pool entry with n = 0, so `exists` still sees it.
+ * terms n and `pool[offset + 1 .. offset + n]` are the term ids. A present value with no terms
+ * (a text value with no tokens) is a pool entry with n = 0, so `exists` still sees it.
+ *
+ * Token positions of a text field: a document's tokens are at positions 0, 1, 2 ... in pool
+ * order unless the field has several values (the next value starts 100 positions further on).
+ * Until a document of the column has such positions, `positions` is `undefined` and a token's
+ * position is its index among the document's tokens: for single-valued text (MozDef's
+ * `summary`) that saves 4 bytes per token; from the first such document on, `positions` holds
+ * every token's position, parallel to `pool`.
  */
 export class TermColumn {
   readonly type: FieldType;
@@ -39,13 +55,12 @@ export class TermColumn {
   #lastId = -1;
   single = new Int32Array(0);
   pool = new Int32Array(0);
-  /** Token positions, parallel to `pool` (text fields only). */
+  /** Token positions, parallel to `pool`; `undefined` while every document's are 0, 1, 2 ... */
   positions: Int32Array | undefined;
   #poolSize = 0;
 
   constructor(type: FieldType) {
     this.type = type;
-    if (type === 'text') this.positions = new Int32Array(0);
   }
 
   /** The id of a term, or -1 if no document holds it. */
@@ -74,6 +89,28 @@ export class TermColumn {
     this.single = grow(this.single, docCount, ABSENT);
   }
 
+  /**
+   * Makes room for `docCount` documents at once, and pool room for them at the rate of the
+   * documents so far: growing step by step copies every array a dozen times on the way to a
+   * million events, and each freed copy stays in the process's memory (see EventIndex.reserve).
+   */
+  reserveFor(docCount: number, docsSoFar: number): void {
+    this.single = grow(this.single, docCount, ABSENT, true);
+    if (docsSoFar <= 0 || this.#poolSize === 0) return;
+    const entries = Math.ceil((this.#poolSize / docsSoFar) * docCount);
+    this.pool = grow(this.pool, entries, 0, true);
+    if (this.positions) this.positions = grow(this.positions, entries, 0, true);
+  }
+
+  /** Gives back the room reserved beyond documents `0 .. docCount - 1` and the pool in use. */
+  fit(docCount: number): void {
+    this.reserve(docCount);
+    if (this.single.length > docCount) this.single = this.single.slice(0, docCount);
+    if (this.pool.length > this.#poolSize) this.pool = this.pool.slice(0, this.#poolSize);
+    if (this.positions && this.positions.length > this.#poolSize)
+      this.positions = this.positions.slice(0, this.#poolSize);
+  }
+
   /** Sets a document's terms (replacing any it had). */
   set(doc: number, termIds: readonly number[], positions?: readonly number[]): void {
     this.reserve(doc + 1);
@@ -86,11 +123,21 @@ export class TermColumn {
     this.pool = grow(this.pool, this.#poolSize, 0);
     this.pool[offset] = termIds.length;
     this.pool.set(termIds, offset + 1);
+    if (!this.positions && positions && !isSequence(positions)) this.#explicitPositions();
     if (this.positions) {
       this.positions = grow(this.positions, this.#poolSize, 0);
       if (positions) this.positions.set(positions, offset + 1);
+      else for (let k = 0; k < termIds.length; k++) this.positions[offset + 1 + k] = k;
     }
     this.single[doc] = -2 - offset;
+  }
+
+  /** Switches to explicit positions: the implicit ones of the documents so far, written out. */
+  #explicitPositions(): void {
+    const positions = new Int32Array(this.pool.length);
+    for (let offset = 0; offset < this.#poolSize; offset += (this.pool[offset] ?? 0) + 1)
+      for (let k = 1; k <= (this.pool[offset] ?? 0); k++) positions[offset + k] = k - 1;
+    this.positions = positions;
   }
 
   /** Removes a document's values (re-indexing). */
@@ -116,10 +163,18 @@ export class TermColumn {
   positionsOf(doc: number): number[] {
     const s = doc < this.single.length ? (this.single[doc] ?? ABSENT) : ABSENT;
     if (s >= 0) return [0];
-    if (s === ABSENT || !this.positions) return [];
+    if (s === ABSENT) return [];
     const offset = -2 - s;
-    return Array.from(this.positions.subarray(offset + 1, offset + 1 + (this.pool[offset] ?? 0)));
+    const count = this.pool[offset] ?? 0;
+    if (!this.positions) return Array.from({ length: count }, (_, k) => k);
+    return Array.from(this.positions.subarray(offset + 1, offset + 1 + count));
   }
+}
+
+/** Whether positions are 0, 1, 2 ... */
+function isSequence(positions: readonly number[]): boolean {
+  for (let k = 0; k < positions.length; k++) if (positions[k] !== k) return false;
+  return true;
 }
 
 /** `single[doc]` of a numeric column when the document has several values. */
@@ -141,6 +196,17 @@ export class NumericColumn {
   /** Makes room for documents `0 .. docCount - 1`. */
   reserve(docCount: number): void {
     this.single = grow(this.single, docCount, Number.NaN);
+  }
+
+  /** Makes room for `docCount` documents at once (see TermColumn.reserveFor). */
+  reserveFor(docCount: number): void {
+    this.single = grow(this.single, docCount, Number.NaN, true);
+  }
+
+  /** Gives back the room reserved beyond documents `0 .. docCount - 1`. */
+  fit(docCount: number): void {
+    this.reserve(docCount);
+    if (this.single.length > docCount) this.single = this.single.slice(0, docCount);
   }
 
   /** Sets a document's values (replacing any it had). */

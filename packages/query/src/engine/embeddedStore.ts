@@ -83,9 +83,10 @@ function asArray(value: JsonValue | undefined): JsonValue[] {
  * The embedded engine: an in-memory event store with Elasticsearch semantics that implements
  * core's `Store`. Events are indexed once at ingest (mapping applied, text analysed); a query is
  * compiled once per search into a predicate; a window is found by binary search on time.
- * Hits and groups are in store order (insertion order). Returned events are the stored
- * objects: treat them as read-only (tagging replaces an event's `_source`, it never mutates one
- * a caller holds).
+ * Hits and groups are in store order (insertion order). Events are kept as their JSON text,
+ * compressed in blocks; a result's `hits` (a group's `samples` and `events`) are decoded when
+ * first read, so counting matches decodes nothing. Returned events are fresh objects (except an
+ * event re-indexed by tagging, whose source object is kept): treat them as read-only.
  */
 export class EmbeddedStore implements Store {
   readonly #index: EventIndex;
@@ -125,8 +126,9 @@ export class EmbeddedStore implements Store {
   /**
    * Indexes events in order. Events Elasticsearch would refuse (a value its field's type cannot
    * hold) are skipped and reported; the others are indexed. An event whose `_index` and `_id`
-   * are already stored replaces it (Elasticsearch's index operation). The store keeps copies
-   * unless `options.owned` hands the event objects over (e.g. freshly parsed from a file).
+   * are already stored replaces it (Elasticsearch's index operation). The store keeps each
+   * event's JSON, never the caller's object; `options.owned` says the objects are handed over
+   * freshly parsed by `parseEventJson`, whose line is then kept as it is (no serialising).
    */
   ingest(events: Iterable<StoredEvent>, options: { owned?: boolean } = {}): IngestReport {
     const report: IngestReport = { indexed: 0, rejected: [] };
@@ -151,6 +153,23 @@ export class EmbeddedStore implements Store {
       }
     }
     return report;
+  }
+  /**
+   * Says how many events a bulk load will bring in all (an estimate is fine): the columns make
+   * room for them at once instead of growing step by step, which keeps the process smaller.
+   * Call it after a first batch, so the columns exist and their sizes per event are known.
+   */
+  reserve(expectedEvents: number): void {
+    this.#index.reserve(Math.ceil(expectedEvents));
+  }
+
+  /**
+   * Gives back the room the columns reserved for more events (up to half again what they
+   * hold): call it when a large ingest is done (reading events files does). Ingesting more
+   * afterwards simply grows them again.
+   */
+  compact(): void {
+    this.#index.fit();
   }
 
   /** Indexes one event; throws `MAPPING_CONFLICT` if Elasticsearch would refuse it. */
@@ -201,7 +220,8 @@ export class EmbeddedStore implements Store {
       const limit = request.size === undefined ? docs.length : Math.min(request.size, docs.length);
       return defineLazy({ total: docs.length }, 'hits', () => {
         const hits = new Array<StoredEvent>(limit);
-        for (let i = 0; i < limit; i++) hits[i] = this.#index.event(docs[i] as number) as StoredEvent;
+        for (let i = 0; i < limit; i++)
+          hits[i] = this.#index.event(docs[i] as number) as StoredEvent;
         return hits;
       });
     });

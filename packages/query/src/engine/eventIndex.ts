@@ -10,30 +10,69 @@ export const WINDOW_FIELDS = ['utctimestamp', 'receivedtimestamp'] as const;
 /**
  * A date field's values sorted by time, so a window is two binary searches. Built lazily:
  * appends in time order keep it sorted for free; anything else re-sorts on the next window.
+ *
+ * While every document has one time and they arrive in time order (an events file as logs are
+ * written), the column itself is that sorted list (document `i` is entry `i`), and nothing is
+ * copied: 12 bytes per event and field saved. The first document out of order (or with no time,
+ * or several) writes the list out.
  */
 class TimeIndex {
-  #times = new Float64Array(1024);
-  #docs = new Int32Array(1024);
+  #times = new Float64Array(0);
+  #docs = new Int32Array(0);
   #size = 0;
+  /** Entry `i` is document `i`, its time the column's `single[i]`: the arrays are unused. */
+  #identity = true;
+  #last = -Infinity;
   #sorted = true;
   #stale = false;
 
-  append(doc: number, times: readonly number[]): void {
+  append(doc: number, times: readonly number[], column: NumericColumn | undefined): void {
     if (this.#stale) return;
-    for (const time of times) {
-      if (this.#size === this.#times.length) {
-        const times2 = new Float64Array(this.#size * 2);
-        times2.set(this.#times);
-        this.#times = times2;
-        const docs2 = new Int32Array(this.#size * 2);
-        docs2.set(this.#docs);
-        this.#docs = docs2;
+    if (this.#identity) {
+      const time = times[0];
+      if (times.length === 1 && time !== undefined && doc === this.#size && time >= this.#last) {
+        this.#last = time;
+        this.#size++;
+        return;
       }
+      this.#writeOut(column);
+    }
+    for (const time of times) {
+      if (this.#size === this.#times.length) this.#resize(Math.max(1024, this.#size * 2));
       if (this.#size > 0 && time < (this.#times[this.#size - 1] ?? 0)) this.#sorted = false;
       this.#times[this.#size] = time;
       this.#docs[this.#size] = doc;
       this.#size++;
     }
+  }
+
+  /** Leaves identity mode: the list so far, written out from the column. */
+  #writeOut(column: NumericColumn | undefined): void {
+    this.#identity = false;
+    this.#resize(Math.max(1024, this.#size * 2));
+    for (let i = 0; i < this.#size; i++) {
+      this.#times[i] = column?.single[i] ?? 0;
+      this.#docs[i] = i;
+    }
+  }
+
+  #resize(capacity: number): void {
+    const times = new Float64Array(capacity);
+    times.set(this.#times.subarray(0, Math.min(this.#size, capacity)));
+    this.#times = times;
+    const docs = new Int32Array(capacity);
+    docs.set(this.#docs.subarray(0, Math.min(this.#size, capacity)));
+    this.#docs = docs;
+  }
+
+  /** Makes room for `count` times at once. */
+  reserve(count: number): void {
+    if (!this.#identity && count > this.#times.length) this.#resize(count);
+  }
+
+  /** Gives back the room reserved beyond the times held. */
+  fit(): void {
+    if (!this.#identity && this.#times.length > this.#size) this.#resize(this.#size);
   }
 
   /** A document's times changed in place: rebuild from the column on the next window. */
@@ -43,10 +82,14 @@ class TimeIndex {
 
   #rebuild(column: NumericColumn | undefined, docCount: number): void {
     this.#size = 0;
+    this.#identity = true;
+    this.#last = -Infinity;
+    this.#times = new Float64Array(0);
+    this.#docs = new Int32Array(0);
     this.#sorted = true;
     this.#stale = false;
     if (!column) return;
-    for (let doc = 0; doc < docCount; doc++) this.append(doc, column.valuesOf(doc));
+    for (let doc = 0; doc < docCount; doc++) this.append(doc, column.valuesOf(doc), column);
   }
 
   #sort(): void {
@@ -66,12 +109,12 @@ class TimeIndex {
     this.#sorted = true;
   }
 
-  #lowerBound(time: number): number {
+  #lowerBound(times: Float64Array, time: number): number {
     let lo = 0;
     let hi = this.#size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.#times[mid] ?? 0) < time) lo = mid + 1;
+      if ((times[mid] ?? 0) < time) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -86,9 +129,15 @@ class TimeIndex {
     out: number[],
   ): void {
     if (this.#stale) this.#rebuild(column, docCount);
+    if (this.#identity) {
+      if (!column) return;
+      const end = this.#lowerBound(column.single, to + 1);
+      for (let i = this.#lowerBound(column.single, from); i < end; i++) out.push(i);
+      return;
+    }
     if (!this.#sorted) this.#sort();
-    const end = this.#lowerBound(to + 1);
-    for (let i = this.#lowerBound(from); i < end; i++) out.push(this.#docs[i] ?? 0);
+    const end = this.#lowerBound(this.#times, to + 1);
+    for (let i = this.#lowerBound(this.#times, from); i < end; i++) out.push(this.#docs[i] ?? 0);
   }
 }
 
@@ -152,13 +201,13 @@ export class EventIndex {
     const text = owned ? sourceTextOf(event._source) : undefined;
     const doc = this.sources.append(event._index, event._id, event._source, text);
     let ids = this.#docs.get(event._index);
-    if (!ids) this.#docs.set(event._index, (ids = new Map()));
+    if (!ids) this.#docs.set(event._index, (ids = new Map<string, number>()));
     ids.set(event._id, doc);
     this.#commit(doc, prepared);
     for (const field of WINDOW_FIELDS) {
       const column = this.columns.get(field);
       if (column instanceof NumericColumn)
-        this.#timeIndexes.get(field)?.append(doc, column.valuesOf(doc));
+        this.#timeIndexes.get(field)?.append(doc, column.valuesOf(doc), column);
     }
     return doc;
   }
@@ -208,6 +257,35 @@ export class EventIndex {
         column.set(doc, ids, field.positions);
       }
     }
+  }
+
+  /**
+   * Makes room for `docCount` documents in the columns there are (and their term pools, at the
+   * rate of the documents so far), so a bulk load of that many allocates each array once.
+   * Growing step by step instead copies each array a dozen times on the way to 1M events, and
+   * glibc's malloc keeps most freed copies in the process (it raises its mmap threshold each
+   * time a large block is freed): ~100 MB more resident at 1M events.
+   */
+  reserve(docCount: number): void {
+    if (docCount <= this.size) return;
+    for (const column of this.columns.values())
+      if (column instanceof TermColumn) column.reserveFor(docCount, this.size);
+      else column.reserveFor(docCount);
+    for (const [field, times] of this.#timeIndexes) {
+      const column = this.columns.get(field);
+      const perDoc = column instanceof NumericColumn && this.size > 0 ? 1 : 0;
+      times.reserve(docCount * perDoc);
+    }
+    this.sources.reserve(docCount);
+  }
+
+  /**
+   * Gives back the room the columns reserved for more documents (up to half again what they
+   * hold): for the end of a large ingest. Adding more later simply grows them again.
+   */
+  fit(): void {
+    for (const column of this.columns.values()) column.fit(this.size);
+    for (const times of this.#timeIndexes.values()) times.fit();
   }
 
   /** A field's column with room for every document (so predicates read no holes). */

@@ -150,7 +150,9 @@ class EventParser {
   }
 
   #field(node: PathNode): FieldMapping | undefined {
-    return node.field ?? (node.field = this.#mapping.get(node.path)) ?? this.#pending.get(node.path);
+    return (
+      node.field ?? (node.field = this.#mapping.get(node.path)) ?? this.#pending.get(node.path)
+    );
   }
 
   #child(node: PathNode, key: string): PathNode {

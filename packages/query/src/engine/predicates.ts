@@ -272,14 +272,14 @@ export function holdsPhrase(
   return (doc) => {
     const s = single[doc] as number;
     if (s > -2) return false; // absent, or one token: a phrase of several cannot fit
+    // Read at each call: the column switches to explicit positions when it first needs them.
     const positions = column.positions;
-    if (!positions) return false;
     const offset = -2 - s;
     const end = offset + (pool[offset] as number);
     if (slop === 0) {
       for (let i = offset + 1; i <= end; i++) {
         if (pool[i] !== first) continue;
-        const start = (positions[i] as number) - (offsets[0] as number);
+        const start = positionAt(positions, i, offset + 1) - (offsets[0] as number);
         if (phraseAt(pool, positions, offset + 1, end, termIds, offsets, start)) return true;
       }
       return false;
@@ -288,9 +288,14 @@ export function holdsPhrase(
   };
 }
 
+/** A token's position: explicit, or (see TermColumn) its index among its document's tokens. */
+function positionAt(positions: Int32Array | undefined, i: number, from: number): number {
+  return positions ? (positions[i] as number) : i - from;
+}
+
 function phraseAt(
   pool: Int32Array,
-  positions: Int32Array,
+  positions: Int32Array | undefined,
   from: number,
   to: number,
   termIds: readonly number[],
@@ -302,7 +307,7 @@ function phraseAt(
     const id = termIds[t];
     let found = false;
     for (let i = from; i <= to; i++) {
-      if (pool[i] === id && positions[i] === want) {
+      if (pool[i] === id && positionAt(positions, i, from) === want) {
         found = true;
         break;
       }
@@ -314,7 +319,7 @@ function phraseAt(
 
 function sloppyPhrase(
   pool: Int32Array,
-  positions: Int32Array,
+  positions: Int32Array | undefined,
   from: number,
   to: number,
   termIds: readonly number[],
@@ -323,7 +328,7 @@ function sloppyPhrase(
 ): boolean {
   const candidates = termIds.map((id) => {
     const found: number[] = [];
-    for (let i = from; i <= to; i++) if (pool[i] === id) found.push(positions[i] as number);
+    for (let i = from; i <= to; i++) if (pool[i] === id) found.push(positionAt(positions, i, from));
     return found;
   });
   if (candidates.some((list) => list.length === 0)) return false;
@@ -348,12 +353,18 @@ function sloppyPhrase(
 /** The common phrase: two terms, `b` exactly `distance` positions after `a`. */
 function holdsPair(column: TermColumn, a: number, b: number, distance: number): Predicate {
   const { single, pool } = column;
-  const positions = column.positions ?? new Int32Array(0);
   const test = (doc: number): boolean => {
     const s = single[doc] as number;
     if (s > -2) return false;
     const offset = -2 - s;
     const end = offset + (pool[offset] as number);
+    const positions = column.positions;
+    if (!positions) {
+      // Positions are token indexes: `b` is exactly `distance` tokens on.
+      for (let i = Math.max(offset + 1, offset + 1 - distance); i + distance <= end; i++)
+        if (pool[i] === a && pool[i + distance] === b) return true;
+      return false;
+    }
     for (let i = offset + 1; i <= end; i++) {
       if (pool[i] !== a) continue;
       const want = (positions[i] as number) + distance;

@@ -5,7 +5,8 @@ import type { JsonObject, StoredEvent } from '@alertkit/core';
  * The events' `_source`, kept as JSON text compressed in blocks, as Elasticsearch keeps its
  * stored fields (LZ4 or DEFLATE blocks): the columns answer queries, so a source is only read
  * for the hits a caller asks for. Keeping 1M parsed event objects instead cost ~600 bytes of
- * heap per event and most of ingest's garbage collection; a compressed block costs ~70.
+ * heap per event and most of ingest's garbage collection; compressed, a synthetic MozDef event
+ * costs ~55.
  *
  * A block of {@link BLOCK_SIZE} documents stays plain text (the lines as read) until it is full,
  * then is compressed on libuv's thread pool, off the main thread; until that finishes it is
@@ -20,8 +21,11 @@ const BLOCK_BITS = 8;
  * strings they are escaped, and between tokens only space, tab, CR and LF are allowed).
  */
 const SEPARATOR = '\u001e';
-/** DEFLATE level 1: ~9x on MozDef events at ~280 MB/s (level 6 is 11x at half the speed). */
-const LEVEL = 1;
+/**
+ * DEFLATE level 6: ~11x on MozDef events at ~110 MB/s of one core, on the thread pool, well
+ * ahead of indexing (~30 MB/s of text); level 1 is 9x at 280 MB/s (12 more bytes per event).
+ */
+const LEVEL = 6;
 /** Decoded blocks kept, so a run of hits in one block inflates it once. */
 const CACHED_BLOCKS = 8;
 
@@ -45,6 +49,13 @@ export function sourceTextOf(source: JsonObject): SourceText | undefined {
 
 type Block = { texts: string[]; wrapped: Uint8Array } | { compressed: Buffer; wrapped: Uint8Array };
 
+/**
+ * Compressed blocks are copied into slabs this large: thousands of small buffers kept for good
+ * among the big ones compressing frees would pin most of the freed memory in the process (glibc
+ * returns only the top of its heap); slabs are mapped apart from that heap.
+ */
+const SLAB_BYTES = 4 << 20;
+
 /** Stored sources by document number (store order). */
 export class SourceStore {
   readonly #blocks: Block[] = [];
@@ -56,12 +67,22 @@ export class SourceStore {
   /** Sources replaced after ingest (re-indexed by tagging), by document. */
   readonly #replaced = new Map<number, JsonObject>();
   readonly #cache = new Map<number, string[]>();
+  #slab = Buffer.allocUnsafeSlow(0);
+  #slabUsed = 0;
   /** Compressions under way, so {@link SourceStore.settled} can wait for them. */
   readonly #pending = new Set<Promise<void>>();
 
   /** Number of documents. */
   get size(): number {
     return this.#ids.length;
+  }
+
+  /** Makes room for `docCount` documents at once. */
+  reserve(docCount: number): void {
+    if (docCount <= this.#indexOf.length) return;
+    const bigger = new Int32Array(docCount);
+    bigger.set(this.#indexOf);
+    this.#indexOf = bigger;
   }
 
   /**
@@ -100,12 +121,24 @@ export class SourceStore {
     const done = new Promise<void>((resolve) => {
       deflateRaw(Buffer.from(texts.join(SEPARATOR)), { level: LEVEL }, (error, compressed) => {
         // On an error (out of memory) the block simply stays text.
-        if (!error) this.#blocks[number] = { compressed, wrapped };
+        if (!error) this.#blocks[number] = { compressed: this.#keep(compressed), wrapped };
         resolve();
       });
     });
     this.#pending.add(done);
     void done.then(() => this.#pending.delete(done));
+  }
+
+  /** A copy of `bytes` in the current slab (a new slab when it is full). */
+  #keep(bytes: Buffer): Buffer {
+    if (this.#slabUsed + bytes.length > this.#slab.length) {
+      this.#slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, bytes.length));
+      this.#slabUsed = 0;
+    }
+    const kept = this.#slab.subarray(this.#slabUsed, this.#slabUsed + bytes.length);
+    bytes.copy(kept);
+    this.#slabUsed += bytes.length;
+    return kept;
   }
 
   /** Resolves when every full block handed to the thread pool is compressed. */
@@ -153,7 +186,8 @@ export class SourceStore {
       this.#cache.delete(number); // most recently used goes last
     } else {
       texts = inflateRawSync(compressed).toString('utf8').split(SEPARATOR);
-      if (this.#cache.size >= CACHED_BLOCKS) this.#cache.delete(this.#cache.keys().next().value as number);
+      if (this.#cache.size >= CACHED_BLOCKS)
+        this.#cache.delete(this.#cache.keys().next().value as number);
     }
     this.#cache.set(number, texts);
     return texts;

@@ -4,12 +4,58 @@ import {
   parseBoolean,
   parseCidr,
   parseDateInterval,
+  parseDateStart,
   parseIp,
   parseIpOrCidr,
   parseNumber,
 } from './values.js';
 
 const ms = (iso: string): number => Date.parse(iso);
+
+describe('parseDateStart (the fast path of ingest)', () => {
+  it('agrees with parseDateInterval on the common shape and on everything around it', () => {
+    const values: unknown[] = [
+      '2017-09-14T20:05:20.299387+00:00',
+      '2017-09-14T20:05:20+00:00',
+      '2017-09-14T20:05:20Z',
+      '2017-09-14T20:05:20.1Z',
+      '2017-09-14T20:05:20.12Z',
+      '2017-09-14T20:05:20.123456789Z',
+      '2017-09-14T20:05:20.1234567890Z', // 10 fraction digits: not a date
+      '2017-09-14T20:05:20.Z',
+      '2017-09-14T20:05:20,5Z',
+      '2016-12-31T19:30:00-04:30',
+      '2016-12-31T19:30:00-0430',
+      '2017-01-01T00:00:00+18:00',
+      '2017-01-01T00:00:00+19:00',
+      '2017-01-01T00:00:00+05:60',
+      '2016-02-29T00:00:00Z',
+      '2017-02-29T00:00:00Z',
+      '2000-02-29T00:00:00Z',
+      '1900-02-29T00:00:00Z',
+      '2017-04-31T00:00:00Z',
+      '2017-13-01T00:00:00Z',
+      '2017-00-01T00:00:00Z',
+      '2017-01-00T00:00:00Z',
+      '2017-01-01T24:00:00Z',
+      '2017-01-01T23:60:00Z',
+      '2017-01-01T23:59:60Z',
+      '0099-01-01T00:00:00.000Z',
+      '2017-01-01t00:00:00Z',
+      '2017-01-01T00:00:00ZZ',
+      '2017/01/01T00:00:00Z',
+      '2017-01-01T0a:00:00Z',
+      '2017-01-01',
+      '2017-01-01T10:05',
+      '1793534340000',
+      1793534340000.7,
+      '',
+      true,
+    ];
+    for (const value of values)
+      expect([value, parseDateStart(value)]).toEqual([value, parseDateInterval(value)?.start]);
+  });
+});
 
 describe('parseDateInterval (dateOptionalTime)', () => {
   it('reads digits that are not a date as epoch milliseconds (the default format ends in ||epoch_millis)', () => {

@@ -135,7 +135,13 @@ export function parseDateStart(value: unknown): number | undefined {
       const sign = value.charCodeAt(end);
       const hours = digitsAt(value, end + 1, 2);
       const minutes = digitsAt(value, end + 4, 2);
-      if ((sign === 43 || sign === 45) && hours >= 0 && hours <= 18 && minutes >= 0 && minutes <= 59)
+      if (
+        (sign === 43 || sign === 45) &&
+        hours >= 0 &&
+        hours <= 18 &&
+        minutes >= 0 &&
+        minutes <= 59
+      )
         offset = (sign === 45 ? -1 : 1) * (hours * 60 + minutes) * 60_000;
     }
     if (

@@ -1,0 +1,92 @@
+// @ts-check
+// One measurement of ingest, in a process of its own so its resident memory is the store's and
+// not the benchmark's: `node --expose-gc bench/ingestFile.mjs <parse|ingest> <events.ndjson>`.
+// `parse`: JSON.parse of every line of the file (the floor of ingest); `ingest`: the lines into
+// an embedded store of the built package, as an events file is read (parseEventJson, batches of
+// 1,000, compacted at the end, the compressed sources settled), then resident memory after a full collection and the
+// bytes per event by structure. Prints one JSON object.
+import { createReadStream, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createEmbeddedStore, parseEventJson } from '../dist/index.js';
+
+const [mode, file] = process.argv.slice(2);
+if (!file || (mode !== 'parse' && mode !== 'ingest')) {
+  console.error('usage: node --expose-gc bench/ingestFile.mjs <parse|ingest> <events.ndjson>');
+  process.exit(2);
+}
+const gc = /** @type {{ gc?: () => void }} */ (globalThis).gc;
+if (!gc) throw new Error('run with --expose-gc');
+
+const lines = () => createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+const started = performance.now();
+
+if (mode === 'parse') {
+  let events = 0;
+  for await (const line of lines()) if (JSON.parse(line)._id) events++;
+  console.log(JSON.stringify({ events, ms: Math.round(performance.now() - started) }));
+} else {
+  const store = createEmbeddedStore();
+  /** @type {import('@alertkit/core').StoredEvent[]} */
+  let batch = [];
+  let rejected = 0;
+  let first = true;
+  const flush = () => {
+    rejected += store.ingest(batch, { owned: true }).rejected.length;
+    // As the runner does: after a first batch, the file's size says about how many will come.
+    if (first && batch.length > 0) {
+      const chars = batch.reduce((sum, event) => sum + JSON.stringify(event).length + 1, 0);
+      store.reserve((statSync(file).size / chars) * batch.length);
+      first = false;
+    }
+    batch = [];
+  };
+  for await (const line of lines()) {
+    batch.push(/** @type {import('@alertkit/core').StoredEvent} */ (parseEventJson(line)));
+    if (batch.length === 1000) flush();
+  }
+  flush();
+  store.compact(); // as the runner does when it has read the events files
+  await store.index.sources.settled();
+  const ms = Math.round(performance.now() - started);
+  // Array buffers are freed by a sweeper after a collection: collect, let it run, collect again.
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  gc();
+  const memory = process.memoryUsage();
+  const events = store.size;
+  let columnArrays = 0;
+  let terms = 0;
+  let termChars = 0;
+  for (const column of store.index.columns.values()) {
+    if ('terms' in column) {
+      columnArrays += column.single.byteLength + column.pool.byteLength;
+      columnArrays += column.positions?.byteLength ?? 0;
+      terms += column.terms.length;
+      for (const term of column.terms) termChars += term.length;
+    } else {
+      columnArrays += column.single.byteLength;
+      for (const values of column.multi.values()) columnArrays += values.byteLength + 64;
+    }
+  }
+  const sources = store.index.sources.byteSizes();
+  const perEvent = (/** @type {number} */ bytes) => Math.round(bytes / events);
+  console.log(
+    JSON.stringify({
+      events,
+      rejected,
+      ms,
+      rssMb: Math.round(memory.rss / 1048576),
+      mem: Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.round(v / 1048576)])),
+      bytesPerEvent: {
+        rss: perEvent(memory.rss),
+        heap: perEvent(memory.heapUsed),
+        columnArrays: perEvent(columnArrays),
+        // A dictionary entry: the term's string (16-byte header) plus Map entry and array slot.
+        termDictionaries: perEvent(termChars + terms * 56),
+        compressedSources: perEvent(sources.compressed),
+        uncompressedSources: perEvent(sources.text),
+        ids: perEvent(sources.ids),
+      },
+    }),
+  );
+}

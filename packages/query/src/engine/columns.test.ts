@@ -1,0 +1,64 @@
+import type { Clause, StoredEvent } from '@alertkit/core';
+import { describe, expect, it } from 'vitest';
+import { TermColumn } from './columns.js';
+import { createEmbeddedStore } from './embeddedStore.js';
+
+const doc = (id: string, summary: string | string[]): StoredEvent => ({
+  _index: 'events',
+  _id: id,
+  _source: { summary },
+});
+
+async function ids(events: StoredEvent[], clause: Clause): Promise<string[]> {
+  const store = createEmbeddedStore({ events });
+  const { hits } = await store.search({
+    criteria: { query: { type: 'bool', must: [clause] } },
+    now: new Date(),
+  });
+  return hits.map((hit) => hit._id);
+}
+
+describe('token positions of a text column', () => {
+  it('are implicit while every value is single, explicit from the first multi-valued one on, with the same phrase answers', async () => {
+    const events = [
+      doc('single-1', 'Failed password for root'),
+      doc('single-2', 'password failed'),
+      // The gap between values: "failed" ends one value, "password" starts the next.
+      doc('multi', ['session failed', 'password reset for root']),
+      doc('single-3', 'failed password again'),
+    ];
+    const phrase = (value: string, slop = 0): Clause => ({
+      type: 'phrase',
+      field: 'summary',
+      value,
+      ...(slop ? { slop } : {}),
+    });
+    const before = createEmbeddedStore({ events: events.slice(0, 2) });
+    expect(before.index.columns.get('summary')).toBeInstanceOf(TermColumn);
+    expect((before.index.columns.get('summary') as TermColumn).positions).toBeUndefined();
+    const after = createEmbeddedStore({ events });
+    const column = after.index.columns.get('summary') as TermColumn;
+    expect(column.positions).toBeInstanceOf(Int32Array);
+    expect(column.positionsOf(0)).toEqual([0, 1, 2, 3]);
+    expect(column.positionsOf(2)).toEqual([0, 1, 102, 103, 104, 105]);
+
+    expect(await ids(events, phrase('failed password'))).toEqual(['single-1', 'single-3']);
+    expect(await ids(events, phrase('password for root'))).toEqual(['single-1']);
+    expect(await ids(events, phrase('reset for root'))).toEqual(['multi']);
+    // Sloppy: "password failed" within 2 moves; never across the 100-position gap.
+    expect(await ids(events, phrase('failed password', 2))).toEqual([
+      'single-1',
+      'single-2',
+      'single-3',
+    ]);
+    // The same answers while positions are implicit (no multi-valued document).
+    const singles = events.filter((e) => e._id !== 'multi');
+    expect(await ids(singles, phrase('failed password'))).toEqual(['single-1', 'single-3']);
+    expect(await ids(singles, phrase('password for root'))).toEqual(['single-1']);
+    expect(await ids(singles, phrase('failed password', 2))).toEqual([
+      'single-1',
+      'single-2',
+      'single-3',
+    ]);
+  });
+});

@@ -1,0 +1,110 @@
+import type { StoredEvent } from '@alertkit/core';
+import { describe, expect, it } from 'vitest';
+import { createEmbeddedStore } from './embeddedStore.js';
+import { BLOCK_SIZE } from './sourceStore.js';
+import { parseEventJson } from './sourceText.js';
+
+const event = (i: number): StoredEvent => ({
+  _index: i % 3 === 0 ? 'events-a' : 'events-b',
+  _id: `e${i}`,
+  _source: {
+    utctimestamp: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}+00:00`,
+    group: i % 3 === 0 ? 'a' : 'b',
+    summary: `line ${i} \u00e9\u{1F600} "quoted" \\ back`,
+    details: { n: i, list: [i, i + 1], objects: [{ deep: `v${i}` }, { deep: 'w' }], none: null },
+  },
+});
+
+describe('the sources of an embedded store (compressed blocks)', () => {
+  it('gives back every event as ingested, before and after its block is compressed', async () => {
+    const count = BLOCK_SIZE * 2 + 7;
+    const events = Array.from({ length: count }, (_, i) => event(i));
+    const store = createEmbeddedStore({ events });
+    // Full blocks are compressing on the thread pool: still readable from their text.
+    expect(store.index.event(5)).toEqual(events[5]);
+    await store.index.sources.settled();
+    const sizes = store.index.sources.byteSizes();
+    expect(sizes.compressed).toBeGreaterThan(0);
+    expect(sizes.text).toBeGreaterThan(0); // the last, partial block
+    expect([...store.index.allEvents()]).toEqual(events);
+    const { hits, total } = await store.search({
+      criteria: {
+        query: { type: 'bool', must: [{ type: 'match', field: 'summary', value: 'line' }] },
+      },
+      now: new Date('2026-01-02T00:00:00Z'),
+    });
+    expect(total).toBe(count);
+    expect(hits).toEqual(events);
+    expect(await store.getEvents([{ _index: 'events-b', _id: 'e400' }])).toEqual([events[400]]);
+  });
+
+  it('keeps the line an event was read from: whole documents and bare events, with the source text of numbers', async () => {
+    const store = createEmbeddedStore();
+    const lines = [
+      '{"_index":"events","_id":"w","_source":{"code":1.0,"summary":"wrapped"}}',
+      '{"summary":"bare","code":1e3}',
+    ];
+    const [wrapped, bare] = lines.map((line) => parseEventJson(line)) as [
+      StoredEvent,
+      Record<string, unknown>,
+    ];
+    store.ingest(
+      [wrapped, { _index: 'events', _id: 'b', _source: bare as StoredEvent['_source'] }],
+      { owned: true },
+    );
+    expect(store.index.event(0)).toEqual({
+      _index: 'events',
+      _id: 'w',
+      _source: { code: 1, summary: 'wrapped' },
+    });
+    expect(store.index.event(1)).toEqual({
+      _index: 'events',
+      _id: 'b',
+      _source: { summary: 'bare', code: 1000 },
+    });
+    // The keyword field indexed the numbers as written, as Elasticsearch does.
+    const term = async (value: string) =>
+      (
+        await store.search({
+          criteria: { query: { type: 'bool', must: [{ type: 'term', field: 'code', value }] } },
+          now: new Date(),
+        })
+      ).total;
+    expect([await term('1.0'), await term('1'), await term('1e3')]).toEqual([1, 0, 1]);
+  });
+
+  it('does not keep the text of an event that is not handed over (owned), nor see later changes to it', () => {
+    const store = createEmbeddedStore();
+    const parsed = parseEventJson(
+      '{"_index":"events","_id":"x","_source":{"a":"before"}}',
+    ) as StoredEvent;
+    store.ingest([parsed]);
+    parsed._source['a'] = 'after';
+    expect(store.index.event(0)?._source).toEqual({ a: 'before' });
+  });
+
+  it('decodes hits and groups only when they are read', async () => {
+    const store = createEmbeddedStore({ events: Array.from({ length: 40 }, (_, i) => event(i)) });
+    const criteria = {
+      query: {
+        type: 'bool' as const,
+        must: [{ type: 'match' as const, field: 'summary', value: 'line' }],
+      },
+    };
+    const now = new Date('2026-01-02T00:00:00Z');
+    const result = await store.search({ criteria, now });
+    const descriptor = Object.getOwnPropertyDescriptor(result, 'hits');
+    expect(typeof descriptor?.get).toBe('function');
+    expect(result.hits).toBe(result.hits); // decoded once, then the same array
+    expect(JSON.parse(JSON.stringify(result))).toEqual({ total: 40, hits: result.hits });
+    const { buckets } = await store.aggregate({
+      criteria: { ...criteria, aggregation: { field: 'group', threshold: 1, samples: 2 } },
+      now,
+    });
+    expect(buckets.map((b) => [b.key, b.count, b.samples.length, b.events.length])).toEqual([
+      ['b', 26, 2, 26],
+      ['a', 14, 2, 14],
+    ]);
+    expect(structuredClone(buckets[1])?.samples).toEqual([event(0), event(3)]);
+  });
+});
