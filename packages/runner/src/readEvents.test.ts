@@ -171,4 +171,36 @@ describe('reading events files', () => {
     });
     expect(hits.hits.map((e) => e._id)).toEqual(['a', 'b']);
   });
+
+  it('sizes the store once from the files and the first batch, and trims it when all are read', async () => {
+    const sized = join(dir, 'sized');
+    await mkdir(sized);
+    const lines = Array.from({ length: 5000 }, (_, i) =>
+      JSON.stringify({ _id: `s${i}`, _source: { summary: `event ${i}`, n: i % 10 } }),
+    );
+    await writeFile(join(sized, 'a.ndjson'), lines.slice(0, 3000).join('\n') + '\n');
+    await writeFile(join(sized, 'b.ndjson'), lines.slice(3000).join('\n') + '\n');
+    const store = createEmbeddedStore();
+    const calls: string[] = [];
+    const target = {
+      ingest: store.ingest.bind(store),
+      reserve: (expected: number) => {
+        calls.push(`reserve ${expected}`);
+        store.reserve(expected);
+      },
+      compact: () => {
+        calls.push('compact');
+        store.compact();
+      },
+    };
+    expect(await ingestEventFiles(target, [sized])).toEqual({ read: 5000, rejected: 0 });
+    expect(calls.at(-1)).toBe('compact');
+    const reserves = calls.filter((call) => call.startsWith('reserve'));
+    expect(reserves).toHaveLength(1);
+    // Both files of the directory, at the first 1,000 events' size per event.
+    const expected = Number(reserves[0]?.split(' ')[1]);
+    expect(expected).toBeGreaterThan(4500);
+    expect(expected).toBeLessThan(5500);
+    expect(store.size).toBe(5000);
+  });
 });

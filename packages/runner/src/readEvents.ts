@@ -261,6 +261,19 @@ export async function* readEvents(
     for (const located of events) yield located.event;
 }
 
+/** The bytes of the events files `paths` name (directories: their events files). */
+async function sizeOf(paths: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined);
+    if (info?.isDirectory()) {
+      const names = (await readdir(path)).filter((n) => /\.(ndjson|jsonl|json)$/.test(n));
+      total += await sizeOf(names.map((name) => join(path, name)));
+    } else total += info?.size ?? 0;
+  }
+  return total;
+}
+
 async function* readLocated(
   paths: readonly string[],
   options: ReadEventsOptions,
@@ -305,6 +318,8 @@ export interface IngestTarget {
     events: StoredEvent[],
     options: { owned: boolean },
   ): { rejected: (RejectedEvent & { position?: number })[] };
+  /** How many events a bulk load is expected to bring (sizes the columns once). */
+  reserve?(expectedEvents: number): void;
   /** Gives back the room reserved for more events, once all are read. */
   compact?(): void;
 }
@@ -326,12 +341,22 @@ export async function ingestEventFiles(
   options: IngestEventFilesOptions = {},
 ): Promise<{ read: number; rejected: number }> {
   const every = options.progressEvery ?? 250_000;
+  const totalBytes = await sizeOf(paths);
   let batch: StoredEvent[] = [];
   let located: LocatedEvent[] = [];
   let read = 0;
   let rejected = 0;
+  let sized = false;
   const flush = (): void => {
-    for (const refused of store.ingest(batch, { owned: true }).rejected) {
+    const report = store.ingest(batch, { owned: true });
+    if (!sized && batch.length > 0 && store.reserve) {
+      // The files' size over the first batch's size per event: about how many events will come,
+      // so the store sizes its columns once instead of growing them step by step.
+      sized = true;
+      const chars = batch.reduce((sum, event) => sum + JSON.stringify(event).length + 1, 0);
+      store.reserve((totalBytes / chars) * batch.length);
+    }
+    for (const refused of report.rejected) {
       rejected++;
       const where = refused.position === undefined ? undefined : located[refused.position];
       options.onRejected?.({
