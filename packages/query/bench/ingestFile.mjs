@@ -30,17 +30,18 @@ if (mode === 'parse') {
   let batch = [];
   let rejected = 0;
   let first = true;
+  let firstChars = 0;
   const flush = () => {
     rejected += store.ingest(batch, { owned: true }).rejected.length;
     // As the runner does: after a first batch, the file's size says about how many will come.
     if (first && batch.length > 0) {
-      const chars = batch.reduce((sum, event) => sum + JSON.stringify(event).length + 1, 0);
-      store.reserve((statSync(file).size / chars) * batch.length);
+      store.reserve((statSync(file).size / firstChars) * batch.length);
       first = false;
     }
     batch = [];
   };
   for await (const line of lines()) {
+    if (first) firstChars += line.length + 1;
     batch.push(/** @type {import('@alertkit/core').StoredEvent} */ (parseEventJson(line)));
     if (batch.length === 1000) flush();
   }

@@ -171,7 +171,7 @@ async function* readNdjson(
       const event = toStoredEvent(parsed, `${name}:${lineNumber}`, options.defaultIndex);
       if (typeof event === 'string')
         options.onProblem?.({ file, location: `line ${lineNumber}`, message: event });
-      else events.push({ event, file, line: lineNumber });
+      else events.push({ event, file, line: lineNumber, chars: line.length + 1 });
     }
     if (events.length > 0) yield events;
   }
@@ -183,6 +183,8 @@ interface LocatedEvent {
   file: string;
   line?: number;
   element?: number;
+  /** The characters of its line (NDJSON), newline included. */
+  chars?: number;
 }
 
 function locationOf(located: LocatedEvent): string {
@@ -353,7 +355,10 @@ export async function ingestEventFiles(
       // The files' size over the first batch's size per event: about how many events will come,
       // so the store sizes its columns once instead of growing them step by step.
       sized = true;
-      const chars = batch.reduce((sum, event) => sum + JSON.stringify(event).length + 1, 0);
+      const chars = located.reduce(
+        (sum, one) => sum + (one.chars ?? JSON.stringify(one.event).length + 1),
+        0,
+      );
       store.reserve((totalBytes / chars) * batch.length);
     }
     for (const refused of report.rejected) {
