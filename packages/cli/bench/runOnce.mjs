@@ -97,28 +97,46 @@ const result = {
   peak_rss_mb: Math.round(rssKb / 1024),
   exit: run.status,
 };
+// The slowest runs of the cycle (the run history), for where its time goes.
+try {
+  const runs = readFileSync(join(dir, 'state', 'runs.ndjson'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line))
+    .filter((run) => typeof run.durationMs === 'number')
+    .sort((a, b) => b.durationMs - a.durationMs);
+  result.slowest_alerts = runs.slice(0, 5).map((run) => `${run.alert} ${run.durationMs} ms`);
+} catch {
+  // No history (the run failed): the result says so already.
+}
 // The backtest over the same file: every alert at every tick of the last 6 hours (each tick
-// like one run --once cycle), to compare its time per tick with the cycle above.
+// like one run --once cycle), to compare its time per tick with the cycle above
+// (BENCH_BACKTEST=0 leaves it out).
 const backtestStarted = performance.now();
-const backtest = spawnSync(
-  process.execPath,
-  [
-    join(root, 'packages/cli/dist/bin.js'),
-    'backtest',
-    '--events',
-    file,
-    '--since',
-    '6h',
-    '--until',
-    iso(now),
-    '--format',
-    'json',
-  ],
-  { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, cwd: root },
-);
+const backtest =
+  process.env.BENCH_BACKTEST === '0'
+    ? undefined
+    : spawnSync(
+        process.execPath,
+        [
+          join(root, 'packages/cli/dist/bin.js'),
+          'backtest',
+          '--events',
+          file,
+          '--since',
+          '6h',
+          '--until',
+          iso(now),
+          '--format',
+          'json',
+        ],
+        { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, cwd: root },
+      );
 const backtestMs = performance.now() - backtestStarted;
-const report = backtest.status === 0 ? JSON.parse(backtest.stdout) : undefined;
-if (report) {
+const report = backtest?.status === 0 ? JSON.parse(backtest.stdout) : undefined;
+if (!backtest) {
+  // Not asked for.
+} else if (report) {
   const ticks = Math.max(...report.alerts.map((a) => a.ticks));
   result.backtest_6h_wall_ms = Math.round(backtestMs);
   result.backtest_6h_evaluation_ms = report.durationMs;

@@ -2,6 +2,7 @@ import type { Clause, StoredEvent } from '@alertkit/core';
 import { describe, expect, it } from 'vitest';
 import { TermColumn } from './columns.js';
 import { createEmbeddedStore } from './embeddedStore.js';
+import { sortByTime } from './eventIndex.js';
 
 const doc = (id: string, summary: string | string[]): StoredEvent => ({
   _index: 'events',
@@ -60,5 +61,38 @@ describe('token positions of a text column', () => {
       'single-2',
       'single-3',
     ]);
+  });
+});
+
+describe('sortByTime (the time index of events out of order)', () => {
+  it('sorts like a stable sort by time, from any runs', () => {
+    let seed = 9;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (const shape of ['random', 'runs', 'sorted', 'reversed', 'ties'] as const) {
+      const size = 1000;
+      const times = new Float64Array(size + 24); // spare room, as the index keeps
+      const docs = new Int32Array(size + 24);
+      for (let i = 0; i < size; i++) {
+        times[i] =
+          shape === 'random'
+            ? Math.floor(random() * 500)
+            : shape === 'runs'
+              ? (i % 97) * 10 + Math.floor(i / 97)
+              : shape === 'sorted'
+                ? i
+                : shape === 'reversed'
+                  ? size - i
+                  : i % 3;
+        docs[i] = i;
+      }
+      const expected = Array.from({ length: size }, (_, i) => i).sort(
+        (a, b) => (times[a] as number) - (times[b] as number) || a - b,
+      );
+      const original = times.slice();
+      // The arrays given are reused as scratch: the sorted ones are the ones returned.
+      const [sortedTimes, sortedDocs] = sortByTime(times, docs, size);
+      expect([shape, Array.from(sortedDocs.subarray(0, size))]).toEqual([shape, expected]);
+      expect(Array.from(sortedTimes.subarray(0, size))).toEqual(expected.map((i) => original[i]));
+    }
   });
 });
