@@ -120,6 +120,8 @@ class EventParser {
   readonly #root = new PathNode('');
   /** The paths holding values in this event, in first-seen order. */
   readonly #touched: PathNode[] = [];
+  /** How many of {@link EventParser.#touched} belong to this event (reused, not truncated). */
+  #touchedCount = 0;
   #stamp = 0;
   /** Children added for unmapped paths: dropped unless the event maps them (see finish). */
   readonly #added: [PathNode, string][] = [];
@@ -136,10 +138,10 @@ class EventParser {
   reset(event: StoredEvent): void {
     this.#event = event;
     this.#pending.clear();
-    this.#touched.length = 0;
+    this.#touchedCount = 0;
     this.#stamp++;
     if (!this.#finished) for (const [parent, key] of this.#added) parent.children.delete(key);
-    this.#added.length = 0;
+    if (this.#added.length > 0) this.#added.length = 0;
     this.#finished = false;
     if (this.#newMappings.length > 0) this.#newMappings = [];
     this.#numberTexts = null;
@@ -276,7 +278,7 @@ class EventParser {
       node.stamp = this.#stamp;
       // A fresh array: cheaper than truncating the last event's (`length = 0` is a slow path).
       node.values = [value];
-      this.#touched.push(node);
+      this.#touched[this.#touchedCount++] = node;
     } else node.values.push(value);
   }
 
@@ -287,7 +289,8 @@ class EventParser {
       if (child && !this.#pending.has(child.path)) parent.children.delete(key);
     }
     const fields: IndexedField[] = [];
-    for (const node of this.#touched) {
+    for (let t = 0; t < this.#touchedCount; t++) {
+      const node = this.#touched[t] as PathNode;
       const field = this.#field(node);
       if (!field) continue;
       const { path, values } = node;
