@@ -1,12 +1,19 @@
-import type { AlertDefinition } from '@alertkit/core';
+import type { AlertDefinition, StoredEvent } from '@alertkit/core';
 import { describe, it } from 'vitest';
 import { formatPitfall, lintAlert } from '@alertkit/query';
 import { caseEventsOf } from './lint.js';
 import { PROBE_TEST_NAME, runProbe } from './probe.js';
 import { runAlertCase, type AlertSuite } from './runCase.js';
+import type { AlertCase } from './cases.js';
 
 /** The suites declared per alert in this test file (an alert may have several). */
 const suitesByAlert = new Map<object, AlertSuite[]>();
+
+/**
+ * The events each case built when it ran (the store ingests copies, so they are as built), for
+ * the pitfall lint, which runs after the cases and would otherwise build them all again.
+ */
+const builtBySuite = new WeakMap<AlertSuite, Map<AlertCase, StoredEvent[]>>();
 
 /**
  * Declares an alert's test suite for vitest, MozDef style: each case is its own test, run in a
@@ -26,9 +33,12 @@ const suitesByAlert = new Map<object, AlertSuite[]>();
 export function describeAlert<TConfig>(alert: AlertDefinition<TConfig>, suite: AlertSuite): void {
   describe(`alert ${alert.name}`, () => {
     if (suite.cases.length === 0) throw new Error(`describeAlert(${alert.name}): no cases`);
+    const built = new Map<AlertCase, StoredEvent[]>();
+    builtBySuite.set(suite, built);
     for (const testCase of suite.cases) {
       it(`${testCase.kind}: ${testCase.description}`, async () => {
-        await runAlertCase(alert, suite, testCase);
+        const run = await runAlertCase(alert, suite, testCase);
+        built.set(testCase, run.events);
       });
     }
     // The pitfalls a reviewer would point out, with the events of every suite of this alert in
@@ -39,7 +49,9 @@ export function describeAlert<TConfig>(alert: AlertDefinition<TConfig>, suite: A
     if (suites.length === 0)
       it('pitfall lint', () => {
         const all = suitesByAlert.get(alert) ?? [suite];
-        const events = all.flatMap((s) => caseEventsOf(alert as AlertDefinition<unknown>, s));
+        const events = all.flatMap((s) =>
+          caseEventsOf(alert as AlertDefinition<unknown>, s, builtBySuite.get(s)),
+        );
         const open = new Set<string>();
         for (const s of all)
           for (const f of lintAlert(alert, {

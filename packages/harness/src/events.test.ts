@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minutesAgo } from './clock.js';
+import { every, minutesAgo, now } from './clock.js';
 import {
   buildCaseEvents,
   deepMerge,
@@ -8,6 +8,7 @@ import {
   hashSeed,
   mozdefDefaultEvent,
   nested,
+  resolveTimes,
   seededRandom,
   sourceOf,
   withRequiredFields,
@@ -117,6 +118,70 @@ describe('building the stored events of a case', () => {
         .map(Number);
       expect(octets.every((o) => o >= 1 && o <= 255)).toBe(true);
     }
+  });
+
+  it('builds what the composition of deepMerge, resolveTimes and withRequiredFields builds, keys in order', () => {
+    const reference = (
+      inputs: EventInput[],
+      defaultEvent: EventInput | undefined,
+      seed: number,
+    ) => {
+      const random = seededRandom(seed);
+      const suiteDefault = defaultEvent ? sourceOf(defaultEvent) : {};
+      return inputs.map((input) =>
+        withRequiredFields(
+          resolveTimes(
+            deepMerge(deepMerge(mozdefDefaultEvent(random), suiteDefault), sourceOf(input)),
+            NOW,
+          ) as Parameters<typeof withRequiredFields>[0],
+          NOW,
+        ),
+      );
+    };
+    const defaultEvent: EventInput = {
+      _source: {
+        category: 'authentication',
+        tags: ['a'],
+        details: { sourceipaddress: '1.2.3.4', nested: { deep: now(), list: [1, { x: now() }] } },
+        receivedtimestamp: minutesAgo(1),
+      },
+    };
+    const inputs: EventInput[] = [
+      {},
+      { _source: { details: { username: 'bob' }, utctimestamp: minutesAgo(3) } },
+      // An object over a scalar, a scalar over an object, null, a list over an object.
+      { summary: { text: 'x' }, details: 'flat', hostname: null, tags: { not: 'a list' } },
+      { details: { nested: { deep: 'plain', extra: [minutesAgo(2), [now()]] } }, mozdef: {} },
+      // A __proto__ field anywhere stays a field.
+      JSON.parse(
+        '{"__proto__": {"polluted": true}, "details": {"__proto__": {"x": 1}}}',
+      ) as EventInput,
+      ...events({ category: 'timed' }, every('10s', 3)),
+      { type: 'custom', timestamp: minutesAgo(5), processid: 7 },
+    ];
+    for (const [seed, suite] of [
+      [1, defaultEvent],
+      [2, undefined],
+    ] as const) {
+      const built = buildCaseEvents(inputs, {
+        now: NOW,
+        seed,
+        ...(suite ? { defaultEvent: suite } : {}),
+      });
+      const want = reference(inputs, suite, seed);
+      expect(built.map((e) => e._source)).toEqual(want);
+      // toEqual ignores key order and own __proto__ keys; the JSON text does not.
+      expect(built.map((e) => JSON.stringify(e._source))).toEqual(
+        want.map((w) => JSON.stringify(w)),
+      );
+      for (const e of built) expect(Object.getPrototypeOf(e._source)).toBe(Object.prototype);
+    }
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+    // Events never share objects, with each other or with the inputs.
+    const [a, b] = buildCaseEvents([{}, {}], { now: NOW, seed: 3, defaultEvent });
+    expect(a?._source.details).not.toBe(b?._source.details);
+    expect(a?._source.tags).not.toBe(b?._source.tags);
+    expect(a?._source.mozdef).not.toBe(b?._source.mozdef);
   });
 
   it('fills only missing top-level keys', () => {

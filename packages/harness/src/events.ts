@@ -162,27 +162,29 @@ let localHostname: string | undefined;
  * `UNKNOWN` for the descriptive fields, `mozdef` = `{plugins: []}`, `details` = {}.
  */
 export function withRequiredFields(source: JsonObject, at: Date): JsonObject {
-  const nowIso = isoformat(at);
+  return fillRequiredFields({ ...source }, isoformat(at));
+}
+
+/** {@link withRequiredFields} in place, on an object the caller owns; `nowIso` is `isoformat(at)`. */
+function fillRequiredFields(out: JsonObject, nowIso: string): JsonObject {
   localHostname ??= hostname();
-  const defaults: JsonObject = {
-    receivedtimestamp: nowIso,
-    utctimestamp: nowIso,
-    timestamp: nowIso,
-    mozdefhostname: localHostname,
-    type: 'event',
-    tags: [],
-    category: 'UNKNOWN',
-    hostname: 'UNKNOWN',
-    processid: 'UNKNOWN',
-    processname: 'UNKNOWN',
-    severity: 'UNKNOWN',
-    source: 'UNKNOWN',
-    summary: 'UNKNOWN',
-    mozdef: { plugins: [] },
-    details: {},
-  };
-  const out: JsonObject = { ...source };
-  for (const [key, value] of Object.entries(defaults)) if (!(key in out)) out[key] = value;
+  // Written out rather than looped over a defaults object: this runs for every event of every
+  // case, and the fresh `tags`, `mozdef` and `details` values must not be shared between events.
+  if (!('receivedtimestamp' in out)) out.receivedtimestamp = nowIso;
+  if (!('utctimestamp' in out)) out.utctimestamp = nowIso;
+  if (!('timestamp' in out)) out.timestamp = nowIso;
+  if (!('mozdefhostname' in out)) out.mozdefhostname = localHostname;
+  if (!('type' in out)) out.type = 'event';
+  if (!('tags' in out)) out.tags = [];
+  if (!('category' in out)) out.category = 'UNKNOWN';
+  if (!('hostname' in out)) out.hostname = 'UNKNOWN';
+  if (!('processid' in out)) out.processid = 'UNKNOWN';
+  if (!('processname' in out)) out.processname = 'UNKNOWN';
+  if (!('severity' in out)) out.severity = 'UNKNOWN';
+  if (!('source' in out)) out.source = 'UNKNOWN';
+  if (!('summary' in out)) out.summary = 'UNKNOWN';
+  if (!('mozdef' in out)) out.mozdef = { plugins: [] };
+  if (!('details' in out)) out.details = {};
   return out;
 }
 
@@ -207,6 +209,9 @@ export interface BuildEventsOptions {
 /**
  * The stored events of a case, in order: generic default + suite default + case event, times
  * resolved, required fields filled, `_index` `events`, `_id` `event-1`, `event-2`, ...
+ * (The same as `withRequiredFields(resolveTimes(deepMerge(deepMerge(mozdefDefaultEvent(random),
+ * suiteDefault), caseEvent), now), now)`, built in one pass: every case of every alert test
+ * builds its events, and the composed form copied each event five times.)
  */
 export function buildCaseEvents(
   inputs: readonly EventInput[],
@@ -214,9 +219,70 @@ export function buildCaseEvents(
 ): StoredEvent[] {
   const random = seededRandom(options.seed);
   const suiteDefault = options.defaultEvent ? sourceOf(options.defaultEvent) : {};
+  const nowIso = isoformat(options.now);
   return inputs.map((input, i) => {
-    const merged = deepMerge(deepMerge(mozdefDefaultEvent(random), suiteDefault), sourceOf(input));
-    const source = withRequiredFields(resolveTimes(merged, options.now) as JsonObject, options.now);
-    return { _index: 'events', _id: `event-${i + 1}`, _source: source };
+    const source = genericDefaultAt(random, nowIso);
+    mergeResolved(source, suiteDefault, options.now);
+    mergeResolved(source, sourceOf(input), options.now);
+    return { _index: 'events', _id: `event-${i + 1}`, _source: fillRequiredFields(source, nowIso) };
   });
+}
+
+/** {@link mozdefDefaultEvent} with its times already resolved (`now()` is `nowIso`). */
+function genericDefaultAt(random: () => number, nowIso: string): JsonObject {
+  const octet = () => String(1 + Math.floor(random() * 255));
+  return {
+    category: 'excategory',
+    utctimestamp: nowIso,
+    receivedtimestamp: nowIso,
+    mozdefhostname: 'mozdefhost',
+    hostname: 'exhostname',
+    severity: 'NOTICE',
+    source: 'exsource',
+    summary: 'Example summary',
+    tags: ['tag1', 'tag2'],
+    details: {
+      sourceipaddress: [octet(), octet(), octet(), octet()].join('.'),
+      hostname: 'exhostname',
+    },
+  };
+}
+
+/** Sets an own data property; a `__proto__` key is a field, never the object's prototype. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  else target[key] = value;
+}
+
+/**
+ * {@link deepMerge} of `src` into `target` in place, with `src`'s times resolved at `at`:
+ * `target` is a resolved copy this module owns (nothing else holds its objects), so merging into
+ * it gives what `resolveTimes(deepMerge(target, src))` gives, keys in the same order.
+ */
+function mergeResolved(target: JsonObject, src: EventSourceInput, at: Date): void {
+  for (const key of Object.keys(src)) {
+    const value = src[key] as EventValue;
+    const current = Object.hasOwn(target, key) ? target[key] : undefined;
+    if (isObject(current) && isObject(value)) mergeResolved(current, value, at);
+    else setOwn(target, key, resolvedCopy(value, at));
+  }
+}
+
+/** A deep copy of a value with every {@link Timestamp} replaced by its ISO text at `at`. */
+function resolvedCopy(value: EventValue, at: Date): JsonValue {
+  if (isTimestamp(value)) return value.at(at);
+  if (Array.isArray(value)) return value.map((v) => resolvedCopy(v, at));
+  if (isObject(value)) {
+    const out: JsonObject = {};
+    for (const key of Object.keys(value))
+      setOwn(out, key, resolvedCopy(value[key] as EventValue, at));
+    return out;
+  }
+  return value;
 }

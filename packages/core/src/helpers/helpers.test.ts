@@ -51,6 +51,30 @@ describe('mostCommon', () => {
     ]);
     expect(mostCommon([], 'x')).toEqual([]);
   });
+
+  it('compares key sets, so a repeated key matches too; null and lists are values, undefined is not', () => {
+    const docs = [
+      { details: { details: 'a' } },
+      { details: 'b' },
+      { details: { x: { details: 'c' } } },
+      { details: { details: { details: 'd' } } },
+    ];
+    expect(mostCommon(docs, 'details.details')).toEqual([
+      { value: 'a', count: 1 },
+      { value: 'b', count: 1 },
+      { value: 'd', count: 1 },
+    ]);
+    const mixed = [
+      { a: { b: null } },
+      { b: { a: [1] } },
+      { a: { b: undefined } },
+      { a: { b: {} } },
+    ];
+    expect(mostCommon([...mixed, null, 'x', [{ a: { b: 1 } }]], 'a.b')).toEqual([
+      { value: null, count: 1 },
+      { value: [1], count: 1 },
+    ]);
+  });
 });
 
 describe('valueByPath / getValueByPath', () => {

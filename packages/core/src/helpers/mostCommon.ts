@@ -19,32 +19,33 @@ export interface ValueCount<T = JsonValue> {
 export function mostCommon(documents: readonly unknown[], path: string): ValueCount[] {
   const wanted = new Set(path.split('.'));
   const counts = new Map<string, ValueCount>();
-  for (const document of documents) {
-    for (const [keys, value] of leaves(document, [])) {
-      if (!sameSet(keys, wanted)) continue;
-      const identity = JSON.stringify(value);
-      const seen = counts.get(identity);
-      if (seen) seen.count += 1;
-      else counts.set(identity, { value, count: 1 });
+  // How often each key occurs on the path being walked. Only keys of `wanted` ever get here (a
+  // key outside it can never make the sets equal, so its subtree is skipped), hence the key
+  // sets are equal when as many distinct keys are on the path as `wanted` has. (This walk runs
+  // in the reaction of aggregation alerts, once per group, over every event of the group.)
+  const onPath = new Map<string, number>();
+  const walk = (node: Record<string, unknown>): void => {
+    for (const key of Object.keys(node)) {
+      if (!wanted.has(key)) continue;
+      const value = node[key];
+      if (value === undefined) continue;
+      const before = onPath.get(key) ?? 0;
+      onPath.set(key, before + 1);
+      if (value !== null && typeof value === 'object' && !Array.isArray(value))
+        walk(value as Record<string, unknown>);
+      else if (onPath.size === wanted.size) {
+        const identity = JSON.stringify(value);
+        const seen = counts.get(identity);
+        if (seen) seen.count += 1;
+        else counts.set(identity, { value: value as JsonValue, count: 1 });
+      }
+      if (before === 0) onPath.delete(key);
+      else onPath.set(key, before);
     }
-  }
+  };
+  for (const document of documents)
+    if (document !== null && typeof document === 'object' && !Array.isArray(document))
+      walk(document as Record<string, unknown>);
   // Array.prototype.sort is stable, so equal counts keep first-seen order.
   return [...counts.values()].sort((a, b) => b.count - a.count);
-}
-
-function sameSet(keys: readonly string[], wanted: ReadonlySet<string>): boolean {
-  const set = new Set(keys);
-  if (set.size !== wanted.size) return false;
-  for (const key of set) if (!wanted.has(key)) return false;
-  return true;
-}
-
-/** Every leaf (a value that is not a plain object) with the keys leading to it, in key order. */
-function* leaves(node: unknown, keys: string[]): Generator<[string[], JsonValue]> {
-  if (node === null || typeof node !== 'object' || Array.isArray(node)) return;
-  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value))
-      yield* leaves(value, [...keys, key]);
-    else if (value !== undefined) yield [[...keys, key], value as JsonValue];
-  }
 }
