@@ -24,7 +24,7 @@ import { filterDocs } from './predicates.js';
 import { EventIndex } from './eventIndex.js';
 import { defineLazy } from './sourceStore.js';
 import { type Explanation, explainMatch } from './explain.js';
-import { IndexMapping, MOZDEF_EVENTS_MAPPING, parseMapping } from './mapping.js';
+import { IndexMapping, mozdefEventsMapping, parseMapping } from './mapping.js';
 
 /** Options of {@link createEmbeddedStore}. */
 export interface EmbeddedStoreOptions {
@@ -102,7 +102,9 @@ export class EmbeddedStore implements Store {
     const mapping =
       options.mapping instanceof IndexMapping
         ? options.mapping
-        : parseMapping(options.mapping ?? MOZDEF_EVENTS_MAPPING);
+        : options.mapping
+          ? parseMapping(options.mapping)
+          : mozdefEventsMapping();
     this.#index = new EventIndex(mapping);
     this.#onWarning = options.onWarning ?? (() => undefined);
     if (options.events) this.ingest(options.events);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createEmbeddedStore } from './embeddedStore.js';
 import { MOZDEF_EVENTS_MAPPING, loadMapping, parseMapping } from './mapping.js';
 
 describe('parseMapping', () => {
@@ -85,5 +86,28 @@ describe('parseMapping', () => {
     expect(() => parseMapping({ properties: { a: { type: 'nested' } } })).toThrow(
       /nested is not supported/,
     );
+  });
+});
+
+describe('copies of a mapping', () => {
+  it('grow apart: a clone has the fields and templates, and dynamic fields stay in the store that mapped them', () => {
+    const text = {
+      mappings: { properties: { a: { type: 'text', fields: { raw: { type: 'keyword' } } } } },
+    };
+    const original = parseMapping(text);
+    const copy = original.clone();
+    expect(copy.get('a')).toEqual({ type: 'text', subFields: ['a.raw'] });
+    copy.get('a')?.subFields?.push('a.other');
+    copy.add([['b', { type: 'keyword' }]]);
+    expect(original.get('a')?.subFields).toEqual(['a.raw']);
+    expect(original.get('b')).toBeUndefined();
+    // Default stores share MozDef's parsed template, never the fields they map.
+    const first = createEmbeddedStore();
+    first.ingest([{ _index: 'events', _id: '1', _source: { brandnew: 'x' } }]);
+    expect(first.mapping.get('brandnew')?.type).toBe('keyword');
+    expect(createEmbeddedStore().mapping.get('brandnew')).toBeUndefined();
+    expect(createEmbeddedStore().mapping.dynamicMapping('details.n', 'long')).toEqual([
+      ['details.n', { type: 'keyword' }],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { AlertkitError } from '@alertkit/core';
-import mozdefEventsMapping from './mozdefEventsMapping.json';
+import mozdefEventsTemplate from './mozdefEventsMapping.json';
 
 /** The field types the engine indexes (Elasticsearch names). */
 export type FieldType =
@@ -130,7 +130,12 @@ export class IndexMapping {
   #leafCache: string[] | undefined;
   readonly #body: Record<string, unknown>;
 
-  constructor(body: Record<string, unknown>, limits: Partial<MappingLimits> = {}) {
+  /** `copyOf`: a mapping of the same body whose parsed fields are copied instead (see clone). */
+  constructor(
+    body: Record<string, unknown>,
+    limits: Partial<MappingLimits> = {},
+    copyOf?: IndexMapping,
+  ) {
     this.#body = body;
     this.limits = {
       totalFields: limits.totalFields ?? DEFAULT_TOTAL_FIELDS_LIMIT,
@@ -138,6 +143,15 @@ export class IndexMapping {
     };
     this.dateDetection = body.date_detection === undefined ? true : body.date_detection === true;
     this.dynamic = parseDynamic(body.dynamic, 'mapping') ?? 'true';
+    if (copyOf) {
+      this.#templates = copyOf.#templates;
+      for (const [path, field] of copyOf.#fields)
+        this.#fields.set(
+          path,
+          field.subFields ? { ...field, subFields: [...field.subFields] } : { ...field },
+        );
+      return;
+    }
     this.#templates = IndexMapping.#readTemplates(body.dynamic_templates);
     if (body.properties !== undefined) this.#readProperties(body.properties, '');
   }
@@ -296,9 +310,8 @@ export class IndexMapping {
 
   /** An independent copy (dynamic fields included) that can grow without changing this one. */
   clone(): IndexMapping {
-    const copy = new IndexMapping(this.#body, this.limits);
-    copy.add([...this.#fields].map(([path, field]) => [path, structuredClone(field)]));
-    return copy;
+    // The parsed fields are copied, not the body read again: a store per test case clones one.
+    return new IndexMapping(this.#body, this.limits, this);
   }
 }
 
@@ -393,4 +406,12 @@ export function loadMapping(json: string): IndexMapping {
 }
 
 /** MozDef's events index template (`cron/defaultMappingTemplate.json`), the default mapping. */
-export const MOZDEF_EVENTS_MAPPING: Readonly<Record<string, unknown>> = mozdefEventsMapping;
+export const MOZDEF_EVENTS_MAPPING: Readonly<Record<string, unknown>> = mozdefEventsTemplate;
+
+let mozdefEvents: IndexMapping | undefined;
+
+/** A fresh copy of MozDef's events mapping (parsed once; each store grows its own copy). */
+export function mozdefEventsMapping(): IndexMapping {
+  mozdefEvents ??= parseMapping(MOZDEF_EVENTS_MAPPING);
+  return mozdefEvents.clone();
+}
