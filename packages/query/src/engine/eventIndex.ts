@@ -70,9 +70,12 @@ class TimeIndex {
     if (!this.#identity && count > this.#times.length) this.#resize(count);
   }
 
-  /** Gives back the room reserved beyond the times held. */
+  /** Gives back the room reserved beyond the times held, and sorts them if they are not. */
   fit(): void {
-    if (!this.#identity && this.#times.length > this.#size) this.#resize(this.#size);
+    if (this.#identity || this.#stale) return;
+    if (this.#times.length > this.#size) this.#resize(this.#size);
+    // At the end of a bulk load rather than in the first window query of a run.
+    if (!this.#sorted) this.#sort();
   }
 
   /** A document's times changed in place: rebuild from the column on the next window. */
@@ -328,7 +331,8 @@ export class EventIndex {
 
   /**
    * Gives back the room the columns reserved for more documents (up to half again what they
-   * hold): for the end of a large ingest. Adding more later simply grows them again.
+   * hold) and sorts the time indexes: for the end of a large ingest. Adding more later simply
+   * grows them again.
    */
   fit(): void {
     for (const column of this.columns.values()) column.fit(this.size);
