@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,7 +76,11 @@ function measureIngest(lines: string[]): Omit<SizeMeta, 'hits'> {
   const dir = mkdtempSync(join(tmpdir(), 'alertkit-bench-'));
   try {
     const file = join(dir, 'events.ndjson');
-    writeFileSync(file, `${lines.join('\n')}\n`);
+    // In chunks: 1M lines joined would pass V8's longest string (~512M characters).
+    const fd = openSync(file, 'w');
+    for (let from = 0; from < lines.length; from += 10_000)
+      writeSync(fd, `${lines.slice(from, from + 10_000).join('\n')}\n`);
+    closeSync(fd);
     const child = (mode: string): FileMeasurement =>
       JSON.parse(
         execFileSync(process.execPath, ['--expose-gc', ingestScript, mode, file], {
@@ -100,12 +104,22 @@ function measureIngest(lines: string[]): Omit<SizeMeta, 'hits'> {
 }
 
 /** The dataset of that size, loaded on first use (in a warmup call, never in a measured one). */
+let failed: unknown;
+
 function dataset(size: number): Dataset {
   if (current?.size === size) return current;
+  // A dataset that could not be built fails every benchmark of its size, once.
+  if (failed) throw failed;
   current = undefined; // let the previous size go before building the next
   collectGarbage?.();
   const lines: string[] = Array.from(syntheticEvents(size), (e) => JSON.stringify(e));
-  const measured = measureIngest(lines);
+  let measured: Omit<SizeMeta, 'hits'>;
+  try {
+    measured = measureIngest(lines);
+  } catch (error) {
+    failed = error;
+    throw error;
+  }
   const store = createEmbeddedStore();
   const BATCH = 1000;
   for (let from = 0; from < lines.length; from += BATCH) {

@@ -27,7 +27,7 @@ import {
   hasAnyValue,
   hasTermWhere,
   memoTermTest,
-  termSet,
+  hasTermIn,
   withFilter,
 } from './predicates.js';
 import { keywordText, parseIp } from './values.js';
@@ -367,12 +367,9 @@ class Compiler {
 
   #terms(column: Column, values: readonly (string | number | boolean)[]): Predicate {
     if (column instanceof TermColumn && (column.type === 'keyword' || column.type === 'text')) {
-      return hasTermWhere(
+      return hasTermIn(
         column,
-        termSet(
-          column,
-          values.map((v) => column.idOf(keywordText(v))),
-        ),
+        values.map((v) => column.idOf(keywordText(v))),
       );
     }
     if (column instanceof TermColumn && column.type === 'ip' && values.every((v) => parseIp(v))) {

@@ -15,7 +15,7 @@ import {
   memoTermTest,
   numberBetween,
   numberWhere,
-  termSet,
+  hasTermIn,
 } from './predicates.js';
 import {
   compareCodePoints,
@@ -257,12 +257,9 @@ export function fuzzyQuery(column: Column, value: string, maxEdits: number): Pre
     found.push({ id, term, boost });
   });
   found.sort((a, b) => b.boost - a.boost || compareCodePoints(a.term, b.term));
-  return hasTermWhere(
+  return hasTermIn(
     terms,
-    termSet(
-      terms,
-      found.slice(0, FUZZY_MAX_EXPANSIONS).map((f) => f.id),
-    ),
+    found.slice(0, FUZZY_MAX_EXPANSIONS).map((f) => f.id),
   );
 }
 
