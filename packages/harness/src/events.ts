@@ -135,11 +135,19 @@ export function hashSeed(text: string): number {
  * must set it, as in MozDef.
  */
 export function mozdefDefaultEvent(random: () => number): EventSourceInput {
+  return defaultEventAt(random, now);
+}
+
+/** MozDef's default event with `time()` as each of its two times (a marker, or resolved). */
+function defaultEventAt<T extends EventValue>(
+  random: () => number,
+  time: () => T,
+): { [key: string]: EventValue | T } {
   const octet = () => String(1 + Math.floor(random() * 255));
   return {
     category: 'excategory',
-    utctimestamp: now(),
-    receivedtimestamp: now(),
+    utctimestamp: time(),
+    receivedtimestamp: time(),
     mozdefhostname: 'mozdefhost',
     hostname: 'exhostname',
     severity: 'NOTICE',
@@ -230,22 +238,7 @@ export function buildCaseEvents(
 
 /** {@link mozdefDefaultEvent} with its times already resolved (`now()` is `nowIso`). */
 function genericDefaultAt(random: () => number, nowIso: string): JsonObject {
-  const octet = () => String(1 + Math.floor(random() * 255));
-  return {
-    category: 'excategory',
-    utctimestamp: nowIso,
-    receivedtimestamp: nowIso,
-    mozdefhostname: 'mozdefhost',
-    hostname: 'exhostname',
-    severity: 'NOTICE',
-    source: 'exsource',
-    summary: 'Example summary',
-    tags: ['tag1', 'tag2'],
-    details: {
-      sourceipaddress: [octet(), octet(), octet(), octet()].join('.'),
-      hostname: 'exhostname',
-    },
-  };
+  return defaultEventAt(random, () => nowIso) as JsonObject;
 }
 
 /** Sets an own data property; a `__proto__` key is a field, never the object's prototype. */
