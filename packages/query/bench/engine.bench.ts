@@ -104,7 +104,7 @@ function measureIngest(lines: string[]): Omit<SizeMeta, 'hits'> {
 }
 
 /** The dataset of that size, loaded on first use (in a warmup call, never in a measured one). */
-let failed: unknown;
+let failed: Error | undefined;
 
 function dataset(size: number): Dataset {
   if (current?.size === size) return current;
@@ -117,8 +117,8 @@ function dataset(size: number): Dataset {
   try {
     measured = measureIngest(lines);
   } catch (error) {
-    failed = error;
-    throw error;
+    failed = error instanceof Error ? error : new Error(String(error));
+    throw failed;
   }
   const store = createEmbeddedStore();
   const BATCH = 1000;
