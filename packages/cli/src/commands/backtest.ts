@@ -211,7 +211,9 @@ export function registerBacktest(program: Command, io: Io): void {
         source = { events: [...(await storeFromEventFiles(options.events, io)).index.allEvents()] };
       else if (loaded?.config.store.type === 'memory')
         source = {
-          events: [...(await storeFromEventFiles(loaded.config.store.events, io)).index.allEvents()],
+          events: [
+            ...(await storeFromEventFiles(loaded.config.store.events, io)).index.allEvents(),
+          ],
         };
       else if (loaded) source = { store: createClusterStore(loaded.config.store) };
       else
