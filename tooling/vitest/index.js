@@ -20,7 +20,7 @@ function testingAnAlert() {
  * Libraries' tests read sibling packages from source (the `@alertkit/source` condition, no
  * build needed; see tooling/tsconfig). An alert's tests read the libraries' built `dist`
  * instead, loaded by Node without vite's transform: transforming the libraries' TypeScript was
- * most of an alert's cold test run (turbo builds them first: `test` depends on `^build`). The
+ * most of an alert's cold test run (turbo builds them first: `test` depends on `^build:js`). The
  * editor and `tsc` still resolve the source condition, so go-to-source is unchanged.
  */
 const alert = testingAnAlert();
