@@ -64,6 +64,34 @@ describe('token positions of a text column', () => {
   });
 });
 
+describe('two-token phrases in bool clauses (the batch filters)', () => {
+  it('match and exclude like a scan of the tokens, with implicit and explicit positions', async () => {
+    let seed = 5;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const words = ['failed', 'password', 'invalid', 'user', 'root'];
+    const summaries = Array.from({ length: 400 }, () =>
+      Array.from({ length: 1 + Math.floor(random() * 6) }, () => words[Math.floor(random() * 5)]),
+    );
+    const adjacent = (tokens: string[], a: string, b: string) =>
+      tokens.some((t, i) => t === a && tokens[i + 1] === b);
+    const clause: Clause = {
+      type: 'bool',
+      must: [{ type: 'phrase', field: 'summary', value: 'failed password' }],
+      mustNot: [{ type: 'phrase', field: 'summary', value: 'invalid user' }],
+    };
+    const expected = summaries
+      .map((tokens, i) => [tokens, `e${i}`] as const)
+      .filter(([t]) => adjacent(t, 'failed', 'password') && !adjacent(t, 'invalid', 'user'))
+      .map(([, id]) => id);
+    expect(expected.length).toBeGreaterThan(10);
+    const events = summaries.map((tokens, i) => doc(`e${i}`, tokens.join(' ')));
+    expect(await ids(events, clause)).toEqual(expected);
+    // One multi-valued document switches the column to explicit positions: same answers.
+    const withMulti = [...events, doc('multi', ['failed', 'password'])];
+    expect(await ids(withMulti, clause)).toEqual(expected);
+  });
+});
+
 describe('sortByTime (the time index of events out of order)', () => {
   it('sorts like a stable sort by time, from any runs', () => {
     let seed = 9;

@@ -110,24 +110,34 @@ export function allOf(predicates: readonly Predicate[]): Predicate {
 export function negate(predicate: Predicate): Predicate {
   if (predicate === MATCH_ALL) return MATCH_NONE;
   if (predicate === MATCH_NONE) return MATCH_ALL;
+  const test = (doc: number): boolean => !predicate(doc);
   const inner = predicate.filter;
-  if (!inner) return (doc) => !predicate(doc);
-  // Batch: run the inner filter on a copy, keep the candidates it did not keep (both ascending).
-  return withFilter(
-    (doc) => !predicate(doc),
-    (docs, count) => {
-      const matched = docs.slice(0, count);
-      const hits = inner(matched, count);
+  if (!inner) {
+    // A loop of its own: the shared one (filterDocs) calls through every kind of predicate,
+    // which V8 cannot inline.
+    return withFilter(test, (docs, count) => {
       let kept = 0;
-      let j = 0;
       for (let i = 0; i < count; i++) {
         const doc = docs[i] as number;
-        if (j < hits && matched[j] === doc) j++;
-        else docs[kept++] = doc;
+        if (!predicate(doc)) docs[kept++] = doc;
       }
       return kept;
-    },
-  );
+    });
+  }
+  // Batch: run the inner filter on a copy, keep the candidates it did not keep (both ascending).
+  // The copy costs less than a call per candidate: filters scan their columns inline.
+  return withFilter(test, (docs, count) => {
+    const matched = docs.slice(0, count);
+    const hits = inner(matched, count);
+    let kept = 0;
+    let j = 0;
+    for (let i = 0; i < count; i++) {
+      const doc = docs[i] as number;
+      if (j < hits && matched[j] === doc) j++;
+      else docs[kept++] = doc;
+    }
+    return kept;
+  });
 }
 
 function atLeast(predicates: readonly Predicate[], required: number): Predicate {

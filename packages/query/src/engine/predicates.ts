@@ -409,9 +409,27 @@ function holdsPair(column: TermColumn, a: number, b: number, distance: number): 
   };
   return withFilter(test, (docs, count) => {
     let kept = 0;
+    if (column.positions) {
+      for (let i = 0; i < count; i++) {
+        const doc = docs[i] as number;
+        if (test(doc)) docs[kept++] = doc;
+      }
+      return kept;
+    }
+    // Implicit positions (the common case, see TermColumn): the scan inline, no call per doc.
+    const from = Math.max(1, 1 - distance);
     for (let i = 0; i < count; i++) {
       const doc = docs[i] as number;
-      if (test(doc)) docs[kept++] = doc;
+      const s = single[doc] as number;
+      if (s > -2) continue;
+      const offset = -2 - s;
+      const end = offset + (pool[offset] as number) - distance;
+      for (let k = offset + from; k <= end; k++) {
+        if (pool[k] === a && pool[k + distance] === b) {
+          docs[kept++] = doc;
+          break;
+        }
+      }
     }
     return kept;
   });
