@@ -111,6 +111,12 @@ export class TermColumn {
       this.positions = this.positions.slice(0, this.#poolSize);
   }
 
+  /** Sets a document's one term (replacing any it had). */
+  setTerm(doc: number, termId: number): void {
+    if (doc >= this.single.length) this.reserve(doc + 1);
+    this.single[doc] = termId;
+  }
+
   /** Sets a document's terms (replacing any it had). */
   set(doc: number, termIds: readonly number[], positions?: readonly number[]): void {
     this.reserve(doc + 1);

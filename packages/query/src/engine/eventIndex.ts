@@ -1,5 +1,5 @@
 import type { EventRef, JsonObject, StoredEvent } from '@alertkit/core';
-import { type Column, NumericColumn, TermColumn, isNumericType } from './columns.js';
+import { type Column, MULTI, NumericColumn, TermColumn, isNumericType } from './columns.js';
 import { type PreparedEvent, prepareEvent } from './ingest.js';
 import type { IndexMapping } from './mapping.js';
 import { SourceStore, sourceTextOf } from './sourceStore.js';
@@ -27,16 +27,12 @@ class TimeIndex {
   #stale = false;
 
   append(doc: number, times: readonly number[], column: NumericColumn | undefined): void {
-    if (this.#stale) return;
-    if (this.#identity) {
-      const time = times[0];
-      if (times.length === 1 && time !== undefined && doc === this.#size && time >= this.#last) {
-        this.#last = time;
-        this.#size++;
-        return;
-      }
-      this.#writeOut(column);
+    if (times.length === 1) {
+      this.appendOne(doc, times[0] as number, column);
+      return;
     }
+    if (this.#stale) return;
+    if (this.#identity) this.#writeOut(column);
     for (const time of times) {
       if (this.#size === this.#times.length) this.#resize(Math.max(1024, this.#size * 2));
       if (this.#size > 0 && time < (this.#times[this.#size - 1] ?? 0)) this.#sorted = false;
@@ -44,6 +40,23 @@ class TimeIndex {
       this.#docs[this.#size] = doc;
       this.#size++;
     }
+  }
+  /** {@link TimeIndex.append} of a document with one time. */
+  appendOne(doc: number, time: number, column: NumericColumn | undefined): void {
+    if (this.#stale) return;
+    if (this.#identity) {
+      if (doc === this.#size && time >= this.#last) {
+        this.#last = time;
+        this.#size++;
+        return;
+      }
+      this.#writeOut(column);
+    }
+    if (this.#size === this.#times.length) this.#resize(Math.max(1024, this.#size * 2));
+    if (this.#size > 0 && time < (this.#times[this.#size - 1] ?? 0)) this.#sorted = false;
+    this.#times[this.#size] = time;
+    this.#docs[this.#size] = doc;
+    this.#size++;
   }
 
   /** Leaves identity mode: the list so far, written out from the column. */
@@ -204,7 +217,6 @@ export class EventIndex {
   /** Document numbers by `_index`, then `_id`. */
   readonly #docs = new Map<string, Map<string, number>>();
   /** Scratch list of a field's term ids while committing (columns copy it). */
-  readonly #termIds: number[] = [];
   readonly #timeIndexes = new Map<string, TimeIndex>(
     WINDOW_FIELDS.map((field) => [field, new TimeIndex()]),
   );
@@ -256,8 +268,12 @@ export class EventIndex {
     this.#commit(doc, prepared);
     for (const field of WINDOW_FIELDS) {
       const column = this.columns.get(field);
-      if (column instanceof NumericColumn)
-        this.#timeIndexes.get(field)?.append(doc, column.valuesOf(doc), column);
+      if (!(column instanceof NumericColumn)) continue;
+      const time = column.single[doc] as number;
+      const index = this.#timeIndexes.get(field);
+      // One time (the rule): no array for it.
+      if (time === MULTI || Number.isNaN(time)) index?.append(doc, column.valuesOf(doc), column);
+      else index?.appendOne(doc, time, column);
     }
     return doc;
   }
@@ -301,10 +317,14 @@ export class EventIndex {
       if (field.kind === 'numbers' && column instanceof NumericColumn)
         column.set(doc, field.numbers);
       else if (field.kind === 'terms' && column instanceof TermColumn) {
-        const ids = this.#termIds;
-        ids.length = 0;
-        for (const term of field.terms) ids.push(column.intern(term));
-        column.set(doc, ids, field.positions);
+        const terms = field.terms;
+        // Most fields hold one term: no array of ids for them.
+        if (terms.length === 1) column.setTerm(doc, column.intern(terms[0] as string));
+        else {
+          const ids: number[] = new Array<number>(terms.length);
+          for (let t = 0; t < terms.length; t++) ids[t] = column.intern(terms[t] as string);
+          column.set(doc, ids, field.positions);
+        }
       }
     }
   }
