@@ -101,6 +101,18 @@ describe('backtest', () => {
     expect(looser.alerts[0]?.overBudget).toEqual([]);
   });
 
+  it('runs on an embedded store given as its scratch store, with the answer of the events copied in', async () => {
+    const alerts = [{ alert: perEvent }, { alert: perUser }];
+    const scratch = createEmbeddedStore({ events });
+    const given = await backtest({ alerts, source: { scratch }, since, until });
+    const copied = await backtest({ alerts, source: { events }, since, until });
+    expect(given.events).toBe(events.length);
+    expect(given.alerts.map((a) => [a.alert, a.total, a.perDay, a.busiest])).toEqual(
+      copied.alerts.map((a) => [a.alert, a.total, a.perDay, a.busiest]),
+    );
+    expect(given.alerts.map((a) => a.total)).toEqual([7, 3]);
+  });
+
   it('reads a cluster a day at a time and writes nothing to it; the answer equals the in-memory one', async () => {
     const backing = createEmbeddedStore({ events });
     const reads: SearchRequest[] = [];

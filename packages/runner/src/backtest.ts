@@ -31,6 +31,13 @@ export type BacktestSource =
   /** All events in memory (files read into an embedded store): one scratch store. */
   | { events: readonly StoredEvent[] }
   /**
+   * Events already in an embedded store (files read by the CLI), used as the scratch store
+   * itself: the backtest tags its events as live runs would. No copy of the events is made, and
+   * they are not indexed a second time (over 1M events, a second ingest and every event as an
+   * object).
+   */
+  | { scratch: EmbeddedStore }
+  /**
    * A cluster: read a day at a time (plus the longest window before it) into a scratch store,
    * so the period is never loaded whole.
    */
@@ -220,8 +227,11 @@ export async function backtest(options: BacktestOptions): Promise<BacktestReport
   let done = 0;
   const progress = () => options.onProgress?.(++done, order.length);
   let events = 0;
-  if ('events' in options.source) {
-    const store = createEmbeddedStore({ events: options.source.events });
+  if ('events' in options.source || 'scratch' in options.source) {
+    const store =
+      'scratch' in options.source
+        ? options.source.scratch
+        : createEmbeddedStore({ events: options.source.events });
     events = store.size;
     for (const { plan, tick } of order) {
       await runTick(store, plan, tick);

@@ -207,14 +207,10 @@ export function registerBacktest(program: Command, io: Io): void {
       if (alerts.length === 0) throw new AlertkitError('ALERT_INVALID', 'no alerts to backtest');
 
       let source: BacktestSource;
-      if (options.events)
-        source = { events: [...(await storeFromEventFiles(options.events, io)).index.allEvents()] };
+      // The store the files were read into is the backtest's scratch store (not copied).
+      if (options.events) source = { scratch: await storeFromEventFiles(options.events, io) };
       else if (loaded?.config.store.type === 'memory')
-        source = {
-          events: [
-            ...(await storeFromEventFiles(loaded.config.store.events, io)).index.allEvents(),
-          ],
-        };
+        source = { scratch: await storeFromEventFiles(loaded.config.store.events, io) };
       else if (loaded) source = { store: createClusterStore(loaded.config.store) };
       else
         throw new AlertkitError(
