@@ -48,6 +48,12 @@ export interface AlertAction<Config = unknown> {
   config?: z.ZodType<Config>;
   /** Default time limit of one call, in ms; the installation may override it. */
   timeoutMs?: number;
+  /**
+   * Values of the config that are secrets although their key does not say so (a PagerDuty
+   * routing key; `password`, `token`, `apiKey` ... are found by name): the runner masks them
+   * wherever they would leave the process (logs, journal, state files).
+   */
+  secrets?: (config: Config) => readonly string[];
   run(alert: StoredAlert, context: ActionContext<Config>): Promise<ActionResult | void>;
 }
 
@@ -74,6 +80,8 @@ export class ActionError extends Error {
 export interface ConfiguredAction {
   action: AlertAction<unknown>;
   config: unknown;
+  /** The config's secrets the action declared (see {@link AlertAction.secrets}). */
+  secrets: readonly string[];
   /** Lower-cased registration terms. */
   registration: readonly string[];
   priority: number;
@@ -124,6 +132,7 @@ export function configureAction<Config>(
   return {
     action: action as AlertAction<unknown>,
     config,
+    secrets: action.secrets ? [...action.secrets(config as Config)] : [],
     registration,
     priority: action.priority ?? 100,
     timeoutMs: settings.timeoutMs ?? action.timeoutMs ?? 10_000,

@@ -23,7 +23,7 @@ export {
   type ActionRecord,
   type ActionReport,
 } from './pipeline.js';
-export type { JournalLine } from './journal.js';
+export type { JournalLine, RedactText } from './journal.js';
 export { registrationMatches, registrationTerms } from './registration.js';
 export { describeUrl, sendJson, type SendJsonOptions } from './http.js';
 export { blockIp } from './blockIp.js';

@@ -38,11 +38,29 @@ export interface OutcomeLine {
 
 export type JournalLine = QueuedLine | AttemptLine | OutcomeLine;
 
-/** Appends lines (owner-only file). */
-export async function appendJournal(file: string, lines: readonly JournalLine[]): Promise<void> {
+/**
+ * Masks secrets in a text (the installation's redaction point); each string value of a line is
+ * passed on its own, so the JSON around it is never touched.
+ */
+export type RedactText = (text: string) => string;
+
+/** A line as written: JSON, every string value through `redact`. */
+function lineText(line: JournalLine, redact: RedactText | undefined): string {
+  if (!redact) return JSON.stringify(line);
+  return JSON.stringify(line, (_key, value: unknown) =>
+    typeof value === 'string' ? redact(value) : value,
+  );
+}
+
+/** Appends lines (owner-only file), secrets masked by `redact`. */
+export async function appendJournal(
+  file: string,
+  lines: readonly JournalLine[],
+  redact?: RedactText,
+): Promise<void> {
   if (lines.length === 0) return;
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  await appendFile(file, lines.map((line) => JSON.stringify(line)).join('\n') + '\n', {
+  await appendFile(file, lines.map((line) => lineText(line, redact)).join('\n') + '\n', {
     mode: 0o600,
   });
 }
@@ -74,13 +92,20 @@ export async function readJournal(file: string): Promise<JournalLine[]> {
   return lines;
 }
 
-/** Replaces the journal with `lines` atomically (temporary file, fsync, rename): compaction. */
-export async function rewriteJournal(file: string, lines: readonly JournalLine[]): Promise<void> {
+/**
+ * Replaces the journal with `lines` atomically (temporary file, fsync, rename): compaction.
+ * Secrets masked by `redact`.
+ */
+export async function rewriteJournal(
+  file: string,
+  lines: readonly JournalLine[],
+  redact?: RedactText,
+): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.tmp`;
   const handle = await open(temporary, 'w', 0o600);
   try {
-    await handle.writeFile(lines.map((line) => JSON.stringify(line) + '\n').join(''));
+    await handle.writeFile(lines.map((line) => lineText(line, redact) + '\n').join(''));
     await handle.sync();
   } finally {
     await handle.close();

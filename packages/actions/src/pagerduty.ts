@@ -116,6 +116,8 @@ export const pagerduty = defineAction<PagerdutyConfig>({
   registration: (config) => config.integrations.map((integration) => integration.tag.toLowerCase()),
   priority: 1,
   config: pagerdutyConfigSchema,
+  // Anyone with a routing key can page the team.
+  secrets: (config) => config.integrations.map((integration) => integration.routingKey),
   async run(alert, { config, signal }) {
     const integration = integrationFor(alert, config);
     // Registration matches the tag anywhere in the alert; only `tags` pages (as MozDef).

@@ -76,6 +76,31 @@ describe('ActionPipeline', () => {
     expect(await readFile(file, 'utf8')).toBe('');
   });
 
+  it('masks secrets in every string it journals (errors, details), appended and compacted, when given a redaction', async () => {
+    const secret = 's3cr3t-token-value';
+    const leaky = probe('leaky', '*', () =>
+      Promise.reject(new Error(`POST https://hooks.example/?token=${secret} refused`)),
+    );
+    const mask = (text: string) => text.split(secret).join('[redacted]');
+    const open = () =>
+      ActionPipeline.open({
+        file,
+        actions: [configureAction(leaky.action, undefined, { maxAttempts: 1 })],
+        redact: mask,
+      });
+    const pipeline = await open();
+    await pipeline.run([storedAlert('a1')]);
+    // In memory the record keeps the message (the pipeline's own answer); on disk it is masked.
+    expect(pipeline.record('a1', 'leaky')?.error).toContain(secret);
+    const appended = await readFile(file, 'utf8');
+    expect(appended).not.toContain(secret);
+    expect(appended).toContain('token=[redacted] refused');
+    // Compaction at the next open rewrites the file: still masked, still the same outcome.
+    const reopened = await open();
+    expect(await readFile(file, 'utf8')).not.toContain(secret);
+    expect(reopened.record('a1', 'leaky')).toMatchObject({ status: 'failed', attempts: 1 });
+  });
+
   it('a redelivered alert (same _id) never runs an action twice, in one run or across runs', async () => {
     const { action, calls } = probe('p', '*');
     const pipeline = await ActionPipeline.open({

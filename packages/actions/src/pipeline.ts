@@ -7,6 +7,7 @@ import {
   rewriteJournal,
   type JournalLine,
   type OutcomeLine,
+  type RedactText,
 } from './journal.js';
 import { registrationMatches, registrationTerms } from './registration.js';
 
@@ -47,6 +48,12 @@ export interface ActionPipelineOptions {
    */
   retain?: number;
   clock?: () => Date;
+  /**
+   * Masks secrets in each string the journal records (the alert, an action's detail or error
+   * message, which may quote a URL with credentials): the runner passes its redaction point, as
+   * for every other state file. Default: written as they are.
+   */
+  redact?: RedactText;
 }
 
 interface Entry {
@@ -104,7 +111,7 @@ export class ActionPipeline {
     const pipeline = new ActionPipeline(options);
     if (options.file !== undefined) {
       pipeline.#replay(await readJournal(options.file));
-      await rewriteJournal(options.file, pipeline.#compacted());
+      await rewriteJournal(options.file, pipeline.#compacted(), options.redact);
     }
     return pipeline;
   }
@@ -258,7 +265,7 @@ export class ActionPipeline {
     if (file !== undefined && this.#appended >= (this.#options.retain ?? 1000)) {
       await this.#withJournal(async () => {
         this.#appended = 0;
-        await rewriteJournal(file, this.#compacted());
+        await rewriteJournal(file, this.#compacted(), this.#options.redact);
       });
     }
     return report;
@@ -371,7 +378,7 @@ export class ActionPipeline {
     const file = this.#options.file;
     if (file === undefined || lines.length === 0) return;
     await this.#withJournal(async () => {
-      await appendJournal(file, lines);
+      await appendJournal(file, lines, this.#options.redact);
       this.#appended += lines.length;
     });
   }

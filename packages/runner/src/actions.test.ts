@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkActions } from './actions.js';
+import { processRedactor, REDACTED } from './config/redact.js';
 import { loadInstallationConfig } from './config/loadInstallationConfig.js';
 import { installationConfigSchema } from './config/schema.js';
 import { openInstallation } from './installation.js';
@@ -249,6 +250,22 @@ describe('checkActions', () => {
     expect(again[0]?.error?.message).toMatch(
       /^actions\[0\]: ".\/not-an-action.mjs" must default-export an action/,
     );
+  });
+
+  it("registers the secrets an action declares (PagerDuty's routing keys) with the process's redaction point", async () => {
+    const routingKey = 'R0UT1NG-KEY-4-actions-test';
+    expect(processRedactor.text(`refused ${routingKey}`)).toContain(routingKey);
+    const [checked] = await checkActions(
+      entries([
+        {
+          action: '@alertkit/actions/pagerduty',
+          config: { integrations: [{ tag: 'pageme', routingKey }] },
+        },
+      ]),
+      dir,
+    );
+    expect(checked?.configured?.secrets).toEqual([routingKey]);
+    expect(processRedactor.text(`refused ${routingKey}`)).toBe(`refused ${REDACTED}`);
   });
 
   it('the installation file refuses an unknown key in an action entry', () => {

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { configureAction, type AlertAction, type ConfiguredAction } from '@alertkit/actions';
 import { AlertkitError, type AlertLogger } from '@alertkit/core';
 import type { AlertWorkers } from './isolation/alertWorkers.js';
+import { registerSecrets } from './config/redact.js';
 import type { ActionEntryConfig } from './config/schema.js';
 
 /** One `actions` entry, checked: its action and config, or why it cannot run. */
@@ -91,6 +92,8 @@ async function checkAction(
       ...(entry.timeoutMs !== undefined ? { timeoutMs: entry.timeoutMs } : {}),
       ...(entry.maxAttempts !== undefined ? { maxAttempts: entry.maxAttempts } : {}),
     });
+    // As soon as they are known (validate and list print configs; a run's errors may quote them).
+    registerSecrets(configured.secrets);
     return {
       spec: entry.action,
       where,

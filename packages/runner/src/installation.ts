@@ -22,6 +22,7 @@ import type {
   MemoryStoreConfig,
 } from './config/loadInstallationConfig.js';
 import { Outbox } from './delivery/outbox.js';
+import { processRedactor } from './config/redact.js';
 import { appendJsonLine, readJsonFile, writeJsonFile } from './jsonFile.js';
 import {
   findInstalledPackage,
@@ -292,6 +293,8 @@ async function open(
           file: join(config.stateDir, 'actions.journal'),
           actions: configuredActions,
           logger,
+          // A state file like the others: its strings through the process's redaction point.
+          redact: (text) => processRedactor.text(text),
         })
       : undefined;
   // Alerts an earlier process saved whose actions had not settled (a crash, a close in backoff).
