@@ -216,7 +216,7 @@ export class EventIndex {
   readonly columns = new Map<string, Column>();
   /** Document numbers by `_index`, then `_id`. */
   readonly #docs = new Map<string, Map<string, number>>();
-  /** Scratch list of a field's term ids while committing (columns copy it). */
+  /** The window fields' documents in time order (see TimeIndex). */
   readonly #timeIndexes = new Map<string, TimeIndex>(
     WINDOW_FIELDS.map((field) => [field, new TimeIndex()]),
   );
