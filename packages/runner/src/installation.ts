@@ -31,7 +31,7 @@ import {
   type LoadedAlert,
 } from './loadAlerts.js';
 import { silentLogger, type Logger } from './logger.js';
-import { composePlugins, loadPlugins } from './plugins.js';
+import { composePlugins, loadPlugins, type ConfiguredPlugin } from './plugins.js';
 import { ingestEventFiles } from './readEvents.js';
 import { AlertWorkers } from './isolation/alertWorkers.js';
 import { createRunner, type Runner, type ScheduledAlert } from './runner.js';
@@ -249,6 +249,41 @@ async function open(
   workers: AlertWorkers,
 ): Promise<Installation> {
   const { config } = loaded;
+  const plugins = await loadPlugins(
+    config.plugins,
+    loaded.file ? dirname(loaded.file) : process.cwd(),
+    loaded.file ? { file: loaded.file } : {},
+  );
+  // Plugins run in a worker of their own (not the alerts', which waits for them), so that a
+  // plugin's time limit stops even a synchronous endless loop and the alert goes on unchanged.
+  // Started and importing the plugins before the events load, in parallel with it (as the
+  // alerts' worker): started after, the first plugin call of a cycle waited ~100 ms for it.
+  const pluginWorkers = plugins.length > 0 ? new AlertWorkers() : undefined;
+  pluginWorkers?.warm(plugins.flatMap((p) => (p.module ? [p.module] : [])));
+  try {
+    return await openWithPlugins(loaded, options, logger, alerts, scheduled, workers, {
+      plugins,
+      pluginWorkers,
+    });
+  } catch (error) {
+    await pluginWorkers?.close();
+    throw error;
+  }
+}
+
+async function openWithPlugins(
+  loaded: LoadedInstallationConfig,
+  options: OpenInstallationOptions,
+  logger: Logger,
+  alerts: LoadedAlert[],
+  scheduled: ScheduledAlert[],
+  workers: AlertWorkers,
+  {
+    plugins,
+    pluginWorkers,
+  }: { plugins: ConfiguredPlugin[]; pluginWorkers: AlertWorkers | undefined },
+): Promise<Installation> {
+  const { config } = loaded;
 
   const memory =
     config.store.type === 'memory'
@@ -275,11 +310,6 @@ async function open(
     if (memory && config.store.type === 'memory')
       await writeJsonFile(config.store.stateFile, memory.snapshot());
   };
-  const plugins = await loadPlugins(
-    config.plugins,
-    loaded.file ? dirname(loaded.file) : process.cwd(),
-    loaded.file ? { file: loaded.file } : {},
-  );
   // Actions run in a worker of their own, so that a time limit stops even a synchronous loop.
   const actionWorkers = config.actions.some((a) => a.enabled) ? new AlertWorkers() : undefined;
   const configuredActions = await loadActions(
@@ -302,11 +332,6 @@ async function open(
     ?.resume()
     .catch((error: unknown) => logger.warn({ err: error }, 'resuming alert actions failed'));
   const history = join(config.stateDir, 'runs.ndjson');
-  // Plugins run in a worker of their own (not the alerts', which waits for them), so that a
-  // plugin's time limit stops even a synchronous endless loop and the alert goes on unchanged.
-  const pluginWorkers = plugins.length > 0 ? new AlertWorkers() : undefined;
-  // Started and importing the plugins now: a call's time limit starts after that.
-  pluginWorkers?.warm(plugins.flatMap((p) => (p.module ? [p.module] : [])));
   const runner = createRunner({
     alerts: scheduled,
     workers,
