@@ -233,21 +233,25 @@ export async function openInstallation(
   const workers = new AlertWorkers();
   workers.warm(scheduled.flatMap((a) => (a.module ? [a.module] : [])));
   try {
-    return await open(loaded, options, logger, alerts, scheduled, workers);
+    return await open({ loaded, options, logger, alerts, scheduled, workers });
   } catch (error) {
     await workers.close();
     throw error;
   }
 }
 
-async function open(
-  loaded: LoadedInstallationConfig,
-  options: OpenInstallationOptions,
-  logger: Logger,
-  alerts: LoadedAlert[],
-  scheduled: ScheduledAlert[],
-  workers: AlertWorkers,
-): Promise<Installation> {
+/** What opening an installation has loaded before its store and plugins. */
+interface OpenContext {
+  loaded: LoadedInstallationConfig;
+  options: OpenInstallationOptions;
+  logger: Logger;
+  alerts: LoadedAlert[];
+  scheduled: ScheduledAlert[];
+  workers: AlertWorkers;
+}
+
+async function open(context: OpenContext): Promise<Installation> {
+  const { loaded } = context;
   const { config } = loaded;
   const plugins = await loadPlugins(
     config.plugins,
@@ -261,10 +265,7 @@ async function open(
   const pluginWorkers = plugins.length > 0 ? new AlertWorkers() : undefined;
   pluginWorkers?.warm(plugins.flatMap((p) => (p.module ? [p.module] : [])));
   try {
-    return await openWithPlugins(loaded, options, logger, alerts, scheduled, workers, {
-      plugins,
-      pluginWorkers,
-    });
+    return await openWithPlugins(context, plugins, pluginWorkers);
   } catch (error) {
     await pluginWorkers?.close();
     throw error;
@@ -272,17 +273,11 @@ async function open(
 }
 
 async function openWithPlugins(
-  loaded: LoadedInstallationConfig,
-  options: OpenInstallationOptions,
-  logger: Logger,
-  alerts: LoadedAlert[],
-  scheduled: ScheduledAlert[],
-  workers: AlertWorkers,
-  {
-    plugins,
-    pluginWorkers,
-  }: { plugins: ConfiguredPlugin[]; pluginWorkers: AlertWorkers | undefined },
+  context: OpenContext,
+  plugins: ConfiguredPlugin[],
+  pluginWorkers: AlertWorkers | undefined,
 ): Promise<Installation> {
+  const { loaded, options, logger, alerts, scheduled, workers } = context;
   const { config } = loaded;
 
   const memory =
