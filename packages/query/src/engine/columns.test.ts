@@ -70,7 +70,10 @@ describe('two-token phrases in bool clauses (the batch filters)', () => {
     const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const words = ['failed', 'password', 'invalid', 'user', 'root'];
     const summaries = Array.from({ length: 400 }, () =>
-      Array.from({ length: 1 + Math.floor(random() * 6) }, () => words[Math.floor(random() * 5)]),
+      Array.from(
+        { length: 1 + Math.floor(random() * 6) },
+        () => words[Math.floor(random() * 5)] as string,
+      ),
     );
     const adjacent = (tokens: string[], a: string, b: string) =>
       tokens.some((t, i) => t === a && tokens[i + 1] === b);
