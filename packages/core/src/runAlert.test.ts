@@ -210,6 +210,40 @@ describe('runAlert: event alerts', () => {
     expect((await runAlert(alert, migrated, { now: NOW })).alerts).toHaveLength(0);
   });
 
+  it('builds the criteria once per run without prepare: the one search uses the run criteria', async () => {
+    let built = 0;
+    const counted = defineAlert({
+      ...base,
+      name: 'criteria-once',
+      criteria: () => {
+        built += 1;
+        return criteria;
+      },
+      onEvent: () => ({ summary: 'x' }),
+    });
+    const result = await runAlert(counted, new FakeStore([ev({ category: 'auth' })]), {
+      now: NOW,
+    });
+    expect(built).toBe(1);
+    expect(result.searches).toEqual([result.criteria]);
+    expect(result.alerts).toHaveLength(1);
+  });
+
+  it('tells a dedup clause from another clause type on the same field and value', async () => {
+    const lookalike: Clause = { type: 'phrase', field: 'alert_names', value: 'AlertOnePerEvent' };
+    const withLookalike = defineAlert({
+      ...base,
+      name: 'one-per-event',
+      criteria: { ...criteria, query: { ...criteria.query, mustNot: [lookalike] } },
+      onEvent: () => ({ summary: 'x' }),
+    });
+    const result = await runAlert(withLookalike, new FakeStore([]), { now: NOW });
+    expect(result.criteria.query.mustNot).toEqual([
+      lookalike,
+      { type: 'match', field: 'alert_names', value: 'AlertOnePerEvent' },
+    ]);
+  });
+
   it('keeps a de-duplication clause the criteria already have, and keeps ids stable on a re-run of the same tick', async () => {
     const dedup: Clause = { type: 'match', field: 'alert_names', value: 'AlertOnePerEvent' };
     const withDedup = defineAlert({

@@ -121,7 +121,7 @@ export async function runAlert<TConfig>(
     criteria: runCriteria(alert, configs[0] ?? config, { now }),
     searches: [],
   };
-  for (const searchConfig of configs) {
+  for (const [index, searchConfig] of configs.entries()) {
     const context: ReactionContext<TConfig> = {
       config: searchConfig,
       now,
@@ -133,7 +133,11 @@ export async function runAlert<TConfig>(
     // With `prepare`, each search's groups are keyed by its config too, so two searches of one
     // run never share an alert id.
     const key = alert.prepare ? `search:${stableJson(searchConfig)}|` : '';
-    await runSearch(alert, store, options, context, key, result);
+    // Without `prepare` the one search uses the run's criteria, built above (building criteria
+    // copies and checks them: not twice per run).
+    const criteria =
+      !alert.prepare && index === 0 ? result.criteria : runCriteria(alert, searchConfig, { now });
+    await runSearch(alert, store, options, context, key, criteria, result);
   }
   if (alert.afterRun) await afterRun(alert, config, { now, log, state });
   return result;
@@ -190,10 +194,10 @@ async function runSearch<TConfig>(
   options: RunAlertOptions,
   context: ReactionContext<TConfig>,
   key: string,
+  criteria: Criteria,
   result: RunAlertResult,
 ): Promise<void> {
   const { now } = options;
-  const criteria = runCriteria(alert, context.config, { now });
   result.searches.push(criteria);
   const size = options.hitLimit === undefined ? {} : { size: options.hitLimit };
   const raise = async (raised: Raised): Promise<void> => {

@@ -54,6 +54,8 @@ function appendUnlessPresent(list: Clause[] | undefined, clause: Clause): Clause
 }
 
 function sameClause(a: Clause, b: Clause): boolean {
+  // Clauses of different types never match: skip the key-sorted copies (most clauses differ).
+  if (a.type !== b.type) return false;
   return JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
 }
 

@@ -250,9 +250,12 @@ async function checkAlert(
     );
   }
   const refs = saved._source.events.map((e) => ({ _index: e.documentindex, _id: e.documentid }));
-  const stored = await store.getEvents(refs);
+  // Looked up by index and id: a search per ref made alerts that carry 1,000 events quadratic.
+  const stored = new Map(
+    (await store.getEvents(refs)).map((e) => [`${e._index}\0${e._id}`, e] as const),
+  );
   for (const ref of refs) {
-    const event = stored.find((e) => e._id === ref._id && e._index === ref._index);
+    const event = stored.get(`${ref._index}\0${ref._id}`);
     const where = `${label}: event ${ref._index}/${ref._id}`;
     if (!event) {
       problems.push(`${where} is not in the store`);

@@ -175,14 +175,20 @@ export interface AggregateOptions {
  *   .aggregate('details.sourceipaddress', { threshold: 10, samples: 10 })
  */
 export class SearchBuilder {
-  readonly #criteria: Criteria;
+  // Set once, in the constructor or (for a builder made by `#with`) right after it.
+  #criteria: Criteria;
 
-  constructor(criteria: Criteria = { query: { type: 'bool' } }) {
-    this.#criteria = structuredClone(criteria);
+  constructor(criteria?: Criteria) {
+    this.#criteria =
+      criteria === undefined ? { query: { type: 'bool' } } : structuredClone(criteria);
   }
 
   #with(change: (c: Criteria) => Criteria): SearchBuilder {
-    return new SearchBuilder(change(structuredClone(this.#criteria)));
+    // One copy per step, not two: the changed copy is already the new builder's own. Alerts
+    // build their criteria on every run, so this is on the path of every alert test case.
+    const next = new SearchBuilder();
+    next.#criteria = change(structuredClone(this.#criteria));
+    return next;
   }
 
   #add(list: 'must' | 'mustNot' | 'should', clauses: Clause[]): SearchBuilder {
