@@ -1,4 +1,4 @@
-import type { Clause, StoredEvent } from '@alertkit/core';
+import type { Clause, JsonObject, StoredEvent } from '@alertkit/core';
 import { describe, expect, it } from 'vitest';
 import { TermColumn } from './columns.js';
 import { createEmbeddedStore } from './embeddedStore.js';
@@ -92,6 +92,32 @@ describe('two-token phrases in bool clauses (the batch filters)', () => {
     // One multi-valued document switches the column to explicit positions: same answers.
     const withMulti = [...events, doc('multi', ['failed', 'password'])];
     expect(await ids(withMulti, clause)).toEqual(expected);
+  });
+});
+
+describe('the time index of a window field', () => {
+  it('finds documents with one time, several times or none, in and out of order, as a scan of their times does', () => {
+    const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
+    const times: (number | number[] | undefined)[] = [1, 2, [3, 30], undefined, 4, 50, 5, [6, 7]];
+    const events: StoredEvent[] = times.map((t, i) => {
+      const source: JsonObject = { summary: 'an event' };
+      if (t !== undefined) source.utctimestamp = Array.isArray(t) ? t.map(at) : at(t);
+      return { _index: 'events', _id: `e${i}`, _source: source };
+    });
+    const store = createEmbeddedStore({ events });
+    for (const [from, to] of [
+      [0, 10],
+      [3, 4],
+      [25, 35],
+      [6, 6],
+      [45, 60],
+    ] as const) {
+      const expected = times.flatMap((t, i) =>
+        t !== undefined && [t].flat().some((m) => m >= from && m <= to) ? [i] : [],
+      );
+      const found = store.index.windowDocs(Date.parse(at(from)), Date.parse(at(to)));
+      expect([from, to, Array.from(found)]).toEqual([from, to, expected]);
+    }
   });
 });
 

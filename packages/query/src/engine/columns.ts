@@ -119,11 +119,11 @@ export class TermColumn {
 
   /** Sets a document's terms (replacing any it had). */
   set(doc: number, termIds: readonly number[], positions?: readonly number[]): void {
-    this.reserve(doc + 1);
     if (termIds.length === 1 && termIds[0] !== undefined) {
-      this.single[doc] = termIds[0];
+      this.setTerm(doc, termIds[0]);
       return;
     }
+    this.reserve(doc + 1);
     const offset = this.#poolSize;
     this.#poolSize += termIds.length + 1;
     this.pool = grow(this.pool, this.#poolSize, 0);

@@ -32,15 +32,11 @@ class TimeIndex {
       return;
     }
     if (this.#stale) return;
+    // No time, or several: entry i is no longer document i.
     if (this.#identity) this.#writeOut(column);
-    for (const time of times) {
-      if (this.#size === this.#times.length) this.#resize(Math.max(1024, this.#size * 2));
-      if (this.#size > 0 && time < (this.#times[this.#size - 1] ?? 0)) this.#sorted = false;
-      this.#times[this.#size] = time;
-      this.#docs[this.#size] = doc;
-      this.#size++;
-    }
+    for (const time of times) this.appendOne(doc, time, column);
   }
+
   /** {@link TimeIndex.append} of a document with one time. */
   appendOne(doc: number, time: number, column: NumericColumn | undefined): void {
     if (this.#stale) return;
