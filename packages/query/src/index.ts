@@ -113,7 +113,9 @@ export {
   type Explanation,
   type FieldMapping,
   type FieldType,
+  type IndexSegment,
   type IngestReport,
   type MappingLimits,
+  type MappingState,
   type Predicate,
 } from './engine/index.js';

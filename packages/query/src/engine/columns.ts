@@ -30,6 +30,22 @@ function grow<T extends Int32Array | Float64Array>(
 }
 
 /**
+ * A column as plain data that survives a structured clone, its typed arrays transferable: a
+ * worker that indexed part of a load hands its columns over this way (see
+ * `EventIndex.segment`). Term ids are the segment's own; appending remaps them.
+ */
+export type ColumnSegment =
+  | {
+      kind: 'terms';
+      type: FieldType;
+      terms: string[];
+      single: Int32Array;
+      pool: Int32Array;
+      positions: Int32Array | undefined;
+    }
+  | { kind: 'numbers'; type: FieldType; single: Float64Array; multi: [number, Float64Array][] };
+
+/**
  * Values that are terms: keyword values, text tokens, IPs (by display form), booleans
  * (`"true"`/`"false"`) and geo points (by text, for `exists` only). Each distinct term gets an
  * id; a document holds its term ids.
@@ -138,6 +154,58 @@ export class TermColumn {
     this.single[doc] = -2 - offset;
   }
 
+  /** The column's first `docCount` documents as a {@link ColumnSegment} (arrays fitted, not copied when they fit). */
+  segment(docCount: number): ColumnSegment {
+    this.fit(docCount);
+    return {
+      kind: 'terms',
+      type: this.type,
+      terms: this.terms,
+      single: this.single,
+      pool: this.pool,
+      positions: this.positions,
+    };
+  }
+
+  /**
+   * Appends a segment's documents as documents `base ..`: its terms are interned here and its
+   * ids remapped, its pool entries copied after this column's.
+   */
+  append(segment: Extract<ColumnSegment, { kind: 'terms' }>, base: number, docCount: number): void {
+    const remap = new Int32Array(segment.terms.length);
+    for (let t = 0; t < segment.terms.length; t++)
+      remap[t] = this.intern(segment.terms[t] as string);
+    this.reserve(base + docCount);
+    const offset = this.#poolSize;
+    const from = segment.pool;
+    const size = from.length;
+    this.pool = grow(this.pool, offset + size, 0);
+    const pool = this.pool;
+    for (let o = 0; o < size;) {
+      const count = from[o] as number;
+      pool[offset + o] = count;
+      for (let k = 1; k <= count; k++)
+        pool[offset + o + k] = remap[from[o + k] as number] as number;
+      o += count + 1;
+    }
+    this.#poolSize += size;
+    if (segment.positions && !this.positions) this.#explicitPositions();
+    if (this.positions) {
+      this.positions = grow(this.positions, this.#poolSize, 0);
+      if (segment.positions) this.positions.set(segment.positions.subarray(0, size), offset);
+      else
+        for (let o = 0; o < size; o += (from[o] as number) + 1)
+          for (let k = 1; k <= (from[o] as number); k++) this.positions[offset + o + k] = k - 1;
+    }
+    const single = this.single;
+    const singles = segment.single;
+    for (let d = 0; d < docCount; d++) {
+      const s = d < singles.length ? (singles[d] as number) : ABSENT;
+      // A pool entry's `-2 - o` moves by the offset its entry moved by.
+      single[base + d] = s >= 0 ? (remap[s] as number) : s === ABSENT ? ABSENT : s - offset;
+    }
+  }
+
   /** Switches to explicit positions: the implicit ones of the documents so far, written out. */
   #explicitPositions(): void {
     const positions = new Int32Array(this.pool.length);
@@ -213,6 +281,23 @@ export class NumericColumn {
   fit(docCount: number): void {
     this.reserve(docCount);
     if (this.single.length > docCount) this.single = this.single.slice(0, docCount);
+  }
+
+  /** The column's first `docCount` documents as a {@link ColumnSegment}. */
+  segment(docCount: number): ColumnSegment {
+    this.fit(docCount);
+    return { kind: 'numbers', type: this.type, single: this.single, multi: [...this.multi] };
+  }
+
+  /** Appends a segment's documents as documents `base ..`. */
+  append(
+    segment: Extract<ColumnSegment, { kind: 'numbers' }>,
+    base: number,
+    docCount: number,
+  ): void {
+    this.reserve(base + docCount);
+    this.single.set(segment.single.subarray(0, docCount), base);
+    for (const [doc, values] of segment.multi) this.multi.set(base + doc, values);
   }
 
   /** Sets a document's values (replacing any it had). */

@@ -68,6 +68,27 @@ describe('the time window: utctimestamp OR receivedtimestamp in [now - window, n
     ).toEqual(['b', 'a', 'c']);
   });
 
+  it('finds the window after events that lack a window field the first ones had', async () => {
+    // The receivedtimestamp column ends at the last event that has one: the later events' time
+    // there must read as none (a stray NaN in the sorted times broke its binary searches).
+    const events = [
+      event('r0', { utctimestamp: ago(3_600_000), receivedtimestamp: ago(3_600_000) }),
+      event('r1', { utctimestamp: ago(3_000_000), receivedtimestamp: ago(30_000) }),
+    ];
+    for (let i = 0; i < 40; i++)
+      events.push(event(`u${i}`, { utctimestamp: ago(((i * 7919) % 40) * 60_000) }));
+    events.push(event('r2', { utctimestamp: ago(3_600_000), receivedtimestamp: ago(60_000) }));
+    const store = createEmbeddedStore({ events });
+    const result = await store.search({
+      criteria: { query: all, window: { minutes: 5 } },
+      now: NOW,
+    });
+    const expected = ['r1'];
+    for (let i = 0; i < 40; i++) if ((i * 7919) % 40 <= 5) expected.push(`u${i}`);
+    expected.push('r2');
+    expect(result.hits.map((hit) => hit._id)).toEqual(expected);
+  });
+
   it('cuts hits at size but counts them all; no window = no time restriction', async () => {
     const result = await store.search({ criteria: { query: all }, now: NOW, size: 2 });
     expect(result.hits.map((h) => h._id)).toEqual(['edge', 'justOut']);

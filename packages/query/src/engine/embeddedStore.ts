@@ -21,7 +21,7 @@ import {
 import { aggregateDocs } from './aggregate.js';
 import { compileClause } from './compile.js';
 import { filterDocs } from './predicates.js';
-import { EventIndex } from './eventIndex.js';
+import { EventIndex, type IndexSegment } from './eventIndex.js';
 import { defineLazy } from './sourceStore.js';
 import { type Explanation, explainMatch } from './explain.js';
 import { IndexMapping, mozdefEventsMapping, parseMapping } from './mapping.js';
@@ -172,6 +172,26 @@ export class EmbeddedStore implements Store {
    */
   compact(): void {
     this.#index.fit();
+  }
+
+  /**
+   * This store's events as an {@link IndexSegment} (and the buffers to transfer with it) for
+   * another store's {@link EmbeddedStore.appendSegment}: how a worker that indexed part of a
+   * bulk load hands it over. Start the worker's store from the other store's
+   * `mapping.state()`. This store must not be used afterwards.
+   */
+  segment(): Promise<{ segment: IndexSegment; transfer: ArrayBuffer[] }> {
+    return this.#index.segment();
+  }
+
+  /**
+   * Appends a segment's events after this store's, as ingesting them here would have, and
+   * returns true; returns false, changing nothing, when the result would differ (an event
+   * already stored under its `_index`/`_id`, a field mapped differently, too many fields):
+   * ingest those events instead.
+   */
+  appendSegment(segment: IndexSegment): boolean {
+    return this.#index.appendSegment(segment);
   }
 
   /** Indexes one event; throws `MAPPING_CONFLICT` if Elasticsearch would refuse it. */

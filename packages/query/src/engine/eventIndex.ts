@@ -1,8 +1,27 @@
 import type { EventRef, JsonObject, StoredEvent } from '@alertkit/core';
-import { type Column, MULTI, NumericColumn, TermColumn, isNumericType } from './columns.js';
+import {
+  type Column,
+  type ColumnSegment,
+  MULTI,
+  NumericColumn,
+  TermColumn,
+  isNumericType,
+} from './columns.js';
 import { type PreparedEvent, prepareEvent } from './ingest.js';
-import type { IndexMapping } from './mapping.js';
-import { SourceStore, sourceTextOf } from './sourceStore.js';
+import { type FieldMapping, type IndexMapping, sameField } from './mapping.js';
+import { type SourceSegment, SourceStore, sourceTextOf } from './sourceStore.js';
+
+/**
+ * An index's documents as plain data that survives a structured clone, its arrays and
+ * compressed blocks transferable: what a worker that indexed part of a load hands back to be
+ * appended (see {@link EventIndex.appendSegment}).
+ */
+export interface IndexSegment {
+  /** The segment's whole mapping (its start plus the fields its events mapped), in order. */
+  mapping: [string, FieldMapping][];
+  columns: [string, ColumnSegment][];
+  sources: SourceSegment;
+}
 
 /** The two timestamps a window looks at (MozDef: utctimestamp OR receivedtimestamp). */
 export const WINDOW_FIELDS = ['utctimestamp', 'receivedtimestamp'] as const;
@@ -265,7 +284,8 @@ export class EventIndex {
     for (const field of WINDOW_FIELDS) {
       const column = this.columns.get(field);
       if (!(column instanceof NumericColumn)) continue;
-      const time = column.single[doc] as number;
+      // A column is grown only by documents with a value: past its end, this one has none.
+      const time = doc < column.single.length ? (column.single[doc] as number) : Number.NaN;
       const index = this.#timeIndexes.get(field);
       // One time (the rule): no array for it.
       if (time === MULTI || Number.isNaN(time)) index?.append(doc, column.valuesOf(doc), column);
@@ -294,6 +314,86 @@ export class EventIndex {
       if (this.#numbersOf(field, doc).join() !== before[i])
         this.#timeIndexes.get(field)?.invalidate();
     });
+  }
+
+  /**
+   * The index as an {@link IndexSegment} and the buffers to transfer with it. The index must
+   * not be used afterwards (its arrays are handed over).
+   */
+  async segment(): Promise<{ segment: IndexSegment; transfer: ArrayBuffer[] }> {
+    const { segment: sources, transfer } = await this.sources.segment();
+    const columns: [string, ColumnSegment][] = [];
+    for (const [path, column] of this.columns) {
+      const data = column.segment(this.size);
+      columns.push([path, data]);
+      transfer.push(data.single.buffer as ArrayBuffer);
+      if (data.kind === 'terms') {
+        transfer.push(data.pool.buffer as ArrayBuffer);
+        if (data.positions) transfer.push(data.positions.buffer as ArrayBuffer);
+      }
+    }
+    const mapping = this.mapping.state().fields;
+    return { segment: { mapping, columns, sources }, transfer: [...new Set(transfer)] };
+  }
+
+  /**
+   * Appends a segment's documents after this index's, as if its events had been added here
+   * in order, and returns true; or returns false and changes nothing when that would not give
+   * the same index: an event of the segment has an `_index`/`_id` already here (it would
+   * replace that document), a field is mapped differently in each (this index would have
+   * refused or converted its values), or the fields of both exceed the total fields limit.
+   * The caller then adds the segment's events one by one instead.
+   */
+  appendSegment(segment: IndexSegment): boolean {
+    const { sources } = segment;
+    const count = sources.ids.length;
+    for (let d = 0; d < count; d++) {
+      const index = sources.indexNames[sources.indexOf[d] as number] as string;
+      if (this.#docs.get(index)?.has(sources.ids[d] as string)) return false;
+    }
+    const added: [string, FieldMapping][] = [];
+    for (const [path, field] of segment.mapping) {
+      const known = this.mapping.get(path);
+      if (!known) added.push([path, field]);
+      else if (!sameField(known, field)) return false;
+    }
+    if (this.mapping.fieldCount + added.length > this.mapping.limits.totalFields) return false;
+    for (const [path, data] of segment.columns) {
+      const column = this.columns.get(path);
+      if (column && column instanceof NumericColumn !== (data.kind === 'numbers')) return false;
+    }
+
+    if (added.length > 0) this.mapping.add(added);
+    const base = this.size;
+    this.sources.appendSegment(sources);
+    for (let d = 0; d < count; d++) {
+      const index = sources.indexNames[sources.indexOf[d] as number] as string;
+      let ids = this.#docs.get(index);
+      if (!ids) this.#docs.set(index, (ids = new Map<string, number>()));
+      ids.set(sources.ids[d] as string, base + d);
+    }
+    for (const [path, data] of segment.columns) {
+      let column = this.columns.get(path);
+      if (!column) {
+        column = data.kind === 'numbers' ? new NumericColumn(data.type) : new TermColumn(data.type);
+        this.columns.set(path, column);
+      }
+      if (data.kind === 'numbers' && column instanceof NumericColumn)
+        column.append(data, base, count);
+      else if (data.kind === 'terms' && column instanceof TermColumn)
+        column.append(data, base, count);
+    }
+    for (const field of WINDOW_FIELDS) {
+      const column = this.columns.get(field);
+      const index = this.#timeIndexes.get(field);
+      if (!(column instanceof NumericColumn) || !index) continue;
+      for (let doc = base; doc < base + count; doc++) {
+        const time = doc < column.single.length ? (column.single[doc] as number) : Number.NaN;
+        if (time === MULTI || Number.isNaN(time)) index.append(doc, column.valuesOf(doc), column);
+        else index.appendOne(doc, time, column);
+      }
+    }
+    return true;
   }
 
   #numbersOf(field: string, doc: number): number[] {

@@ -120,6 +120,27 @@ export interface MappingLimits {
   depth: number;
 }
 
+/** An {@link IndexMapping} as plain data (see {@link IndexMapping.state}). */
+export interface MappingState {
+  body: Record<string, unknown>;
+  limits: MappingLimits;
+  fields: [string, FieldMapping][];
+}
+
+function copyField(field: FieldMapping): FieldMapping {
+  return field.subFields ? { ...field, subFields: [...field.subFields] } : { ...field };
+}
+
+/** Whether two field mappings are the same (as dynamic mapping writes them). */
+export function sameField(a: FieldMapping, b: FieldMapping): boolean {
+  return (
+    a.type === b.type &&
+    a.ignoreAbove === b.ignoreAbove &&
+    a.dynamic === b.dynamic &&
+    (a.subFields ?? []).join('\n') === (b.subFields ?? []).join('\n')
+  );
+}
+
 export class IndexMapping {
   readonly #fields = new Map<string, FieldMapping>();
   /** The limits dynamic mapping must stay within (from the index settings, or ES defaults). */
@@ -145,11 +166,7 @@ export class IndexMapping {
     this.dynamic = parseDynamic(body.dynamic, 'mapping') ?? 'true';
     if (copyOf) {
       this.#templates = copyOf.#templates;
-      for (const [path, field] of copyOf.#fields)
-        this.#fields.set(
-          path,
-          field.subFields ? { ...field, subFields: [...field.subFields] } : { ...field },
-        );
+      for (const [path, field] of copyOf.#fields) this.#fields.set(path, copyField(field));
       return;
     }
     this.#templates = IndexMapping.#readTemplates(body.dynamic_templates);
@@ -306,6 +323,27 @@ export class IndexMapping {
   add(entries: readonly [string, FieldMapping][]): void {
     for (const [path, field] of entries) this.#fields.set(path, field);
     this.#leafCache = undefined;
+  }
+
+  /**
+   * The mapping as plain data that survives a structured clone (its body, limits and every
+   * field, dynamic ones included): {@link IndexMapping.fromState} rebuilds it, e.g. in a worker
+   * that indexes part of a load.
+   */
+  state(): MappingState {
+    return { body: this.#body, limits: { ...this.limits }, fields: this.#copiedEntries() };
+  }
+
+  /** The mapping a {@link IndexMapping.state} describes. */
+  static fromState(state: MappingState): IndexMapping {
+    const mapping = new IndexMapping(state.body, state.limits);
+    mapping.#fields.clear();
+    for (const [path, field] of state.fields) mapping.#fields.set(path, copyField(field));
+    return mapping;
+  }
+
+  #copiedEntries(): [string, FieldMapping][] {
+    return [...this.#fields].map(([path, field]) => [path, copyField(field)]);
   }
 
   /** An independent copy (dynamic fields included) that can grow without changing this one. */

@@ -47,7 +47,30 @@ export function sourceTextOf(source: JsonObject): SourceText | undefined {
   return (source as { [SOURCE_TEXT]?: SourceText })[SOURCE_TEXT];
 }
 
-type Block = { texts: string[]; wrapped: Uint8Array } | { compressed: Buffer; wrapped: Uint8Array };
+type Block =
+  { texts: string[]; wrapped: Uint8Array } | { compressed: Uint8Array; wrapped: Uint8Array };
+
+/**
+ * A source store as plain data that survives a structured clone (compressed blocks and the
+ * index column transferable): see {@link SourceStore.segment}.
+ */
+export interface SourceSegment {
+  blocks: Block[];
+  indexOf: Int32Array;
+  indexNames: string[];
+  ids: string[];
+  replaced: [number, JsonObject][];
+}
+
+/**
+ * Where a run of documents starts: blocks are numbered from `firstBlock` for documents from
+ * `firstDoc` on. A store has one run unless another store's documents were appended to it
+ * (their blocks keep their own boundaries, so nothing is decompressed to append them).
+ */
+interface Run {
+  firstDoc: number;
+  firstBlock: number;
+}
 
 /**
  * Compressed blocks are copied into slabs this large: thousands of small buffers kept for good
@@ -71,6 +94,7 @@ export class SourceStore {
   #slabUsed = 0;
   /** Compressions under way, so {@link SourceStore.settled} can wait for them. */
   readonly #pending = new Set<Promise<void>>();
+  readonly #runs: Run[] = [{ firstDoc: 0, firstBlock: 0 }];
 
   /** Number of documents. */
   get size(): number {
@@ -103,7 +127,8 @@ export class SourceStore {
       this.#indexIds.set(index, indexId);
     }
     this.#indexOf[doc] = indexId;
-    const number = doc >>> BLOCK_BITS;
+    const run = this.#runs[this.#runs.length - 1] as Run;
+    const number = run.firstBlock + ((doc - run.firstDoc) >>> BLOCK_BITS);
     let block = this.#blocks[number];
     if (!block) {
       block = { texts: [], wrapped: new Uint8Array(BLOCK_SIZE) };
@@ -112,7 +137,7 @@ export class SourceStore {
     if (!('texts' in block)) throw new Error('source store: appending to a compressed block');
     // Valid JSON never holds the separator raw, and texts here have been parsed.
     block.texts.push(text?.text ?? JSON.stringify(source));
-    block.wrapped[doc & (BLOCK_SIZE - 1)] = text?.wrapped === true ? 1 : 0;
+    block.wrapped[(doc - run.firstDoc) & (BLOCK_SIZE - 1)] = text?.wrapped === true ? 1 : 0;
     if (block.texts.length === BLOCK_SIZE) this.#compress(number, block.texts, block.wrapped);
     return doc;
   }
@@ -141,6 +166,67 @@ export class SourceStore {
     return kept;
   }
 
+  /**
+   * The store as a {@link SourceSegment}, once its compressions are done, and the buffers a
+   * `postMessage` may transfer rather than copy. The store must not be used afterwards.
+   */
+  async segment(): Promise<{ segment: SourceSegment; transfer: ArrayBuffer[] }> {
+    await this.settled();
+    const transfer = new Set<ArrayBuffer>();
+    for (const block of this.#blocks)
+      if ('compressed' in block) transfer.add(block.compressed.buffer as ArrayBuffer);
+    const indexOf = this.#indexOf.slice(0, this.size);
+    transfer.add(indexOf.buffer);
+    return {
+      segment: {
+        blocks: this.#blocks,
+        indexOf,
+        indexNames: this.#indexNames,
+        ids: this.#ids,
+        replaced: [...this.#replaced],
+      },
+      transfer: [...transfer],
+    };
+  }
+
+  /**
+   * Appends a segment's documents after this store's. The block this store was filling is
+   * closed (compressed short) so the segment's blocks keep their boundaries.
+   */
+  appendSegment(segment: SourceSegment): void {
+    const base = this.size;
+    const last = this.#blocks.length - 1;
+    const open = this.#blocks[last];
+    if (open && 'texts' in open) this.#compress(last, open.texts, open.wrapped);
+    this.#runs.push({ firstDoc: base, firstBlock: this.#blocks.length });
+    // (A transferred Buffer arrives as a plain Uint8Array, which inflating takes as well.)
+    for (const block of segment.blocks) this.#blocks.push(block);
+    const count = segment.ids.length;
+    this.reserve(base + count);
+    const names = segment.indexNames.map((name) => {
+      let id = this.#indexIds.get(name);
+      if (id === undefined) {
+        id = this.#indexNames.push(name) - 1;
+        this.#indexIds.set(name, id);
+      }
+      return id;
+    });
+    for (let d = 0; d < count; d++) {
+      this.#ids.push(segment.ids[d] as string);
+      this.#indexOf[base + d] = names[segment.indexOf[d] as number] as number;
+    }
+    for (const [doc, source] of segment.replaced) this.#replaced.set(base + doc, source);
+  }
+
+  /** The block and slot of a document. */
+  #locate(doc: number): [number, number] {
+    let r = this.#runs.length - 1;
+    while (r > 0 && (this.#runs[r] as Run).firstDoc > doc) r--;
+    const run = this.#runs[r] as Run;
+    const offset = doc - run.firstDoc;
+    return [run.firstBlock + (offset >>> BLOCK_BITS), offset & (BLOCK_SIZE - 1)];
+  }
+
   /** Resolves when every full block handed to the thread pool is compressed. */
   async settled(): Promise<void> {
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
@@ -166,9 +252,8 @@ export class SourceStore {
     if (doc < 0 || doc >= this.#ids.length) return undefined;
     const replaced = this.#replaced.get(doc);
     if (replaced) return replaced;
-    const number = doc >>> BLOCK_BITS;
+    const [number, slot] = this.#locate(doc);
     const block = this.#blocks[number] as Block;
-    const slot = doc & (BLOCK_SIZE - 1);
     const texts = 'texts' in block ? block.texts : this.#decoded(number, block.compressed);
     const value = JSON.parse(texts[slot] as string) as JsonObject;
     return block.wrapped[slot] === 1 ? (value['_source'] as JsonObject) : value;
@@ -180,7 +265,7 @@ export class SourceStore {
     return source && { _index: this.indexOf(doc), _id: this.idOf(doc), _source: source };
   }
 
-  #decoded(number: number, compressed: Buffer): string[] {
+  #decoded(number: number, compressed: Uint8Array): string[] {
     let texts = this.#cache.get(number);
     if (texts) {
       this.#cache.delete(number); // most recently used goes last

@@ -1,0 +1,212 @@
+import type { Criteria, JsonObject, StoredEvent } from '@alertkit/core';
+import { describe, expect, it } from 'vitest';
+import { TermColumn } from './columns.js';
+import { type EmbeddedStore, createEmbeddedStore } from './embeddedStore.js';
+import { IndexMapping, parseMapping } from './mapping.js';
+
+// A bulk load split in two: one store indexes the first events, another (a worker's) the
+// rest, and its segment is appended. The result must be the store that indexing every event
+// in order gives, or, where it would not be, the append must refuse and change nothing.
+
+const NOW = new Date('2026-01-02T00:00:00Z');
+
+/** A small seeded generator (mulberry32), so the corpus is the same on every run. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Events with what the columns must carry across: one and several terms, text with implicit
+ * and (arrays) explicit positions, numbers and several numbers, dates out of order, fields
+ * only some events have, and dynamic fields that only appear late.
+ */
+function corpus(count: number, from: number, seed: number): StoredEvent[] {
+  const next = random(seed);
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)] as T;
+  const events: StoredEvent[] = [];
+  for (let i = from; i < from + count; i++) {
+    const source: JsonObject = {
+      utctimestamp: new Date(NOW.getTime() - Math.floor(next() * 7_200_000)).toISOString(),
+      category: pick(['syslog', 'authentication', 'bro']),
+      hostname: `host${Math.floor(next() * 40)}.example.com`,
+      summary: pick([
+        `Failed password for user${i % 17} from 10.0.0.${i % 9} port ${1000 + i}`,
+        'session opened for user root',
+        `pam_unix(sshd:session): session closed for user${i % 5}`,
+      ]),
+      details: {
+        sourceipaddress: `10.${i % 3}.0.${i % 250}`,
+        success: next() < 0.5,
+        sourceport: Math.floor(next() * 65_535),
+      },
+    };
+    if (next() < 0.3) source.receivedtimestamp = new Date(NOW.getTime() - 1000 * i).toISOString();
+    if (next() < 0.2) source.tags = ['a', pick(['b', 'c', 'd'])];
+    if (next() < 0.15) source.notes = ['first note', `second note ${i % 4}`];
+    if (next() < 0.1) (source.details as JsonObject).bytes = [i, i * 2];
+    if (i >= 500 && next() < 0.3) (source.details as JsonObject)[`late${i % 3}`] = `value ${i}`;
+    events.push({ _index: i % 7 === 0 ? 'other' : 'events', _id: `e${i}`, _source: source });
+  }
+  return events;
+}
+
+/** The second store's events indexed apart (from the first's mapping at the split) and appended. */
+async function appended(
+  first: StoredEvent[],
+  second: StoredEvent[],
+  mapping?: Record<string, unknown>,
+): Promise<{ store: EmbeddedStore; ok: boolean }> {
+  const store = createEmbeddedStore(mapping ? { mapping } : {});
+  const start = store.mapping.state();
+  store.ingest(first);
+  const worker = createEmbeddedStore({ mapping: IndexMapping.fromState(start) });
+  worker.ingest(second);
+  const { segment, transfer } = await worker.segment();
+  // What crossing to another thread does to it: copied, or moved for the transferred buffers.
+  const moved = structuredClone(segment, { transfer });
+  return { store, ok: store.appendSegment(moved) };
+}
+
+/** Everything a query can read of a store, by term text rather than id. */
+function contents(store: EmbeddedStore): unknown {
+  const index = store.index;
+  const columns: Record<string, unknown[]> = {};
+  for (const [path, column] of [...index.columns].sort(([a], [b]) => a.localeCompare(b))) {
+    const values: unknown[] = [];
+    for (let doc = 0; doc < index.size; doc++) {
+      if (column instanceof TermColumn)
+        values.push([column.termIdsOf(doc).map((id) => column.terms[id]), column.positionsOf(doc)]);
+      else values.push(column.valuesOf(doc));
+    }
+    columns[path] = values;
+  }
+  const mapping = store.mapping.state().fields;
+  return { size: index.size, mapping, columns, events: [...index.allEvents()] };
+}
+
+const queries: Criteria[] = [
+  { query: { type: 'bool' }, window: { minutes: 30 } },
+  {
+    query: {
+      type: 'bool',
+      must: [{ type: 'phrase', field: 'summary', value: 'failed password' }],
+    },
+    window: { hours: 2 },
+  },
+  {
+    query: { type: 'bool', must: [{ type: 'term', field: 'category', value: 'syslog' }] },
+    window: { hours: 1 },
+    aggregation: { field: 'details.sourceipaddress', threshold: 2, samples: 2 },
+  },
+];
+
+async function answers(store: EmbeddedStore): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const criteria of queries) {
+    const { aggregation } = criteria;
+    if (aggregation) {
+      const result = await store.aggregate({ criteria: { ...criteria, aggregation }, now: NOW });
+      out.push(result);
+    } else {
+      const result = await store.search({ criteria, now: NOW });
+      out.push(result.hits.map((hit) => hit._id));
+    }
+  }
+  return out;
+}
+
+describe('appending a segment indexed apart', () => {
+  it('gives the store that indexing every event in order gives, and grows on after it', async () => {
+    // 300 + 700: the first store's last block of sources is part full when the other's follow.
+    const first = corpus(300, 0, 1);
+    const second = corpus(700, 300, 2);
+    const sequential = createEmbeddedStore({ events: [...first, ...second] });
+    const { store, ok } = await appended(first, second);
+    expect(ok).toBe(true);
+    expect(contents(store)).toEqual(contents(sequential));
+    const expected = await answers(sequential);
+    // Each query finds something (from both parts), so the comparison says something.
+    for (const answer of expected) expect(JSON.stringify(answer).length).toBeGreaterThan(100);
+    expect(await answers(store)).toEqual(expected);
+
+    // Events added after the append land after the segment's.
+    const more = corpus(300, 1000, 3);
+    store.ingest(more);
+    sequential.ingest(more);
+    expect(contents(store)).toEqual(contents(sequential));
+    expect(await answers(store)).toEqual(await answers(sequential));
+  });
+
+  it('carries explicit positions either way round', async () => {
+    // Arrays of text (explicit positions) only in the first part, then only in the second.
+    const plain = (i: number): StoredEvent => ({
+      _index: 'events',
+      _id: `p${i}`,
+      _source: { utctimestamp: NOW.toISOString(), summary: `one two three ${i}` },
+    });
+    const arrays = (i: number): StoredEvent => ({
+      _index: 'events',
+      _id: `a${i}`,
+      _source: { utctimestamp: NOW.toISOString(), summary: ['one two', `three ${i}`] },
+    });
+    for (const [a, b] of [
+      [plain, arrays],
+      [arrays, plain],
+    ] as const) {
+      const first = Array.from({ length: 20 }, (_, i) => a(i));
+      const second = Array.from({ length: 20 }, (_, i) => b(i));
+      const { store, ok } = await appended(first, second);
+      expect(ok).toBe(true);
+      expect(contents(store)).toEqual(
+        contents(createEmbeddedStore({ events: [...first, ...second] })),
+      );
+    }
+  });
+
+  it('refuses, changing nothing, an _id the store already holds', async () => {
+    const first = corpus(50, 0, 4);
+    const second = corpus(50, 49, 5); // e49 in both
+    const { store, ok } = await appended(first, second);
+    expect(ok).toBe(false);
+    expect(contents(store)).toEqual(contents(createEmbeddedStore({ events: first })));
+  });
+
+  it('refuses a field mapped differently in each part', async () => {
+    const at = (id: string, value: string | number): StoredEvent => ({
+      _index: 'events',
+      _id: id,
+      _source: { utctimestamp: NOW.toISOString(), details: { code: value } },
+    });
+    // In order, the second event would be indexed as text "7", not mapped as a long.
+    // Default dynamic mapping (MozDef's maps every `details` field as keyword).
+    const { store, ok } = await appended([at('x', 'abc')], [at('y', 7)], { mappings: {} });
+    expect(ok).toBe(false);
+    expect(store.size).toBe(1);
+    expect(store.mapping.get('details.code')?.type).toBe('text');
+  });
+
+  it('refuses when both parts together map more fields than the limit', async () => {
+    const mapping = { settings: { 'index.mapping.total_fields.limit': 5 }, mappings: {} };
+    const limits = parseMapping(mapping).limits;
+    expect(limits.totalFields).toBe(5);
+    const at = (id: string, key: string): StoredEvent => ({
+      _index: 'events',
+      _id: id,
+      _source: { [key]: 1, [`${key}2`]: 2, [`${key}3`]: 3 },
+    });
+    const first = [at('x', 'a')];
+    const second = [at('y', 'b')];
+    const { store, ok } = await appended(first, second, mapping);
+    expect(ok).toBe(false);
+    expect(store.mapping.fieldCount).toBe(3);
+    // In order, the second event is refused for the limit.
+    const sequential = createEmbeddedStore({ mapping, events: [] });
+    expect(sequential.ingest([...first, ...second]).rejected).toHaveLength(1);
+  });
+});
