@@ -9,19 +9,10 @@ export {
   loadAlertsDirectory,
 } from './loadAlerts.js';
 export type { LoadAlertsOptions, LoadedAlert } from './loadAlerts.js';
-export {
-  DEFAULT_MAX_EVENT_BYTES,
-  ingestEventFiles,
-  readEvents,
-  readEventsFile,
-} from './readEvents.js';
-export type {
-  EventProblem,
-  IngestEventFilesOptions,
-  IngestTarget,
-  ReadEventsOptions,
-  RejectedEvent,
-} from './readEvents.js';
+export { DEFAULT_MAX_EVENT_BYTES, readEvents, readEventsFile } from './readEvents.js';
+export type { EventProblem, IngestTarget, ReadEventsOptions, RejectedEvent } from './readEvents.js';
+export { PARALLEL_MIN_BYTES, ingestEventFiles } from './ingestEvents.js';
+export type { IngestEventFilesOptions } from './ingestEvents.js';
 export { createTicker, ticksBetween } from './schedule.js';
 export type { Ticker } from './schedule.js';
 

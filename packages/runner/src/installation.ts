@@ -32,7 +32,7 @@ import {
 } from './loadAlerts.js';
 import { silentLogger, type Logger } from './logger.js';
 import { composePlugins, loadPlugins, type ConfiguredPlugin } from './plugins.js';
-import { ingestEventFiles } from './readEvents.js';
+import { ingestEventFiles } from './ingestEvents.js';
 import { AlertWorkers } from './isolation/alertWorkers.js';
 import { createRunner, type Runner, type ScheduledAlert } from './runner.js';
 import { createSinks, deliveryRoutes, type CreateSinksOptions } from './sinks/createSinks.js';
@@ -116,8 +116,14 @@ async function openMemoryStore(
   logger: Logger,
   fresh: boolean,
 ): Promise<EmbeddedStore> {
-  const store = createEmbeddedStore({ onWarning: (message) => logger.warn(message) });
+  const parallel = config.loadThreads === 2;
+  const store = createEmbeddedStore({
+    onWarning: (message) => logger.warn(message),
+    // Loading on both cores leaves none idle for the thread pool's compression: the fast level.
+    ...(parallel ? { compressionLevel: 1 } : {}),
+  });
   const { rejected } = await ingestEventFiles(store, config.events, {
+    parallel,
     onProblem: (p) =>
       logger.warn(
         { file: p.file, location: p.location },
@@ -129,6 +135,7 @@ async function openMemoryStore(
         `skipped an event the mapping refuses: ${r.error.message}`,
       ),
     onProgress: (read) => logger.info({ events: read }, 'loading events'),
+    onNote: (note) => logger.info(note),
   });
   logger.info({ events: store.size, rejected }, 'memory store loaded');
   if (!fresh) {

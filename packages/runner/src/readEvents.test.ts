@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '@alertkit/core';
 import { createEmbeddedStore } from '@alertkit/query';
-import { ingestEventFiles, readEvents, readEventsFile, type EventProblem } from './readEvents.js';
+import { ingestEventFiles } from './ingestEvents.js';
+import { readEvents, readEventsFile, type EventProblem } from './readEvents.js';
 
 let dir: string;
 

@@ -39,16 +39,47 @@ const HEAD_BYTES = 4096;
 type Line = { number: number; text: string } | { number: number; oversized: number; head: string };
 
 /**
- * The lines of a file, split on bytes (`\n`, an optional `\r` dropped). A line longer than
- * `maxBytes` is not assembled: its bytes are counted and dropped as they stream by.
+ * Part of an events file: the lines that start at a byte offset in `[start, end)`. A line that
+ * begins before `start` belongs to the part before, however far it runs on.
  */
-async function* readLines(file: string, maxBytes: number): AsyncGenerator<Line[]> {
-  const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
+export interface FilePart {
+  file: string;
+  start: number;
+  end: number;
+}
+
+/** How many lines end (`\n`) in the first `bytes` bytes of a file. */
+async function countLines(file: string, bytes: number): Promise<number> {
+  if (bytes <= 0) return 0;
+  let count = 0;
+  const stream = createReadStream(file, { highWaterMark: 1024 * 1024, end: bytes - 1 });
+  for await (const chunk of stream as AsyncIterable<Buffer>)
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) count++;
+  return count;
+}
+
+/**
+ * The lines of a file (or of the part from byte `start` to `end`, see {@link FilePart}), split
+ * on bytes (`\n`, an optional `\r` dropped), numbered from the file's first line. A line longer
+ * than `maxBytes` is not assembled: its bytes are counted and dropped as they stream by.
+ */
+async function* readLines(
+  file: string,
+  maxBytes: number,
+  start = 0,
+  end = Number.POSITIVE_INFINITY,
+): AsyncGenerator<Line[]> {
+  // From byte `start - 1`: the line it ends or lies in is the part before's, and is skipped.
+  const from = start > 0 ? start - 1 : 0;
+  let number = await countLines(file, from);
+  let skipping = start > 0;
+  let position = from; // the file offset of the chunk being split
+  let lineStart = from;
+  const stream = createReadStream(file, { highWaterMark: 1024 * 1024, start: from });
   let parts: Buffer[] = [];
   let held = 0; // bytes in `parts`
   let skipped = -1; // bytes of the current over-long line, -1 when within the limit
   let head = '';
-  let number = 0;
   const finish = (last: Buffer): Line => {
     number++;
     if (skipped >= 0) {
@@ -81,17 +112,39 @@ async function* readLines(file: string, maxBytes: number): AsyncGenerator<Line[]
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     // Lines are handed over per chunk: an async step per line would cost more than parsing it.
     const lines: Line[] = [];
-    let start = 0;
-    for (let newline = chunk.indexOf(10); newline !== -1; newline = chunk.indexOf(10, start)) {
-      const piece = chunk.subarray(start, newline);
+    let begin = 0;
+    if (skipping) {
+      const newline = chunk.indexOf(10);
+      if (newline === -1) {
+        position += chunk.length;
+        continue;
+      }
+      skipping = false;
+      number++;
+      begin = newline + 1;
+      lineStart = position + begin;
+    }
+    for (
+      let newline = chunk.indexOf(10, begin);
+      newline !== -1;
+      newline = chunk.indexOf(10, begin)
+    ) {
+      if (lineStart >= end) break;
+      const piece = chunk.subarray(begin, newline);
       if (skipped >= 0 || held + piece.length > maxBytes) keep(piece);
       lines.push(finish(skipped >= 0 ? EMPTY : piece));
-      start = newline + 1;
+      begin = newline + 1;
+      lineStart = position + begin;
     }
-    if (start < chunk.length) keep(chunk.subarray(start));
+    if (lineStart >= end) {
+      if (lines.length > 0) yield lines;
+      return;
+    }
+    if (begin < chunk.length) keep(chunk.subarray(begin));
+    position += chunk.length;
     if (lines.length > 0) yield lines;
   }
-  if (held > 0 || skipped >= 0) yield [finish(EMPTY)];
+  if (!skipping && (held > 0 || skipped >= 0)) yield [finish(EMPTY)];
 }
 
 /** An over-long line's `_id`, if its first bytes name one (`{"_index":..,"_id":"x",...`). */
@@ -139,10 +192,12 @@ function toStoredEvent(
 async function* readNdjson(
   file: string,
   options: Required<Pick<ReadEventsOptions, 'defaultIndex'>> & ReadEventsOptions,
+  start = 0,
+  end = Number.POSITIVE_INFINITY,
 ): AsyncGenerator<LocatedEvent[]> {
   const name = basename(file);
   const maxBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
-  for await (const lines of readLines(file, maxBytes)) {
+  for await (const lines of readLines(file, maxBytes, start, end)) {
     const events: LocatedEvent[] = [];
     for (const read of lines) {
       const lineNumber = read.number;
@@ -204,12 +259,17 @@ export async function* readEventsFile(
     for (const located of events) yield located.event;
 }
 
-/** The events of one file, in batches. */
+/** The events of one file (or of part of an NDJSON file), in batches. */
 async function* readLocatedFile(
   file: string,
   options: ReadEventsOptions,
+  part?: FilePart,
 ): AsyncGenerator<LocatedEvent[]> {
   const defaultIndex = options.defaultIndex ?? 'events';
+  if (part) {
+    yield* readNdjson(file, { ...options, defaultIndex }, part.start, part.end);
+    return;
+  }
   const head = await readHead(file);
   if (head !== '[') {
     yield* readNdjson(file, { ...options, defaultIndex });
@@ -263,31 +323,26 @@ export async function* readEvents(
     for (const located of events) yield located.event;
 }
 
-/** The bytes of the events files `paths` name (directories: their events files). */
-async function sizeOf(paths: readonly string[]): Promise<number> {
-  let total = 0;
+/** The events files `paths` name (directories: their events files, in name order) and their sizes. */
+async function listEventFiles(paths: readonly string[]): Promise<{ file: string; size: number }[]> {
+  const files: { file: string; size: number }[] = [];
   for (const path of paths) {
-    const info = await stat(path).catch(() => undefined);
-    if (info?.isDirectory()) {
-      const names = (await readdir(path)).filter((n) => /\.(ndjson|jsonl|json)$/.test(n));
-      total += await sizeOf(names.map((name) => join(path, name)));
-    } else total += info?.size ?? 0;
+    if ((await stat(path)).isDirectory()) {
+      const names = (await readdir(path)).filter((n) => /\.(ndjson|jsonl|json)$/.test(n)).sort();
+      for (const name of names) {
+        const file = join(path, name);
+        files.push({ file, size: (await stat(file)).size });
+      }
+    } else files.push({ file: path, size: (await stat(path)).size });
   }
-  return total;
+  return files;
 }
 
 async function* readLocated(
   paths: readonly string[],
   options: ReadEventsOptions,
 ): AsyncGenerator<LocatedEvent[]> {
-  for (const path of paths) {
-    if ((await stat(path)).isDirectory()) {
-      const names = (await readdir(path)).filter((n) => /\.(ndjson|jsonl|json)$/.test(n)).sort();
-      for (const name of names) yield* readLocatedFile(join(path, name), options);
-    } else {
-      yield* readLocatedFile(path, options);
-    }
-  }
+  for (const { file } of await listEventFiles(paths)) yield* readLocatedFile(file, options);
 }
 
 /** An event the store refused (a value that conflicts with the mapping, or a limit). */
@@ -295,26 +350,13 @@ export interface RejectedEvent {
   _index: string;
   _id: string;
   error: Error;
-  /** Where it was read (set by {@link ingestEventFiles}). */
+  /** Where it was read (set by `ingestEventFiles`). */
   file?: string;
   /** `line N` or `element N` in that file. */
   location?: string;
 }
 
-/** What {@link ingestEventFiles} reports as it goes. */
-export interface IngestEventFilesOptions {
-  /** A malformed line or element (skipped). */
-  onProblem?: (problem: EventProblem) => void;
-  /** An event the store refused (skipped). */
-  onRejected?: (rejected: RejectedEvent) => void;
-  /** Every `progressEvery` events read (default 250,000), for long files. */
-  onProgress?: (read: number) => void;
-  progressEvery?: number;
-  /** See {@link ReadEventsOptions.maxEventBytes}. */
-  maxEventBytes?: number;
-}
-
-/** The part of the embedded store {@link ingestEventFiles} needs. */
+/** The part of the embedded store reading events files into it needs. */
 export interface IngestTarget {
   ingest(
     events: StoredEvent[],
@@ -326,6 +368,18 @@ export interface IngestTarget {
   compact?(): void;
 }
 
+/** What {@link ingestParts} reports as it goes. */
+export interface IngestPartsOptions {
+  /** A malformed line or element (skipped). */
+  onProblem?: (problem: EventProblem) => void;
+  /** An event the store refused (skipped). */
+  onRejected?: (rejected: RejectedEvent) => void;
+  /** How many events have been read so far, after each read chunk. */
+  onRead?: (read: number) => void;
+  /** See {@link ReadEventsOptions.maxEventBytes}. */
+  maxEventBytes?: number;
+}
+
 /**
  * Events handed to the store at a time: small enough that a batch's parsed objects die young
  * (the store keeps their text, not the objects); with 10,000, most survived a scavenge and
@@ -334,16 +388,16 @@ export interface IngestTarget {
 const BATCH = 1_000;
 
 /**
- * Reads events files (see {@link readEvents}) into a store in batches, handing it the freshly
- * parsed objects (`owned`: no copy). Malformed lines and refused events are reported and skipped.
+ * Reads files, or parts of files, into a store in batches, handing it the freshly parsed
+ * objects (`owned`: no copy). `totalBytes`, the bytes to come in all, sizes the store once after
+ * the first batch. Malformed lines and refused events are reported and skipped.
  */
-export async function ingestEventFiles(
+export async function ingestParts(
   store: IngestTarget,
-  paths: readonly string[],
-  options: IngestEventFilesOptions = {},
+  parts: readonly (FilePart | string)[],
+  totalBytes: number,
+  options: IngestPartsOptions = {},
 ): Promise<{ read: number; rejected: number }> {
-  const every = options.progressEvery ?? 250_000;
-  const totalBytes = await sizeOf(paths);
   let batch: StoredEvent[] = [];
   let located: LocatedEvent[] = [];
   let read = 0;
@@ -377,14 +431,23 @@ export async function ingestEventFiles(
   const readOptions: ReadEventsOptions = {};
   if (options.onProblem) readOptions.onProblem = options.onProblem;
   if (options.maxEventBytes !== undefined) readOptions.maxEventBytes = options.maxEventBytes;
-  for await (const events of readLocated(paths, readOptions))
-    for (const one of events) {
-      batch.push(one.event);
-      located.push(one);
-      if (batch.length >= BATCH) flush();
-      if (++read % every === 0) options.onProgress?.(read);
+  for (const part of parts) {
+    const chunks =
+      typeof part === 'string'
+        ? readLocatedFile(part, readOptions)
+        : readLocatedFile(part.file, readOptions, part);
+    for await (const events of chunks) {
+      for (const one of events) {
+        batch.push(one.event);
+        located.push(one);
+        if (batch.length >= BATCH) flush();
+      }
+      read += events.length;
+      options.onRead?.(read);
     }
+  }
   flush();
-  store.compact?.();
   return { read, rejected };
 }
+
+export { listEventFiles, readHead };

@@ -14,6 +14,7 @@ export async function storeFromEventFiles(
   mapping?: IndexMapping,
 ): Promise<EmbeddedStore> {
   const store = createEmbeddedStore(mapping ? { mapping } : {});
+  const notes: string[] = [];
   const { read } = await ingestEventFiles(store, paths, {
     onProblem: (p) =>
       io.err(
@@ -28,10 +29,13 @@ export async function storeFromEventFiles(
     },
     // Progress for long files, on stderr (stdout carries only results).
     onProgress: (n) => io.err(`alertkit: ${n.toLocaleString('en-US')} events read\n`),
+    onNote: (note) => notes.push(note),
   });
-  if (read >= 250_000)
+  if (read >= 250_000) {
+    for (const note of notes) io.err(`alertkit: ${note}\n`);
     io.err(
       `alertkit: ${read.toLocaleString('en-US')} events read, ${store.size.toLocaleString('en-US')} indexed\n`,
     );
+  }
   return store;
 }

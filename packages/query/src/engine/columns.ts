@@ -154,16 +154,19 @@ export class TermColumn {
     this.single[doc] = -2 - offset;
   }
 
-  /** The column's first `docCount` documents as a {@link ColumnSegment} (arrays fitted, not copied when they fit). */
+  /**
+   * The column's first `docCount` documents as a {@link ColumnSegment}: views of its arrays,
+   * not copies (fitting them would allocate and free a copy of each only for it to be read once).
+   */
   segment(docCount: number): ColumnSegment {
-    this.fit(docCount);
+    this.reserve(docCount);
     return {
       kind: 'terms',
       type: this.type,
       terms: this.terms,
-      single: this.single,
-      pool: this.pool,
-      positions: this.positions,
+      single: this.single.subarray(0, docCount),
+      pool: this.pool.subarray(0, this.#poolSize),
+      positions: this.positions?.subarray(0, this.#poolSize),
     };
   }
 
@@ -285,8 +288,13 @@ export class NumericColumn {
 
   /** The column's first `docCount` documents as a {@link ColumnSegment}. */
   segment(docCount: number): ColumnSegment {
-    this.fit(docCount);
-    return { kind: 'numbers', type: this.type, single: this.single, multi: [...this.multi] };
+    this.reserve(docCount);
+    return {
+      kind: 'numbers',
+      type: this.type,
+      single: this.single.subarray(0, docCount),
+      multi: [...this.multi],
+    };
   }
 
   /** Appends a segment's documents as documents `base ..`. */

@@ -34,6 +34,12 @@ export interface EmbeddedStoreOptions {
   events?: Iterable<StoredEvent>;
   /** Told about things Elasticsearch would accept with a warning (e.g. grouping by an object). Default: ignore. */
   onWarning?: (message: string) => void;
+  /**
+   * The DEFLATE level (1-9) of the stored sources' blocks, compressed on the thread pool.
+   * Default 6; 1 is ~2.5x faster for ~12 more bytes per MozDef event, for loads that keep
+   * every core indexing.
+   */
+  compressionLevel?: number;
 }
 
 /** What {@link EmbeddedStore.ingest} did. */
@@ -105,7 +111,7 @@ export class EmbeddedStore implements Store {
         : options.mapping
           ? parseMapping(options.mapping)
           : mozdefEventsMapping();
-    this.#index = new EventIndex(mapping);
+    this.#index = new EventIndex(mapping, options.compressionLevel);
     this.#onWarning = options.onWarning ?? (() => undefined);
     if (options.events) this.ingest(options.events);
   }

@@ -227,7 +227,7 @@ export function sortByTime(
 export class EventIndex {
   readonly mapping: IndexMapping;
   /** The events' sources (compressed JSON), read back for hits. */
-  readonly sources = new SourceStore();
+  readonly sources: SourceStore;
   readonly columns = new Map<string, Column>();
   /** Document numbers by `_index`, then `_id`. */
   readonly #docs = new Map<string, Map<string, number>>();
@@ -236,8 +236,10 @@ export class EventIndex {
     WINDOW_FIELDS.map((field) => [field, new TimeIndex()]),
   );
 
-  constructor(mapping: IndexMapping) {
+  /** `compressionLevel`: see {@link SourceStore}. */
+  constructor(mapping: IndexMapping, compressionLevel?: number) {
     this.mapping = mapping;
+    this.sources = new SourceStore(compressionLevel);
   }
 
   /** Number of documents. */

@@ -22,10 +22,11 @@ const BLOCK_BITS = 8;
  */
 const SEPARATOR = '\u001e';
 /**
- * DEFLATE level 6: ~11x on MozDef events at ~110 MB/s of one core, on the thread pool, well
- * ahead of indexing (~30 MB/s of text); level 1 is 9x at 280 MB/s (12 more bytes per event).
+ * Default DEFLATE level, 6: ~11x on MozDef events at ~110 MB/s of one core, on the thread pool,
+ * well ahead of indexing while indexing leaves a core idle. Level 1 is ~9x (12 more bytes per
+ * event) at ~280 MB/s: for loads that index on every core, where level 6 took ~15% of the wall.
  */
-const LEVEL = 6;
+export const DEFAULT_COMPRESSION_LEVEL = 6;
 /** Decoded blocks kept, so a run of hits in one block inflates it once. */
 const CACHED_BLOCKS = 8;
 
@@ -95,6 +96,12 @@ export class SourceStore {
   /** Compressions under way, so {@link SourceStore.settled} can wait for them. */
   readonly #pending = new Set<Promise<void>>();
   readonly #runs: Run[] = [{ firstDoc: 0, firstBlock: 0 }];
+  readonly #level: number;
+
+  /** `level`: the DEFLATE level of the blocks (1-9). */
+  constructor(level = DEFAULT_COMPRESSION_LEVEL) {
+    this.#level = level;
+  }
 
   /** Number of documents. */
   get size(): number {
@@ -144,11 +151,15 @@ export class SourceStore {
 
   #compress(number: number, texts: string[], wrapped: Uint8Array): void {
     const done = new Promise<void>((resolve) => {
-      deflateRaw(Buffer.from(texts.join(SEPARATOR)), { level: LEVEL }, (error, compressed) => {
-        // On an error (out of memory) the block simply stays text.
-        if (!error) this.#blocks[number] = { compressed: this.#keep(compressed), wrapped };
-        resolve();
-      });
+      deflateRaw(
+        Buffer.from(texts.join(SEPARATOR)),
+        { level: this.#level },
+        (error, compressed) => {
+          // On an error (out of memory) the block simply stays text.
+          if (!error) this.#blocks[number] = { compressed: this.#keep(compressed), wrapped };
+          resolve();
+        },
+      );
     });
     this.#pending.add(done);
     void done.then(() => this.#pending.delete(done));

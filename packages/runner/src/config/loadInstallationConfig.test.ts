@@ -34,6 +34,7 @@ describe('loadInstallationConfig', () => {
     expect(config.store).toEqual({
       type: 'memory',
       events: [],
+      loadThreads: 1,
       stateFile: join(dir, '.alertkit', 'store.json'),
     });
     expect(config.stateDir).toBe(join(dir, '.alertkit'));

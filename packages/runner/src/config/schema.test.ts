@@ -10,7 +10,7 @@ describe('installationConfigSchema', () => {
       sinks: [{ type: 'rabbitmq', url: 'amqp://guest:guest@localhost:5672/' }],
     });
     expect(parsed.sinks[0]).toMatchObject({ exchange: 'alerts', routingKey: 'mozdef.alert' });
-    expect(parsed.store).toEqual({ type: 'memory', events: [] });
+    expect(parsed.store).toEqual({ type: 'memory', events: [], loadThreads: 1 });
   });
 
   it('rejects a version range on a directory entry', () => {

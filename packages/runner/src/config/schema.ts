@@ -106,6 +106,12 @@ const memoryStore = z
       .describe(
         'Where alerts and event tags persist across restarts; default `<stateDir>/store.json`.',
       ),
+    loadThreads: z
+      .union([z.literal(1), z.literal(2)])
+      .default(1)
+      .describe(
+        'Threads that load the events files at start. 2: a worker indexes the second half of a large load (32 MiB and more) while the main thread does the first, ~1.3-1.8x faster on two cores, for ~100-300 MB more at the peak of the load.',
+      ),
   })
   .describe('The embedded engine (default): events in memory, alerts persisted to a local file.');
 
@@ -310,7 +316,7 @@ export const installationConfigSchema = z
     alerts: z.array(enabledAlert).default([]).describe('The alerts this installation runs.'),
     store: z
       .discriminatedUnion('type', [memoryStore, searchStore])
-      .default({ type: 'memory', events: [] })
+      .default({ type: 'memory', events: [], loadThreads: 1 })
       .describe('Where events are searched and alerts are saved.'),
     sinks: z
       .array(sinkConfigSchema)

@@ -1,0 +1,51 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { isAlertkitError } from '@alertkit/core';
+import { IndexMapping, createEmbeddedStore } from '@alertkit/query';
+import type { IngestWorkerData, IngestWorkerMessage, IngestWorkerReport } from './ingestEvents.js';
+import { ingestParts } from './readEvents.js';
+
+// The second thread of a large load (see ingestEventFiles): indexes its parts of the files into
+// a store of its own, started from the main store's mapping, and posts the store's segment.
+
+/** Events between two counts posted to the main thread (its progress lines). */
+const POST_EVERY = 10_000;
+
+const data = workerData as IngestWorkerData;
+const port = parentPort;
+if (!port) throw new Error('ingestWorker runs as a worker thread');
+
+// Both cores index: none is left idle for the thread pool's compression, hence the fast level.
+const store = createEmbeddedStore({
+  mapping: IndexMapping.fromState(data.mapping),
+  compressionLevel: 1,
+});
+const reports: IngestWorkerReport[] = [];
+let posted = 0;
+const result = await ingestParts(store, data.parts, data.bytes, {
+  onProblem: (problem) => reports.push({ kind: 'problem', problem }),
+  onRejected: (rejected) =>
+    reports.push({
+      kind: 'rejected',
+      _index: rejected._index,
+      _id: rejected._id,
+      code: isAlertkitError(rejected.error) ? rejected.error.code : 'MAPPING_CONFLICT',
+      message: rejected.error.message,
+      ...(isAlertkitError(rejected.error) && rejected.error.details
+        ? { details: rejected.error.details }
+        : {}),
+      ...(rejected.file !== undefined ? { file: rejected.file } : {}),
+      ...(rejected.location !== undefined ? { location: rejected.location } : {}),
+    }),
+  onRead: (read) => {
+    if (read - posted < POST_EVERY) return;
+    posted = read;
+    port.postMessage({ type: 'read', read } satisfies IngestWorkerMessage);
+  },
+  ...(data.maxEventBytes !== undefined ? { maxEventBytes: data.maxEventBytes } : {}),
+});
+// Not compacted: the segment is views of the arrays, and the main thread copies what they hold.
+const { segment, transfer } = await store.segment();
+port.postMessage(
+  { type: 'done', segment, reports, ...result } satisfies IngestWorkerMessage,
+  transfer,
+);
