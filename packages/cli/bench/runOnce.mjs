@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Benchmark (not a test): `alertkit run --once` with every alert of `alerts/` over N MozDef
 // events (default 1,000,000: the bundled sample as the newest six hours, older copies shifted
-// back a day each) on the embedded store, with the sample's installation. Reports the load time, the cycle
-// time and the peak RSS of the CLI process, then `alertkit backtest` over the same file (its time
+// back a day each) on the embedded store, with the sample's installation. Reports the wall time, the cycle
+// time and the peak RSS of the CLI process, loading on one thread and then on two (store.loadThreads),
+// then `alertkit backtest` over the same file (its time
 // per tick against the cycle time) (/usr/bin/time would need installing; the CLI's
 // own getrusage is read through the `--report` of node instead). Needs `pnpm build` first.
 //   node packages/cli/bench/runOnce.mjs [events]   (pnpm bench runs it with 1,000,000)
@@ -46,57 +47,64 @@ await new Promise((resolve) => out.end(resolve));
 // The sample's installation (its alerts' settings and plugins), over this file.
 const sampleConfig = JSON.parse(readFileSync(join(sampleDir, 'alertkit.config.json'), 'utf8'));
 delete sampleConfig.$schema;
-writeFileSync(
-  join(dir, 'alertkit.config.json'),
-  JSON.stringify({
-    ...sampleConfig,
-    store: { type: 'memory', events: ['events.ndjson'] },
-    sinks: [{ type: 'file', path: 'alerts.ndjson' }],
-    stateDir: join(dir, 'state'),
-    log: { level: 'info' },
-  }),
-);
-
 // Peak RSS of the child: Node's process.resourceUsage().maxRSS, printed at exit by a preload.
 const preload = join(dir, 'rss.cjs');
 writeFileSync(
   preload,
   "process.on('exit', () => process.stderr.write('MAXRSS_KB ' + process.resourceUsage().maxRSS + '\\n'));",
 );
-const started = performance.now();
-const run = spawnSync(
-  process.execPath,
-  [
-    '--require',
-    preload,
-    join(root, 'packages/cli/dist/bin.js'),
-    'run',
-    '--once',
-    '--config',
+
+/** `alertkit run --once` from fresh state, the events loaded on `loadThreads` threads. */
+function runOnce(loadThreads) {
+  rmSync(join(dir, 'state'), { recursive: true, force: true });
+  writeFileSync(
     join(dir, 'alertkit.config.json'),
-    '--alerts',
-    join(root, 'alerts'),
-    '--now',
-    iso(now),
-  ],
-  { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
-);
-const wallMs = performance.now() - started;
-const cycle = /cycle at \S+: (\d+) alerts ran in (\d+) ms, (\d+) raised, (\d+) failed/.exec(
-  run.stderr,
-);
-const loaded = run.stderr.split('\n').find((l) => l.includes('memory store loaded'));
-const rssKb = Number(/MAXRSS_KB (\d+)/.exec(run.stderr)?.[1] ?? NaN);
-const result = {
-  events: total,
-  alerts: Number(cycle?.[1]),
-  cycle_ms: Number(cycle?.[2]),
-  raised: Number(cycle?.[3]),
-  failed: Number(cycle?.[4]),
-  wall_ms: Math.round(wallMs),
-  peak_rss_mb: Math.round(rssKb / 1024),
-  exit: run.status,
-};
+    JSON.stringify({
+      ...sampleConfig,
+      store: { type: 'memory', events: ['events.ndjson'], loadThreads },
+      sinks: [{ type: 'file', path: 'alerts.ndjson' }],
+      stateDir: join(dir, 'state'),
+      log: { level: 'info' },
+    }),
+  );
+  const started = performance.now();
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--require',
+      preload,
+      join(root, 'packages/cli/dist/bin.js'),
+      'run',
+      '--once',
+      '--config',
+      join(dir, 'alertkit.config.json'),
+      '--alerts',
+      join(root, 'alerts'),
+      '--now',
+      iso(now),
+    ],
+    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+  );
+  const wallMs = performance.now() - started;
+  const cycle = /cycle at \S+: (\d+) alerts ran in (\d+) ms, (\d+) raised, (\d+) failed/.exec(
+    run.stderr,
+  );
+  const loaded = run.stderr.split('\n').find((l) => l.includes('memory store loaded'));
+  const rssKb = Number(/MAXRSS_KB (\d+)/.exec(run.stderr)?.[1] ?? NaN);
+  if (!cycle) console.error(run.stderr.slice(-2000));
+  if (loaded) console.error(loaded);
+  return {
+    alerts: Number(cycle?.[1]),
+    cycle_ms: Number(cycle?.[2]),
+    raised: Number(cycle?.[3]),
+    failed: Number(cycle?.[4]),
+    wall_ms: Math.round(wallMs),
+    peak_rss_mb: Math.round(rssKb / 1024),
+    exit: run.status,
+  };
+}
+
+const result = { events: total, ...runOnce(1) };
 // The slowest runs of the cycle (the run history), for where its time goes.
 try {
   const runs = readFileSync(join(dir, 'state', 'runs.ndjson'), 'utf8')
@@ -109,6 +117,8 @@ try {
 } catch {
   // No history (the run failed): the result says so already.
 }
+// The same with the events loaded on two threads (store.loadThreads: 2).
+result.two_load_threads = runOnce(2);
 // The backtest over the same file: every alert at every tick of the last 6 hours (each tick
 // like one run --once cycle), to compare its time per tick with the cycle above
 // (BENCH_BACKTEST=0 leaves it out).
@@ -148,6 +158,4 @@ if (!backtest) {
     `backtest failed: status ${backtest.status} signal ${backtest.signal} ${backtest.error?.message ?? ''} ${backtest.stderr.slice(-2000)}`,
   );
 console.log(JSON.stringify(result));
-if (!cycle) console.error(run.stderr.slice(-2000));
-if (loaded) console.error(loaded);
 rmSync(dir, { recursive: true, force: true });
