@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from './embeddedStore.js';
-import { MOZDEF_EVENTS_MAPPING, loadMapping, parseMapping } from './mapping.js';
+import {
+  MOZDEF_EVENTS_MAPPING,
+  loadMapping,
+  mozdefEventsMapping,
+  parseMapping,
+} from './mapping.js';
 
 describe('parseMapping', () => {
   it('reads MozDef template (Elasticsearch 6 typed form) with its explicit types', () => {
@@ -75,6 +80,59 @@ describe('parseMapping', () => {
       ['note', 'text'],
       ['note.raw', 'keyword'],
     ]);
+  });
+
+  it("gives each caller its own copy of a template's mapping (they are computed once)", () => {
+    const mapping = parseMapping({
+      mappings: {
+        dynamic_templates: [
+          { s: { match: 'x*', mapping: { type: 'text', fields: { raw: { type: 'keyword' } } } } },
+        ],
+      },
+    });
+    const first = mapping.dynamicMapping('xa', 'string');
+    first[0]?.[1].subFields?.push('changed');
+    (first[1] as [string, { type: string }])[1].type = 'long';
+    expect(mapping.dynamicMapping('xa', 'string')).toEqual([
+      ['xa', { type: 'text', subFields: ['xa.raw'] }],
+      ['xa.raw', { type: 'keyword' }],
+    ]);
+    // Another path or kind is its own entry.
+    expect(mapping.dynamicMapping('xb', 'long')).toEqual([
+      ['xb', { type: 'text', subFields: ['xb.raw'] }],
+      ['xb.raw', { type: 'keyword' }],
+    ]);
+    // No template matches: the default mapping.
+    expect(mapping.dynamicMapping('y', 'long')).toEqual([['y', { type: 'long' }]]);
+  });
+
+  it("shares MozDef's fields between stores, each growing its own", () => {
+    const pristine = mozdefEventsMapping();
+    const count = pristine.fieldCount;
+    const a = createEmbeddedStore();
+    const b = createEmbeddedStore();
+    a.ingest([{ _index: 'events', _id: '1', _source: { details: { onlyina: 'x' } } }]);
+    b.ingest([{ _index: 'events', _id: '1', _source: { details: { onlyinb: 3 } } }]);
+    expect(a.mapping.get('details.onlyina')?.type).toBe('keyword');
+    expect(a.mapping.get('details.onlyinb')).toBeUndefined();
+    expect(b.mapping.get('details.onlyinb')?.type).toBe('keyword');
+    expect(a.mapping.fieldCount).toBe(count + 1);
+    expect(mozdefEventsMapping().fieldCount).toBe(count);
+    expect(mozdefEventsMapping().get('details.onlyina')).toBeUndefined();
+    // A clone's fields in mapping order: MozDef's, then its own.
+    const paths = a.mapping.state().fields.map(([path]) => path);
+    expect(paths.at(-1)).toBe('details.onlyina');
+    expect(paths).toHaveLength(count + 1);
+    expect(a.mapping.leafFields()).toContain('details.onlyina');
+    // The shared fields cannot be changed through a clone.
+    expect(() => {
+      (a.mapping.get('summary') as { type: string }).type = 'keyword';
+    }).toThrow(TypeError);
+    expect(() =>
+      parseMapping({ mappings: {} })
+        .freeze()
+        .add([['x', { type: 'long' }]]),
+    ).toThrow(/frozen/);
   });
 
   it('names what is wrong', () => {

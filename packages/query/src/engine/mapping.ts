@@ -90,10 +90,27 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${escaped}$`, 's');
 }
 
+/** Templates' patterns, compiled once (they come from mappings, not events: a few dozen). */
+const compiledPatterns = new Map<string, RegExp>();
+
 function matches(pattern: string | undefined, value: string, regex: boolean): boolean | undefined {
   if (pattern === undefined) return undefined;
-  return regex ? new RegExp(pattern).test(value) : globToRegExp(pattern).test(value);
+  const key = `${regex ? 'r' : 'g'}${pattern}`;
+  let compiled = compiledPatterns.get(key);
+  if (!compiled) {
+    compiled = regex ? new RegExp(pattern) : globToRegExp(pattern);
+    compiledPatterns.set(key, compiled);
+  }
+  return compiled.test(value);
 }
+
+/**
+ * Dynamic templates' mappings by field path and JSON kind, per template list: a store per test
+ * case maps the same fields anew, and applying a template (substituting, parsing its mapping)
+ * was ~6% of a case. Bounded: field names are written by whoever writes the events.
+ */
+const templateResults = new WeakMap<DynamicTemplate[], Map<string, [string, FieldMapping][]>>();
+const TEMPLATE_RESULTS_KEPT = 4096;
 
 function parseDynamic(value: unknown, where: string): DynamicSetting | undefined {
   if (value === undefined) return undefined;
@@ -142,7 +159,11 @@ export function sameField(a: FieldMapping, b: FieldMapping): boolean {
 }
 
 export class IndexMapping {
+  /** The fields this mapping added to {@link IndexMapping.#base} (or all of them, without one). */
   readonly #fields = new Map<string, FieldMapping>();
+  /** The fields of a frozen mapping this one was cloned from, shared rather than copied. */
+  #base: ReadonlyMap<string, FieldMapping> | undefined;
+  #frozen = false;
   /** The limits dynamic mapping must stay within (from the index settings, or ES defaults). */
   readonly limits: MappingLimits;
   readonly #templates: DynamicTemplate[];
@@ -166,7 +187,9 @@ export class IndexMapping {
     this.dynamic = parseDynamic(body.dynamic, 'mapping') ?? 'true';
     if (copyOf) {
       this.#templates = copyOf.#templates;
-      for (const [path, field] of copyOf.#fields) this.#fields.set(path, copyField(field));
+      // A frozen mapping never changes: share its fields (a store per test case clones MozDef's).
+      if (copyOf.#frozen) this.#base = copyOf.#fields;
+      else for (const [path, field] of copyOf.#all()) this.#fields.set(path, copyField(field));
       return;
     }
     this.#templates = IndexMapping.#readTemplates(body.dynamic_templates);
@@ -241,17 +264,36 @@ export class IndexMapping {
 
   /** Number of mapped fields, objects and multi-fields included (what the total fields limit counts). */
   get fieldCount(): number {
-    return this.#fields.size;
+    return this.#fields.size + (this.#base?.size ?? 0);
   }
 
   /** The mapping of a field or object path, if it is mapped. */
   get(path: string): FieldMapping | undefined {
-    return this.#fields.get(path);
+    return this.#base?.get(path) ?? this.#fields.get(path);
+  }
+
+  /** Every field, in mapping order (the shared ones first). */
+  *#all(): Generator<[string, FieldMapping]> {
+    if (this.#base) yield* this.#base;
+    yield* this.#fields;
+  }
+
+  /**
+   * Makes this mapping read-only: its clones then share its fields instead of copying them.
+   * For a mapping that is only ever cloned (MozDef's, parsed once per process).
+   */
+  freeze(): this {
+    this.#frozen = true;
+    for (const field of this.#fields.values()) {
+      if (field.subFields) Object.freeze(field.subFields);
+      Object.freeze(field);
+    }
+    return this;
   }
 
   /** Every mapped path that holds values (not objects), in mapping order. */
   leafFields(): readonly string[] {
-    this.#leafCache ??= [...this.#fields]
+    this.#leafCache ??= [...this.#all()]
       .filter(([, f]) => f.type !== 'object')
       .map(([path]) => path);
     return this.#leafCache;
@@ -270,7 +312,7 @@ export class IndexMapping {
       path !== '';
       path = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : ''
     ) {
-      const setting = this.#fields.get(path)?.dynamic;
+      const setting = this.get(path)?.dynamic;
       if (setting) return setting;
     }
     return this.dynamic;
@@ -284,6 +326,21 @@ export class IndexMapping {
    * caller commits them with {@link IndexMapping.add} once the whole event is accepted.
    */
   dynamicMapping(path: string, kind: JsonMappingType): [string, FieldMapping][] {
+    if (this.#templates.length === 0) return this.#applyTemplates(path, kind);
+    let results = templateResults.get(this.#templates);
+    if (!results)
+      templateResults.set(this.#templates, (results = new Map<string, [string, FieldMapping][]>()));
+    const key = `${kind}\u0000${path}`;
+    let entries = results.get(key);
+    if (!entries) {
+      entries = this.#applyTemplates(path, kind);
+      if (results.size < TEMPLATE_RESULTS_KEPT) results.set(key, entries);
+    }
+    // Copies: the caller's mapping keeps them.
+    return entries.map(([p, f]) => [p, copyField(f)]);
+  }
+
+  #applyTemplates(path: string, kind: JsonMappingType): [string, FieldMapping][] {
     const leaf = path.slice(path.lastIndexOf('.') + 1);
     for (const template of this.#templates) {
       if (
@@ -316,12 +373,14 @@ export class IndexMapping {
   }
 
   #entries(): [string, FieldMapping][] {
-    return [...this.#fields];
+    return [...this.#all()];
   }
 
   /** Records fields created by dynamic mapping. */
   add(entries: readonly [string, FieldMapping][]): void {
-    for (const [path, field] of entries) this.#fields.set(path, field);
+    if (this.#frozen) throw new Error('index mapping: a frozen mapping cannot grow (clone it)');
+    // A path already mapped is never mapped again (dynamic mapping maps new paths only).
+    for (const [path, field] of entries) if (!this.#base?.has(path)) this.#fields.set(path, field);
     this.#leafCache = undefined;
   }
 
@@ -343,7 +402,7 @@ export class IndexMapping {
   }
 
   #copiedEntries(): [string, FieldMapping][] {
-    return [...this.#fields].map(([path, field]) => [path, copyField(field)]);
+    return [...this.#all()].map(([path, field]) => [path, copyField(field)]);
   }
 
   /** An independent copy (dynamic fields included) that can grow without changing this one. */
@@ -450,6 +509,6 @@ let mozdefEvents: IndexMapping | undefined;
 
 /** A fresh copy of MozDef's events mapping (parsed once; each store grows its own copy). */
 export function mozdefEventsMapping(): IndexMapping {
-  mozdefEvents ??= parseMapping(MOZDEF_EVENTS_MAPPING);
+  mozdefEvents ??= parseMapping(MOZDEF_EVENTS_MAPPING).freeze();
   return mozdefEvents.clone();
 }
