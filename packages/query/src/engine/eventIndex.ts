@@ -9,6 +9,7 @@ import {
 } from './columns.js';
 import { type PreparedEvent, prepareEvent } from './ingest.js';
 import { type FieldMapping, type IndexMapping, sameField } from './mapping.js';
+import { IdTable } from './idTable.js';
 import { type SourceSegment, SourceStore, sourceTextOf } from './sourceStore.js';
 
 /**
@@ -229,8 +230,8 @@ export class EventIndex {
   /** The events' sources (compressed JSON), read back for hits. */
   readonly sources: SourceStore;
   readonly columns = new Map<string, Column>();
-  /** Document numbers by `_index`, then `_id`. */
-  readonly #docs = new Map<string, Map<string, number>>();
+  /** Document numbers by `_index` and `_id`. */
+  readonly #docs: IdTable;
   /** The window fields' documents in time order (see TimeIndex). */
   readonly #timeIndexes = new Map<string, TimeIndex>(
     WINDOW_FIELDS.map((field) => [field, new TimeIndex()]),
@@ -239,7 +240,12 @@ export class EventIndex {
   /** `compressionLevel`: see {@link SourceStore}. */
   constructor(mapping: IndexMapping, compressionLevel?: number) {
     this.mapping = mapping;
-    this.sources = new SourceStore(compressionLevel);
+    const sources = new SourceStore(compressionLevel);
+    this.sources = sources;
+    this.#docs = new IdTable(
+      (doc) => sources.indexOf(doc),
+      (doc) => sources.idOf(doc),
+    );
   }
 
   /** Number of documents. */
@@ -249,7 +255,7 @@ export class EventIndex {
 
   /** The document number of a stored event. */
   docOf(ref: EventRef): number | undefined {
-    return this.#docs.get(ref._index)?.get(ref._id);
+    return this.#docs.get(ref._index, ref._id);
   }
 
   /** A stored event (decoded anew on each call; treat it as read-only). */
@@ -279,9 +285,7 @@ export class EventIndex {
     }
     const text = owned ? sourceTextOf(event._source) : undefined;
     const doc = this.sources.append(event._index, event._id, event._source, text);
-    let ids = this.#docs.get(event._index);
-    if (!ids) this.#docs.set(event._index, (ids = new Map<string, number>()));
-    ids.set(event._id, doc);
+    this.#docs.add(event._index, event._id, doc);
     this.#commit(doc, prepared);
     for (const field of WINDOW_FIELDS) {
       const column = this.columns.get(field);
@@ -351,7 +355,7 @@ export class EventIndex {
     const count = sources.ids.length;
     for (let d = 0; d < count; d++) {
       const index = sources.indexNames[sources.indexOf[d] as number] as string;
-      if (this.#docs.get(index)?.has(sources.ids[d] as string)) return false;
+      if (this.#docs.get(index, sources.ids[d] as string) !== undefined) return false;
     }
     const added: [string, FieldMapping][] = [];
     for (const [path, field] of segment.mapping) {
@@ -370,9 +374,7 @@ export class EventIndex {
     this.sources.appendSegment(sources);
     for (let d = 0; d < count; d++) {
       const index = sources.indexNames[sources.indexOf[d] as number] as string;
-      let ids = this.#docs.get(index);
-      if (!ids) this.#docs.set(index, (ids = new Map<string, number>()));
-      ids.set(sources.ids[d] as string, base + d);
+      this.#docs.add(index, sources.ids[d] as string, base + d);
     }
     for (const [path, data] of segment.columns) {
       let column = this.columns.get(path);
@@ -445,6 +447,7 @@ export class EventIndex {
       times.reserve(docCount * perDoc);
     }
     this.sources.reserve(docCount);
+    this.#docs.reserve(docCount);
   }
 
   /**

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { IdTable } from './idTable.js';
+
+describe('IdTable', () => {
+  it('finds every document by _index and _id, as a Map does, through growth and reserve', () => {
+    const indexes: string[] = [];
+    const ids: string[] = [];
+    const table = new IdTable(
+      (doc) => indexes[doc] as string,
+      (doc) => ids[doc] as string,
+    );
+    const expected = new Map<string, number>();
+    // Ids that differ by one character, the same id in two indexes, and an empty id.
+    const key = (i: number): [string, string] => [
+      i % 3 === 0 ? 'events' : 'events-2',
+      i % 7 === 0 ? `e${i >> 1}` : `id-${i}-${'x'.repeat(i % 5)}`,
+    ];
+    for (let i = 0; i < 5000; i++) {
+      if (i === 2500) table.reserve(20_000);
+      const [index, id] = key(i);
+      const known = expected.get(`${index}\u0000${id}`);
+      expect(table.get(index, id)).toBe(known);
+      if (known !== undefined) continue;
+      const doc = ids.length;
+      indexes.push(index);
+      ids.push(id);
+      table.add(index, id, doc);
+      expected.set(`${index}\u0000${id}`, doc);
+    }
+    indexes.push('events');
+    ids.push('');
+    table.add('events', '', ids.length - 1);
+    expected.set('events\u0000', ids.length - 1);
+    for (const [composite, doc] of expected) {
+      const [index, id] = composite.split('\u0000') as [string, string];
+      expect(table.get(index, id)).toBe(doc);
+    }
+    expect(table.get('events', 'missing')).toBeUndefined();
+    expect(table.get('other', 'e0')).toBeUndefined();
+    expect(table.get('', 'events')).toBeUndefined();
+  });
+});
+
+describe('IdTable under colliding ids', () => {
+  it('moves to a Map when probes run long, and still finds everything', () => {
+    const ids: string[] = [];
+    // Every key hashes alike: what ids crafted against a known hash would do.
+    const table = new IdTable(
+      () => 'events',
+      (doc) => ids[doc] as string,
+      () => 42,
+    );
+    for (let doc = 0; doc < 500; doc++) {
+      ids.push(`x${doc}`);
+      table.add('events', `x${doc}`, doc);
+    }
+    expect(table.degraded).toBe(true);
+    for (let doc = 0; doc < 500; doc++) expect(table.get('events', `x${doc}`)).toBe(doc);
+    expect(table.get('events', 'x500')).toBeUndefined();
+    ids.push('late');
+    table.add('events', 'late', 500);
+    expect(table.get('events', 'late')).toBe(500);
+  });
+
+  it('stays a table for ordinary ids', () => {
+    const ids = Array.from({ length: 50_000 }, (_, i) => `${i}`);
+    const table = new IdTable(
+      () => 'events',
+      (doc) => ids[doc] as string,
+    );
+    ids.forEach((id, doc) => table.add('events', id, doc));
+    expect(table.degraded).toBe(false);
+    expect(table.get('events', '49999')).toBe(49_999);
+  });
+});
