@@ -1,4 +1,5 @@
 import type { FieldType } from './mapping.js';
+import { TermTable } from './termTable.js';
 
 /**
  * Column storage of indexed values, one column per field, indexed by document number (store
@@ -66,7 +67,7 @@ export class TermColumn {
   readonly type: FieldType;
   /** Term text by id. */
   readonly terms: string[] = [];
-  readonly #ids = new Map<string, number>();
+  readonly #ids = new TermTable(this.terms);
   #lastTerm: string | undefined;
   #lastId = -1;
   single = new Int32Array(0);
@@ -81,7 +82,7 @@ export class TermColumn {
 
   /** The id of a term, or -1 if no document holds it. */
   idOf(term: string): number {
-    return this.#ids.get(term) ?? -1;
+    return this.#ids.get(term);
   }
 
   /** The id of a term, created if new. */
@@ -89,12 +90,8 @@ export class TermColumn {
     // Many fields repeat the last event's value (severity, category, a host's name): a string
     // compare is cheaper than a hash lookup in a large map.
     if (term === this.#lastTerm) return this.#lastId;
-    let id = this.#ids.get(term);
-    if (id === undefined) {
-      id = this.terms.length;
-      this.terms.push(term);
-      this.#ids.set(term, id);
-    }
+    const id = this.#ids.intern(term);
+    if (id === this.terms.length) this.terms.push(term);
     this.#lastTerm = term;
     this.#lastId = id;
     return id;

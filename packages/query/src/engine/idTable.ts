@@ -116,8 +116,19 @@ function hashOf(seed: number, index: string, id: string): number {
   for (let i = 0; i < index.length; i++) hash = Math.imul(hash ^ index.charCodeAt(i), 0x01000193);
   hash = Math.imul(hash ^ 0xffff, 0x01000193);
   for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
-  // Mix the low bits, which pick the slot (FNV's low bits are weak for short keys).
-  hash ^= hash >>> 16;
+  return mix(hash);
+}
+
+/** FNV-1a, from a seed, over a string's UTF-16 code units (see {@link IdTable}). */
+export function hashString(seed: number, text: string): number {
+  let hash = 0x811c9dc5 ^ seed;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return mix(hash);
+}
+
+/** Mixes the low bits, which pick the slot (FNV's low bits are weak for short keys). */
+function mix(value: number): number {
+  let hash = value ^ (value >>> 16);
   hash = Math.imul(hash, 0x85ebca6b);
   hash ^= hash >>> 13;
   return hash >>> 0;
