@@ -82,8 +82,9 @@ if (mode === 'parse') {
         rss: perEvent(memory.rss),
         heap: perEvent(memory.heapUsed),
         columnArrays: perEvent(columnArrays),
-        // A dictionary entry: the term's string (16-byte header) plus Map entry and array slot.
-        termDictionaries: perEvent(termChars + terms * 56),
+        // A dictionary entry: the term's string (16-byte header), its slot in the term list (8)
+        // and in the table over it (two Int32 slots at most half full: 8).
+        termDictionaries: perEvent(termChars + terms * 32),
         compressedSources: perEvent(sources.compressed),
         uncompressedSources: perEvent(sources.text),
         ids: perEvent(sources.ids),
