@@ -208,7 +208,9 @@ export class SourceStore {
     const base = this.size;
     const last = this.#blocks.length - 1;
     const open = this.#blocks[last];
-    if (open && 'texts' in open) this.#compress(last, open.texts, open.wrapped);
+    // (A full block is already being compressed.)
+    if (open && 'texts' in open && open.texts.length < BLOCK_SIZE)
+      this.#compress(last, open.texts, open.wrapped);
     this.#runs.push({ firstDoc: base, firstBlock: this.#blocks.length });
     // (A transferred Buffer arrives as a plain Uint8Array, which inflating takes as well.)
     for (const block of segment.blocks) this.#blocks.push(block);
