@@ -133,10 +133,9 @@ export async function runAlert<TConfig>(
     // With `prepare`, each search's groups are keyed by its config too, so two searches of one
     // run never share an alert id.
     const key = alert.prepare ? `search:${stableJson(searchConfig)}|` : '';
-    // Without `prepare` the one search uses the run's criteria, built above (building criteria
-    // copies and checks them: not twice per run).
-    const criteria =
-      !alert.prepare && index === 0 ? result.criteria : runCriteria(alert, searchConfig, { now });
+    // The first search's criteria are the run's, built above from the same config (building
+    // criteria copies and checks them: not twice per run).
+    const criteria = index === 0 ? result.criteria : runCriteria(alert, searchConfig, { now });
     await runSearch(alert, store, options, context, key, criteria, result);
   }
   if (alert.afterRun) await afterRun(alert, config, { now, log, state });
