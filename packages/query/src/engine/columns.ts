@@ -193,14 +193,12 @@ export class TermColumn {
     if (this.positions) {
       this.positions = grow(this.positions, this.#poolSize, 0);
       if (segment.positions) this.positions.set(segment.positions.subarray(0, size), offset);
-      else
-        for (let o = 0; o < size; o += (from[o] as number) + 1)
-          for (let k = 1; k <= (from[o] as number); k++) this.positions[offset + o + k] = k - 1;
+      else this.#implicitPositions(this.positions, offset, this.#poolSize);
     }
     const single = this.single;
     const singles = segment.single;
     for (let d = 0; d < docCount; d++) {
-      const s = d < singles.length ? (singles[d] as number) : ABSENT;
+      const s = singles[d] as number;
       // A pool entry's `-2 - o` moves by the offset its entry moved by.
       single[base + d] = s >= 0 ? (remap[s] as number) : s === ABSENT ? ABSENT : s - offset;
     }
@@ -209,9 +207,14 @@ export class TermColumn {
   /** Switches to explicit positions: the implicit ones of the documents so far, written out. */
   #explicitPositions(): void {
     const positions = new Int32Array(this.pool.length);
-    for (let offset = 0; offset < this.#poolSize; offset += (this.pool[offset] ?? 0) + 1)
-      for (let k = 1; k <= (this.pool[offset] ?? 0); k++) positions[offset + k] = k - 1;
+    this.#implicitPositions(positions, 0, this.#poolSize);
     this.positions = positions;
+  }
+
+  /** Writes the implicit positions (0, 1, 2 ...) of the pool entries in `[from, to)`. */
+  #implicitPositions(positions: Int32Array, from: number, to: number): void {
+    for (let offset = from; offset < to; offset += (this.pool[offset] ?? 0) + 1)
+      for (let k = 1; k <= (this.pool[offset] ?? 0); k++) positions[offset + k] = k - 1;
   }
 
   /** Removes a document's values (re-indexing). */

@@ -128,12 +128,7 @@ export class SourceStore {
       bigger.set(this.#indexOf);
       this.#indexOf = bigger;
     }
-    let indexId = this.#indexIds.get(index);
-    if (indexId === undefined) {
-      indexId = this.#indexNames.push(index) - 1;
-      this.#indexIds.set(index, indexId);
-    }
-    this.#indexOf[doc] = indexId;
+    this.#indexOf[doc] = this.#indexIdOf(index);
     const run = this.#runs[this.#runs.length - 1] as Run;
     const number = run.firstBlock + ((doc - run.firstDoc) >>> BLOCK_BITS);
     let block = this.#blocks[number];
@@ -216,19 +211,22 @@ export class SourceStore {
     for (const block of segment.blocks) this.#blocks.push(block);
     const count = segment.ids.length;
     this.reserve(base + count);
-    const names = segment.indexNames.map((name) => {
-      let id = this.#indexIds.get(name);
-      if (id === undefined) {
-        id = this.#indexNames.push(name) - 1;
-        this.#indexIds.set(name, id);
-      }
-      return id;
-    });
+    const names = segment.indexNames.map((name) => this.#indexIdOf(name));
     for (let d = 0; d < count; d++) {
       this.#ids.push(segment.ids[d] as string);
       this.#indexOf[base + d] = names[segment.indexOf[d] as number] as number;
     }
     for (const [doc, source] of segment.replaced) this.#replaced.set(base + doc, source);
+  }
+
+  /** The id of an `_index` name, given it if new. */
+  #indexIdOf(name: string): number {
+    let id = this.#indexIds.get(name);
+    if (id === undefined) {
+      id = this.#indexNames.push(name) - 1;
+      this.#indexIds.set(name, id);
+    }
+    return id;
   }
 
   /** The block and slot of a document. */
