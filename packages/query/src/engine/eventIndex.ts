@@ -231,7 +231,7 @@ export class EventIndex {
   readonly sources: SourceStore;
   readonly columns = new Map<string, Column>();
   /** Document numbers by `_index` and `_id`. */
-  readonly #docs: IdTable;
+  readonly #docs = new IdTable();
   /** The window fields' documents in time order (see TimeIndex). */
   readonly #timeIndexes = new Map<string, TimeIndex>(
     WINDOW_FIELDS.map((field) => [field, new TimeIndex()]),
@@ -240,12 +240,7 @@ export class EventIndex {
   /** `compressionLevel`: see {@link SourceStore}. */
   constructor(mapping: IndexMapping, compressionLevel?: number) {
     this.mapping = mapping;
-    const sources = new SourceStore(compressionLevel);
-    this.sources = sources;
-    this.#docs = new IdTable(
-      (doc) => sources.indexOf(doc),
-      (doc) => sources.idOf(doc),
-    );
+    this.sources = new SourceStore(compressionLevel);
   }
 
   /** Number of documents. */
@@ -287,17 +282,24 @@ export class EventIndex {
     const doc = this.sources.append(event._index, event._id, event._source, text);
     this.#docs.add(event._index, event._id, doc);
     this.#commit(doc, prepared);
+    this.#indexTimes(doc, doc + 1);
+    return doc;
+  }
+
+  /** Adds documents `from .. to - 1` (just added) to the window fields' time indexes. */
+  #indexTimes(from: number, to: number): void {
     for (const field of WINDOW_FIELDS) {
       const column = this.columns.get(field);
-      if (!(column instanceof NumericColumn)) continue;
-      // A column is grown only by documents with a value: past its end, this one has none.
-      const time = doc < column.single.length ? (column.single[doc] as number) : Number.NaN;
       const index = this.#timeIndexes.get(field);
-      // One time (the rule): no array for it.
-      if (time === MULTI || Number.isNaN(time)) index?.append(doc, column.valuesOf(doc), column);
-      else index?.appendOne(doc, time, column);
+      if (!(column instanceof NumericColumn) || !index) continue;
+      for (let doc = from; doc < to; doc++) {
+        // A column is grown only by documents with a value: past its end, this one has none.
+        const time = doc < column.single.length ? (column.single[doc] as number) : Number.NaN;
+        // One time (the rule): no array for it.
+        if (time === MULTI || Number.isNaN(time)) index.append(doc, column.valuesOf(doc), column);
+        else index.appendOne(doc, time, column);
+      }
     }
-    return doc;
   }
 
   /** Re-indexes a document whose `_source` was changed (e.g. by tagging). */
@@ -387,16 +389,7 @@ export class EventIndex {
       else if (data.kind === 'terms' && column instanceof TermColumn)
         column.append(data, base, count);
     }
-    for (const field of WINDOW_FIELDS) {
-      const column = this.columns.get(field);
-      const index = this.#timeIndexes.get(field);
-      if (!(column instanceof NumericColumn) || !index) continue;
-      for (let doc = base; doc < base + count; doc++) {
-        const time = doc < column.single.length ? (column.single[doc] as number) : Number.NaN;
-        if (time === MULTI || Number.isNaN(time)) index.append(doc, column.valuesOf(doc), column);
-        else index.appendOne(doc, time, column);
-      }
-    }
+    this.#indexTimes(base, base + count);
     return true;
   }
 
@@ -447,7 +440,6 @@ export class EventIndex {
       times.reserve(docCount * perDoc);
     }
     this.sources.reserve(docCount);
-    this.#docs.reserve(docCount);
   }
 
   /**

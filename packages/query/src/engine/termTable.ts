@@ -1,11 +1,11 @@
-import { MAX_PROBES, hashString } from './idTable.js';
-
 /**
  * A column's term dictionary: term ids by term text, as an open-addressing table of ids whose
  * keys are the column's own term list. Interning is the largest single cost of ingest (~30
  * terms an event); a `Map` lookup of a freshly parsed string took ~200 ns there. Terms are
- * written by whoever writes the events: seeded hash, and a `Map` once probes run long (see
- * `IdTable`).
+ * written by whoever writes the events: the hash is seeded per table, and a run of probes longer
+ * than {@link MAX_PROBES} (keys made to collide) moves the table to a `Map`, whose hashing V8
+ * seeds itself, so no file of events can make loading quadratic. The `_id` lookup uses it too
+ * (see `IdTable`).
  */
 export class TermTable {
   /** Term id + 1 per slot, 0 when empty. Capacity is a power of two. */
@@ -94,4 +94,18 @@ export class TermTable {
     this.#fallback = fallback;
     this.#slots = new Int32Array(0);
   }
+}
+
+/** Probes past which keys are taken to collide on purpose (see {@link TermTable}). */
+export const MAX_PROBES = 256;
+
+/** FNV-1a, from a seed, over a string's UTF-16 code units, low bits mixed. */
+function hashString(seed: number, text: string): number {
+  let hash = 0x811c9dc5 ^ seed;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  // FNV's low bits, which pick the slot, are weak for short keys.
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  return hash >>> 0;
 }
