@@ -1,11 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { AlertkitError, type AlertkitErrorCode } from '@alertkit/core';
 import type { IndexSegment, MappingState } from '@alertkit/query';
+import { type WireError, fromWireError } from './isolation/protocol.js';
 import {
   type EventProblem,
   type FilePart,
+  type IngestPartsOptions,
   type IngestTarget,
   type RejectedEvent,
   ingestParts,
@@ -72,9 +73,7 @@ export type IngestWorkerReport =
       kind: 'rejected';
       _index: string;
       _id: string;
-      code: AlertkitErrorCode;
-      message: string;
-      details?: Record<string, unknown>;
+      error: WireError;
       file?: string;
       location?: string;
     };
@@ -177,11 +176,16 @@ export async function ingestEventFiles(
       options.onProgress?.(reported);
     }
   };
-  const base = {
+  // Reading options for one thread's parts, its count of events read kept by `count`.
+  const reading = (count: (read: number) => void): IngestPartsOptions => ({
     ...(options.onProblem ? { onProblem: options.onProblem } : {}),
     ...(options.onRejected ? { onRejected: options.onRejected } : {}),
     ...(options.maxEventBytes !== undefined ? { maxEventBytes: options.maxEventBytes } : {}),
-  };
+    onRead: (read) => {
+      count(read);
+      progress();
+    },
+  });
   const halves =
     options.parallel === true &&
     appendsSegments(store) &&
@@ -194,13 +198,7 @@ export async function ingestEventFiles(
       store,
       files.map((one) => one.file),
       total,
-      {
-        ...base,
-        onRead: (read) => {
-          firstRead = read;
-          progress();
-        },
-      },
+      reading((read) => (firstRead = read)),
     );
     store.compact?.();
     return result;
@@ -223,13 +221,12 @@ export async function ingestEventFiles(
   let mine: { read: number; rejected: number };
   try {
     // Sized for both halves: the worker's part is appended to the same columns.
-    mine = await ingestParts(store, first, total, {
-      ...base,
-      onRead: (read) => {
-        firstRead = read;
-        progress();
-      },
-    });
+    mine = await ingestParts(
+      store,
+      first,
+      total,
+      reading((read) => (firstRead = read)),
+    );
     done = await worker.outcome;
   } finally {
     await worker.stop();
@@ -237,19 +234,12 @@ export async function ingestEventFiles(
   let theirs: { read: number; rejected: number };
   if ('segment' in done && store.appendSegment(done.segment)) {
     for (const report of done.reports) {
-      if (report.kind === 'problem') options.onProblem?.(report.problem);
-      else
-        options.onRejected?.({
-          _index: report._index,
-          _id: report._id,
-          error: new AlertkitError(
-            report.code,
-            report.message,
-            report.details ? { details: report.details } : {},
-          ),
-          ...(report.file !== undefined ? { file: report.file } : {}),
-          ...(report.location !== undefined ? { location: report.location } : {}),
-        });
+      if (report.kind === 'problem') {
+        options.onProblem?.(report.problem);
+        continue;
+      }
+      const { kind: _rejected, error, ...event } = report;
+      options.onRejected?.({ ...event, error: fromWireError(error) });
     }
     theirs = { read: done.read, rejected: done.rejected };
     options.onNote?.(
@@ -266,13 +256,12 @@ export async function ingestEventFiles(
       }`,
     );
     secondRead = 0;
-    theirs = await ingestParts(store, second, total, {
-      ...base,
-      onRead: (read) => {
-        secondRead = read;
-        progress();
-      },
-    });
+    theirs = await ingestParts(
+      store,
+      second,
+      total,
+      reading((read) => (secondRead = read)),
+    );
   }
   store.compact?.();
   return { read: mine.read + theirs.read, rejected: mine.rejected + theirs.rejected };

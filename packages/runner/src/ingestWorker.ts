@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { isAlertkitError } from '@alertkit/core';
 import { IndexMapping, createEmbeddedStore } from '@alertkit/query';
 import type { IngestWorkerData, IngestWorkerMessage, IngestWorkerReport } from './ingestEvents.js';
+import { toWireError } from './isolation/protocol.js';
 import { ingestParts } from './readEvents.js';
 
 // The second thread of a large load (see ingestEventFiles): indexes its parts of the files into
@@ -24,18 +24,7 @@ let posted = 0;
 const result = await ingestParts(store, data.parts, data.bytes, {
   onProblem: (problem) => reports.push({ kind: 'problem', problem }),
   onRejected: (rejected) =>
-    reports.push({
-      kind: 'rejected',
-      _index: rejected._index,
-      _id: rejected._id,
-      code: isAlertkitError(rejected.error) ? rejected.error.code : 'MAPPING_CONFLICT',
-      message: rejected.error.message,
-      ...(isAlertkitError(rejected.error) && rejected.error.details
-        ? { details: rejected.error.details }
-        : {}),
-      ...(rejected.file !== undefined ? { file: rejected.file } : {}),
-      ...(rejected.location !== undefined ? { location: rejected.location } : {}),
-    }),
+    reports.push({ kind: 'rejected', ...rejected, error: toWireError(rejected.error) }),
   onRead: (read) => {
     if (read - posted < POST_EVERY) return;
     posted = read;

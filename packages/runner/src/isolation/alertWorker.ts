@@ -11,13 +11,13 @@ import {
   type AlertDefinition,
   type AlertDocument,
   type AlertDocumentPlugin,
-  type AlertkitErrorCode,
   type AlertLogger,
   type ReverseDnsResolver,
   type Store,
 } from '@alertkit/core';
 import type { MessagePort } from 'node:worker_threads';
 import {
+  fromWireError,
   toWireError,
   type ActionTask,
   type ActionTaskResult,
@@ -28,7 +28,6 @@ import {
   type ServiceName,
   type ServiceReply,
   type WarmTask,
-  type WireError,
 } from './protocol.js';
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
@@ -55,12 +54,6 @@ function findAlert(
   return undefined;
 }
 
-function fromWire(error: WireError): Error {
-  return error.code && error.name === 'AlertkitError'
-    ? new AlertkitError(error.code as AlertkitErrorCode, error.message)
-    : Object.assign(new Error(error.message), error.name ? { name: error.name } : {});
-}
-
 /** Calls to main-thread services over `port`, matched to replies by id. */
 function connect(port: MessagePort) {
   let next = 0;
@@ -70,7 +63,7 @@ function connect(port: MessagePort) {
     if (!call) return;
     pending.delete(reply.id);
     if (reply.ok) call.resolve(reply.value);
-    else call.reject(fromWire(reply.error));
+    else call.reject(fromWireError(reply.error));
   });
   return (service: ServiceName, method: string, args: unknown[]): Promise<unknown> =>
     new Promise((resolve, reject) => {

@@ -4,7 +4,13 @@
  * over a `MessagePort` passed with the task. Only structured-cloneable data crosses.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { AlertDocument, RunAlertResult } from '@alertkit/core';
+import {
+  AlertkitError,
+  isAlertkitError,
+  type AlertDocument,
+  type AlertkitErrorCode,
+  type RunAlertResult,
+} from '@alertkit/core';
 
 /** What the main thread serves to a worker's run. */
 export type ServiceName = 'store' | 'reverseDns' | 'plugins' | 'log';
@@ -23,6 +29,8 @@ export interface WireError {
   message: string;
   code?: string;
   name?: string;
+  /** An `AlertkitError`'s details (what a refused event's error names: field, value). */
+  details?: Record<string, unknown>;
   /** An action's `ActionError.permanent` (not retried). */
   permanent?: boolean;
 }
@@ -99,12 +107,25 @@ export function toWireError(error: unknown): WireError {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     const permanent = (error as { permanent?: unknown }).permanent;
+    const details = isAlertkitError(error) ? error.details : undefined;
     return {
       message: error.message,
       name: error.name,
       ...(typeof code === 'string' ? { code } : {}),
       ...(permanent === true ? { permanent } : {}),
+      ...(details !== undefined ? { details } : {}),
     };
   }
   return { message: String(error) };
+}
+
+/** The error a {@link WireError} describes: an `AlertkitError` when it was one. */
+export function fromWireError(error: WireError): Error {
+  return error.code && error.name === 'AlertkitError'
+    ? new AlertkitError(
+        error.code as AlertkitErrorCode,
+        error.message,
+        error.details ? { details: error.details } : {},
+      )
+    : Object.assign(new Error(error.message), error.name ? { name: error.name } : {});
 }
