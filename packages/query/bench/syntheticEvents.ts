@@ -1,20 +1,9 @@
 import type { StoredEvent } from '@alertkit/core';
+import { seededRandom } from '../test/seededRandom.js';
 
 /** The end of the synthetic week: every event lies in the 7 days before it. */
 export const END = Date.parse('2026-01-08T00:00:00Z');
 const WEEK_MS = 7 * 24 * 3600_000;
-
-/** A small deterministic PRNG (mulberry32), so runs are comparable across commits. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const USERS = Array.from({ length: 200 }, (_, i) => `user${i}`);
 /** Users the "terms" query asks for. */
@@ -25,7 +14,7 @@ export const WATCHED_USERS = ['root', 'admin', 'user1', 'user2', 'user3'];
  * sshd/sudo/pam syslog lines with source IPs, ports, users and hosts, as MozDef's events look.
  */
 export function* syntheticEvents(count: number, seed = 42): Generator<StoredEvent> {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const step = WEEK_MS / count;
   for (let i = 0; i < count; i++) {

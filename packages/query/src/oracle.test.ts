@@ -14,18 +14,7 @@ import { compileClause } from './engine/compile.js';
 import { EventIndex } from './engine/eventIndex.js';
 import { parseMapping } from './engine/mapping.js';
 import { parseQueryString } from './queryString/index.js';
-
-/** mulberry32: a small seeded PRNG, so every run generates the same corpus. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../test/seededRandom.js';
 
 type Random = () => number;
 const pick = <T>(random: Random, items: ArrayLike<T>): T =>

@@ -1,5 +1,6 @@
 import type { Criteria, JsonObject, StoredEvent } from '@alertkit/core';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../test/seededRandom.js';
 import { TermColumn } from './columns.js';
 import { type EmbeddedStore, createEmbeddedStore } from './embeddedStore.js';
 import { IndexMapping, parseMapping } from './mapping.js';
@@ -10,24 +11,13 @@ import { IndexMapping, parseMapping } from './mapping.js';
 
 const NOW = new Date('2026-01-02T00:00:00Z');
 
-/** A small seeded generator (mulberry32), so the corpus is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Events with what the columns must carry across: one and several terms, text with implicit
  * and (arrays) explicit positions, numbers and several numbers, dates out of order, fields
  * only some events have, and dynamic fields that only appear late.
  */
 function corpus(count: number, from: number, seed: number): StoredEvent[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)] as T;
   const events: StoredEvent[] = [];
   for (let i = from; i < from + count; i++) {

@@ -2,18 +2,7 @@
  * The seeded query strings the hostile fuzz test and `pnpm bench` (worst case per string) share:
  * three in four are random runs of query-string syntax, one in four an adversarial shape.
  */
-
-/** mulberry32: a tiny seeded generator, so every run fuzzes the same inputs. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../seededRandom.js';
 
 const PIECES = [
   '(',
@@ -95,7 +84,7 @@ function adversarial(random: () => number): string {
 
 /** `count` query strings from `seed`: the same strings on every run. */
 export function* fuzzQueries(seed: number, count: number): Generator<string> {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   for (let i = 0; i < count; i++) {
     if (i % 4 === 3) {
       yield adversarial(random);
