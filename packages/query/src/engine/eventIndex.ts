@@ -7,7 +7,7 @@ import {
   TermColumn,
   isNumericType,
 } from './columns.js';
-import { type PreparedEvent, prepareEvent } from './ingest.js';
+import { type PreparedEvent, eventPreparer } from './ingest.js';
 import { type FieldMapping, type IndexMapping, sameField } from './mapping.js';
 import { IdTable } from './idTable.js';
 import { type SourceSegment, SourceStore, sourceTextOf } from './sourceStore.js';
@@ -237,10 +237,14 @@ export class EventIndex {
     WINDOW_FIELDS.map((field) => [field, new TimeIndex()]),
   );
 
+  /** Parses an event against {@link EventIndex.mapping} (reusing one parser). */
+  readonly #prepare: (event: StoredEvent) => PreparedEvent;
+
   /** `compressionLevel`: see {@link SourceStore}. */
   constructor(mapping: IndexMapping, compressionLevel?: number) {
     this.mapping = mapping;
     this.sources = new SourceStore(compressionLevel);
+    this.#prepare = eventPreparer(mapping);
   }
 
   /** Number of documents. */
@@ -271,7 +275,7 @@ export class EventIndex {
    * existing `_index`/`_id` is overwritten in place.
    */
   add(event: StoredEvent, owned = false): number {
-    const prepared = prepareEvent(this.mapping, event);
+    const prepared = this.#prepare(event);
     const existing = this.docOf(event);
     if (existing !== undefined) {
       const source = owned ? event._source : structuredClone(event._source);
@@ -310,7 +314,7 @@ export class EventIndex {
       _id: this.sources.idOf(doc),
       _source: source,
     };
-    this.#replace(doc, source, prepareEvent(this.mapping, updated));
+    this.#replace(doc, source, this.#prepare(updated));
   }
 
   #replace(doc: number, source: JsonObject, prepared: PreparedEvent): void {

@@ -460,29 +460,34 @@ class EventParser {
   }
 }
 
-const parsers = new WeakMap<IndexMapping, EventParser>();
-
 /**
- * Parses an event against the mapping: its indexed values per field and the dynamic mappings
- * it needs. Throws `MAPPING_CONFLICT` (naming event, field and value) when Elasticsearch would
- * refuse to index it.
+ * A function that parses events against the mapping: each event's indexed values per field and
+ * the dynamic mappings it needs. It throws `MAPPING_CONFLICT` (naming event, field and value)
+ * when Elasticsearch would refuse to index the event.
+ *
+ * The one parser it reuses belongs to its caller (an index holds its own), not to a module-level
+ * `WeakMap` keyed by the mapping: V8's scavenger treats such a table's entries as live, so every
+ * store made since the last full collection (the harness makes one per case) survived each
+ * young-generation collection and was copied on to the old generation.
  */
-export function prepareEvent(mapping: IndexMapping, event: StoredEvent): PreparedEvent {
-  if (
-    typeof event !== 'object' ||
-    event === null ||
-    typeof event._id !== 'string' ||
-    typeof event._index !== 'string' ||
-    !isObject(event._source)
-  ) {
-    throw new AlertkitError(
-      'EVENT_INVALID',
-      `an event must be {_index: string, _id: string, _source: object}, got ${shown(event)}`,
-    );
-  }
-  let parser = parsers.get(mapping);
-  if (!parser) parsers.set(mapping, (parser = new EventParser(mapping, event)));
-  parser.reset(event);
-  parser.walkSource(event._source);
-  return parser.finish();
+export function eventPreparer(mapping: IndexMapping): (event: StoredEvent) => PreparedEvent {
+  let parser: EventParser | undefined;
+  return (event) => {
+    if (
+      typeof event !== 'object' ||
+      event === null ||
+      typeof event._id !== 'string' ||
+      typeof event._index !== 'string' ||
+      !isObject(event._source)
+    ) {
+      throw new AlertkitError(
+        'EVENT_INVALID',
+        `an event must be {_index: string, _id: string, _source: object}, got ${shown(event)}`,
+      );
+    }
+    parser ??= new EventParser(mapping, event);
+    parser.reset(event);
+    parser.walkSource(event._source);
+    return parser.finish();
+  };
 }
