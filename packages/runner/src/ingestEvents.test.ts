@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,5 +157,104 @@ describe('reading part of a file', () => {
         problems: [...first.problems, ...second.problems],
       }).toEqual({ cut, ...whole });
     }
+  });
+});
+
+describe('the index cache', () => {
+  const searched = async (store: EmbeddedStore) =>
+    (
+      await store.search({
+        criteria: {
+          query: { type: 'bool', must: [{ type: 'term', field: 'summary', value: 'event' }] },
+          window: { hours: 1 },
+        },
+        now: new Date('2026-01-01T00:40:00Z'),
+      })
+    ).hits.map((hit) => hit._id);
+  const entries = async (cache: string) =>
+    (await readdir(cache)).filter((name) => name.endsWith('.alertkit-index'));
+
+  it('reads a load back with the same store and reports, and the store grows on', async () => {
+    const file = join(dir, 'cached.ndjson');
+    await writeFile(file, lines('c', 1200).join('\n') + '\n');
+    const cache = join(dir, 'cache-same');
+    const plain = await load([file], {});
+    const first = await load([file], { cacheDir: cache });
+    expect(first.notes).toEqual([expect.stringMatching(/^saved the load to the index cache in /)]);
+    expect(await entries(cache)).toHaveLength(1);
+    const second = await load([file], { cacheDir: cache });
+    expect(second.notes).toEqual([
+      `read ${plain.result.read.toLocaleString('en-US')} events from the index cache in ${cache}`,
+    ]);
+    for (const again of [first, second]) {
+      expect(again.result).toEqual(plain.result);
+      expect(again.problems).toEqual(plain.problems);
+      expect(again.rejected).toEqual(plain.rejected);
+      expect(contents(again.store)).toEqual(contents(plain.store));
+      expect(await searched(again.store)).toEqual(await searched(plain.store));
+    }
+    expect(plain.problems.length).toBeGreaterThan(5);
+    expect(plain.rejected.length).toBeGreaterThan(5);
+    // New events after a saved or cached load index as after a plain one.
+    const more: StoredEvent[] = [
+      { _index: 'events', _id: 'late', _source: { summary: 'late event', details: { c1: 'x' } } },
+    ];
+    expect(plain.store.ingest(more).rejected).toEqual([]);
+    for (const again of [first, second]) {
+      expect(again.store.ingest(more).rejected).toEqual([]);
+      expect(contents(again.store)).toEqual(contents(plain.store));
+    }
+  });
+
+  it('loads a changed file afresh, and replaces an entry it cannot read back', async () => {
+    const file = join(dir, 'changing.ndjson');
+    await writeFile(file, lines('g', 300).join('\n') + '\n');
+    const cache = join(dir, 'cache-changing');
+    await load([file], { cacheDir: cache });
+    await writeFile(file, lines('g', 310).join('\n') + '\n');
+    const changed = await load([file], { cacheDir: cache });
+    expect(changed.notes).toEqual([expect.stringMatching(/^saved the load/)]);
+    expect(contents(changed.store)).toEqual(contents((await load([file], {})).store));
+    // The older entry is kept (two are), the changed file's is read back next time.
+    expect(await entries(cache)).toHaveLength(2);
+    const hit = `read ${changed.result.read} events from the index cache in ${cache}`;
+    expect((await load([file], { cacheDir: cache })).notes).toEqual([hit]);
+
+    // Entries cut short (a full disk, a crash while copying the directory).
+    for (const entry of await entries(cache)) {
+      const path = join(cache, entry);
+      await truncate(path, Math.floor((await stat(path)).size / 2));
+    }
+    const broken = await load([file], { cacheDir: cache });
+    expect(broken.notes[0]).toMatch(
+      /^the index cache entry could not be read back \(.+\): loading the files$/,
+    );
+    expect(broken.notes[1]).toMatch(/^saved the load/);
+    expect(contents(broken.store)).toEqual(contents(changed.store));
+    expect((await load([file], { cacheDir: cache })).notes).toEqual([hit]);
+  });
+
+  it('keeps the newest two entries, and leaves a store that already holds events alone', async () => {
+    const cache = join(dir, 'cache-pruned');
+    for (const name of ['p1', 'p2', 'p3']) {
+      const file = join(dir, `${name}.ndjson`);
+      await writeFile(file, lines(name, 50).join('\n') + '\n');
+      await load([file], { cacheDir: cache });
+    }
+    expect(await entries(cache)).toHaveLength(2);
+    const p1 = await load([join(dir, 'p1.ndjson')], { cacheDir: cache });
+    expect(p1.notes[0]).toMatch(/^saved the load/);
+    expect((await load([join(dir, 'p3.ndjson')], { cacheDir: cache })).notes[0]).toMatch(/^read /);
+
+    const store = createEmbeddedStore();
+    store.ingest([{ _index: 'events', _id: 'x', _source: { summary: 'before' } }]);
+    const notes: string[] = [];
+    const other = join(dir, 'cache-unused');
+    await ingestEventFiles(store, [join(dir, 'p2.ndjson')], {
+      cacheDir: other,
+      onNote: (note) => notes.push(note),
+    });
+    expect(notes).toEqual([]);
+    await expect(readdir(other)).rejects.toThrow(/ENOENT/);
   });
 });

@@ -2,7 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { IndexSegment, MappingState } from '@alertkit/query';
-import { type WireError, fromWireError } from './isolation/protocol.js';
+import {
+  type CachedLoad,
+  dropCachedLoad,
+  loadKey,
+  readCachedLoad,
+  writeCachedLoad,
+} from './indexCache.js';
+import { type WireError, fromWireError, toWireError } from './isolation/protocol.js';
 import {
   type EventProblem,
   type FilePart,
@@ -37,8 +44,19 @@ export interface IngestEventFilesOptions {
   parallel?: boolean;
   /** From how many bytes of events files a load is split (default 32 MiB). */
   parallelMinBytes?: number;
-  /** Notes worth a log line: a split load that fell back to one thread, and why. */
+  /**
+   * Notes worth a log line: a split load that fell back to one thread, and why; what the index
+   * cache did.
+   */
   onNote?: (message: string) => void;
+  /**
+   * A directory for the index cache (see `indexCache.ts`): a load into an empty embedded store
+   * is saved there, and the next load of the same files (same paths, sizes and times) with the
+   * same mapping reads it back instead of indexing the files again, reporting the same
+   * problems and refused events. Entries take about a third of the files' size; the newest
+   * two are kept.
+   */
+  cacheDir?: string;
 }
 
 /** Default of {@link IngestEventFilesOptions.parallelMinBytes}: below it a worker's start (~50 ms) is not worth it. */
@@ -48,6 +66,21 @@ export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 interface SegmentTarget extends IngestTarget {
   mapping: { state(): MappingState };
   appendSegment(segment: IndexSegment): boolean;
+}
+
+/** A store whose load can be cached: it also gives its documents as a segment. */
+interface CacheTarget extends SegmentTarget {
+  readonly size: number;
+  segment(): Promise<{ segment: IndexSegment }>;
+}
+
+function cachesLoads(store: IngestTarget): store is CacheTarget {
+  const candidate = store as Partial<CacheTarget>;
+  return (
+    appendsSegments(store) &&
+    typeof candidate.size === 'number' &&
+    typeof candidate.segment === 'function'
+  );
 }
 
 function appendsSegments(store: IngestTarget): store is SegmentTarget {
@@ -164,6 +197,8 @@ export async function ingestEventFiles(
   paths: readonly string[],
   options: IngestEventFilesOptions = {},
 ): Promise<{ read: number; rejected: number }> {
+  if (options.cacheDir !== undefined && cachesLoads(store) && store.size === 0)
+    return ingestThroughCache(store, paths, options, options.cacheDir);
   const files = await listEventFiles(paths);
   const total = files.reduce((sum, one) => sum + one.size, 0);
   const every = options.progressEvery ?? 250_000;
@@ -265,4 +300,75 @@ export async function ingestEventFiles(
   }
   store.compact?.();
   return { read: mine.read + theirs.read, rejected: mine.rejected + theirs.rejected };
+}
+
+const message = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+/**
+ * {@link ingestEventFiles} through the index cache in `dir`: the cached load of these files
+ * when there is one (its reports replayed), or a load of the files, then saved. The cache
+ * never fails a load: a problem with it is a note, and the files are read.
+ */
+async function ingestThroughCache(
+  store: CacheTarget,
+  paths: readonly string[],
+  options: IngestEventFilesOptions,
+  dir: string,
+): Promise<{ read: number; rejected: number }> {
+  const note = (text: string): void => options.onNote?.(text);
+  const identity = {
+    files: (await listEventFiles(paths)).map((one) => one.file),
+    mapping: store.mapping.state(),
+    ...(options.maxEventBytes !== undefined ? { maxEventBytes: options.maxEventBytes } : {}),
+  };
+  const key = await loadKey(identity);
+  let cached: CachedLoad | undefined;
+  try {
+    cached = await readCachedLoad(dir, key);
+  } catch (error) {
+    note(`the index cache entry could not be read back (${message(error)}): loading the files`);
+    await dropCachedLoad(dir, key).catch(() => undefined);
+  }
+  if (cached && store.appendSegment(cached.segment)) {
+    store.compact?.();
+    for (const report of cached.reports) {
+      if (report.kind === 'problem') options.onProblem?.(report.problem);
+      else {
+        const { kind: _rejected, error, ...event } = report;
+        options.onRejected?.({ ...event, error: fromWireError(error) });
+      }
+    }
+    note(`read ${cached.read.toLocaleString('en-US')} events from the index cache in ${dir}`);
+    return { read: cached.read, rejected: cached.rejected };
+  }
+  if (cached) note('the index cache entry does not fit this store: loading the files');
+
+  const reports: CachedLoad['reports'] = [];
+  const { cacheDir: _cached, ...uncached } = options;
+  const result = await ingestEventFiles(store, paths, {
+    ...uncached,
+    onProblem: (problem) => {
+      reports.push({ kind: 'problem', problem });
+      options.onProblem?.(problem);
+    },
+    onRejected: (rejected) => {
+      const { error, ...event } = rejected;
+      reports.push({ kind: 'rejected', ...event, error: toWireError(error) });
+      options.onRejected?.(rejected);
+    },
+  });
+  try {
+    // A file written to during the load: what was read may not be what the key says.
+    if ((await loadKey(identity)) !== key) {
+      note('an events file changed while it was loaded: the load is not cached');
+      return result;
+    }
+    const { segment } = await store.segment();
+    const bytes = await writeCachedLoad(dir, { key, ...result, reports, segment });
+    note(`saved the load to the index cache in ${dir} (${Math.round(bytes / 1048576)} MB)`);
+  } catch (error) {
+    note(`could not save the load to the index cache: ${message(error)}`);
+  }
+  return result;
 }

@@ -124,6 +124,7 @@ async function openMemoryStore(
   });
   const { rejected } = await ingestEventFiles(store, config.events, {
     parallel,
+    ...(config.indexCache !== undefined ? { cacheDir: config.indexCache } : {}),
     onProblem: (p) =>
       logger.warn(
         { file: p.file, location: p.location },

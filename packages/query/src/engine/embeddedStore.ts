@@ -184,7 +184,9 @@ export class EmbeddedStore implements Store {
    * This store's events as an {@link IndexSegment} (and the buffers to transfer with it) for
    * another store's {@link EmbeddedStore.appendSegment}: how a worker that indexed part of a
    * bulk load hands it over. Start the worker's store from the other store's
-   * `mapping.state()`. This store must not be used afterwards.
+   * `mapping.state()`. The segment shares this store's arrays: once its buffers are transferred
+   * this store must not be used; a copy (a structured clone, `v8.serialize`) leaves it whole, as
+   * the runner's index cache does.
    */
   segment(): Promise<{ segment: IndexSegment; transfer: ArrayBuffer[] }> {
     return this.#index.segment();

@@ -329,8 +329,8 @@ export class EventIndex {
   }
 
   /**
-   * The index as an {@link IndexSegment} and the buffers to transfer with it. The index must
-   * not be used afterwards (its arrays are handed over).
+   * The index as an {@link IndexSegment} and the buffers to transfer with it. The segment
+   * shares the index's arrays: the index must not be used once they are transferred.
    */
   async segment(): Promise<{ segment: IndexSegment; transfer: ArrayBuffer[] }> {
     const { segment: sources, transfer } = await this.sources.segment();

@@ -262,6 +262,9 @@ function resolveConfig(
           ...parsed.store,
           events: parsed.store.events.map(at),
           stateFile: at(parsed.store.stateFile ?? join(stateDir, 'store.json')),
+          ...(parsed.store.indexCache !== undefined
+            ? { indexCache: at(parsed.store.indexCache) }
+            : {}),
         }
       : parsed.store;
   const config: InstallationConfig = {

@@ -112,6 +112,13 @@ const memoryStore = z
       .describe(
         'Threads that load the events files at start. 2: a worker indexes the second half of a large load (32 MiB and more) while the main thread does the first, ~1.3-1.8x faster on two cores, for ~100-300 MB more at the peak of the load.',
       ),
+    indexCache: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "A directory (relative to this file) where the load of the events files is cached: the next start over the same files (same paths, sizes and modification times) and mapping reads the indexed events back in seconds instead of indexing them again. Entries take about a third of the files' size; the newest two are kept. Off by default.",
+      ),
   })
   .describe('The embedded engine (default): events in memory, alerts persisted to a local file.');
 
