@@ -8,7 +8,15 @@
 // own getrusage is read through the `--report` of node instead). Needs `pnpm build` first.
 //   node packages/cli/bench/runOnce.mjs [events]   (pnpm bench runs it with 1,000,000)
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('../../../', import.meta.url).pathname; // the repository
@@ -54,14 +62,22 @@ writeFileSync(
   "process.on('exit', () => process.stderr.write('MAXRSS_KB ' + process.resourceUsage().maxRSS + '\\n'));",
 );
 
-/** `alertkit run --once` from fresh state, the events loaded on `loadThreads` threads. */
-function runOnce(loadThreads) {
+/**
+ * `alertkit run --once` from fresh state, the events loaded on `loadThreads` threads; with
+ * `indexCache`, through the index cache in `<dir>/index-cache` (kept from run to run).
+ */
+function runOnce(loadThreads, indexCache = false) {
   rmSync(join(dir, 'state'), { recursive: true, force: true });
   writeFileSync(
     join(dir, 'alertkit.config.json'),
     JSON.stringify({
       ...sampleConfig,
-      store: { type: 'memory', events: ['events.ndjson'], loadThreads },
+      store: {
+        type: 'memory',
+        events: ['events.ndjson'],
+        loadThreads,
+        ...(indexCache ? { indexCache: 'index-cache' } : {}),
+      },
       sinks: [{ type: 'file', path: 'alerts.ndjson' }],
       stateDir: join(dir, 'state'),
       log: { level: 'info' },
@@ -89,7 +105,10 @@ function runOnce(loadThreads) {
   const cycle = /cycle at \S+: (\d+) alerts ran in (\d+) ms, (\d+) raised, (\d+) failed/.exec(
     run.stderr,
   );
-  const loaded = run.stderr.split('\n').find((l) => l.includes('memory store loaded'));
+  const loaded = run.stderr
+    .split('\n')
+    .filter((l) => l.includes('memory store loaded') || l.includes('index cache'))
+    .join('\n');
   const rssKb = Number(/MAXRSS_KB (\d+)/.exec(run.stderr)?.[1] ?? NaN);
   if (!cycle) console.error(run.stderr.slice(-2000));
   if (loaded) console.error(loaded);
@@ -119,6 +138,14 @@ try {
 }
 // The same with the events loaded on two threads (store.loadThreads: 2).
 result.two_load_threads = runOnce(2);
+// Through the index cache (store.indexCache): the first run loads the file and saves the load,
+// the second (the same file and mapping) reads it back.
+result.index_cache_saving = runOnce(1, true);
+result.index_cache_reading = runOnce(1, true);
+const cached = readdirSync(join(dir, 'index-cache')).map(
+  (name) => statSync(join(dir, 'index-cache', name)).size,
+);
+result.index_cache_entry_mb = Math.round(cached.reduce((a, b) => a + b, 0) / 1048576);
 // The backtest over the same file: every alert at every tick of the last 6 hours (each tick
 // like one run --once cycle), to compare its time per tick with the cycle above
 // (BENCH_BACKTEST=0 leaves it out).

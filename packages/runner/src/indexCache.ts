@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readFile,
+  readdir,
+  rename,
+  rm,
+  stat,
+} from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,34 +92,87 @@ export async function loadKey(identity: LoadIdentity): Promise<string> {
 const entryPath = (dir: string, key: string): string => join(dir, `${key}${SUFFIX}`);
 
 /**
+ * An entry is a series of frames, each a 4-byte length and a value in V8's serialization
+ * format: the load's header (counts, reports, mapping, ids), one frame per column, then the
+ * source blocks a few at a time. Written and read a frame at a time, so saving and reading back
+ * 1M events never holds the whole entry in memory beside the store.
+ */
+interface EntryHeader extends Omit<CachedLoad, 'segment'> {
+  columns: number;
+  blockFrames: number;
+  mapping: IndexSegment['mapping'];
+  sources: Omit<IndexSegment['sources'], 'blocks'>;
+}
+
+/** Source blocks per frame (~256 events each). */
+const BLOCKS_PER_FRAME = 64;
+
+/** Reads the frames of an open entry in order. */
+function frameReader(handle: FileHandle, size: number): () => Promise<unknown> {
+  let position = 0;
+  const exactly = async (length: number): Promise<Buffer> => {
+    // Checked before allocating: a damaged length must not ask for gigabytes.
+    if (position + length > size) throw new Error('the entry is cut short');
+    const buffer = Buffer.allocUnsafe(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, position);
+    if (bytesRead !== length) throw new Error('the entry is cut short');
+    position += length;
+    return buffer;
+  };
+  return async (): Promise<unknown> =>
+    deserialize(await exactly((await exactly(4)).readUInt32LE(0))) as unknown;
+}
+
+/**
  * The cached load of `key` in `dir`; `undefined` when there is none. Throws when there is one
  * that cannot be read back (the caller removes it with {@link dropCachedLoad}).
  */
 export async function readCachedLoad(dir: string, key: string): Promise<CachedLoad | undefined> {
-  let bytes: Buffer;
+  let handle: FileHandle;
   try {
-    bytes = await readFile(entryPath(dir, key));
+    handle = await open(entryPath(dir, key), 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  // Marked as used: pruning keeps the newest entries.
-  const now = new Date();
-  await utimes(entryPath(dir, key), now, now).catch(() => undefined);
-  const load = deserialize(bytes) as Partial<CachedLoad> | null;
-  if (
-    typeof load !== 'object' ||
-    load === null ||
-    load.format !== FORMAT ||
-    load.key !== key ||
-    typeof load.read !== 'number' ||
-    typeof load.rejected !== 'number' ||
-    !Array.isArray(load.reports) ||
-    typeof load.segment !== 'object' ||
-    load.segment === null
-  )
-    throw new Error('not an index cache entry of this version');
-  return load as CachedLoad;
+  try {
+    // Marked as used: pruning keeps the newest entries.
+    const now = new Date();
+    await handle.utimes(now, now);
+    const next = frameReader(handle, (await handle.stat()).size);
+    const header = (await next()) as Partial<EntryHeader> | null;
+    if (
+      typeof header !== 'object' ||
+      header === null ||
+      header.format !== FORMAT ||
+      header.key !== key ||
+      typeof header.read !== 'number' ||
+      typeof header.rejected !== 'number' ||
+      typeof header.columns !== 'number' ||
+      typeof header.blockFrames !== 'number' ||
+      !Array.isArray(header.reports) ||
+      !Array.isArray(header.mapping) ||
+      typeof header.sources !== 'object' ||
+      header.sources === null
+    )
+      throw new Error('not an index cache entry of this version');
+    const columns: IndexSegment['columns'] = [];
+    for (let c = 0; c < header.columns; c++)
+      columns.push((await next()) as IndexSegment['columns'][number]);
+    const blocks: IndexSegment['sources']['blocks'] = [];
+    for (let f = 0; f < header.blockFrames; f++)
+      for (const block of (await next()) as IndexSegment['sources']['blocks']) blocks.push(block);
+    const {
+      columns: _columns,
+      blockFrames: _frames,
+      mapping,
+      sources,
+      ...load
+    } = header as EntryHeader;
+    return { ...load, segment: { mapping, columns, sources: { ...sources, blocks } } };
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Removes the entry of `key` (one that could not be read back). */
@@ -119,21 +181,45 @@ export async function dropCachedLoad(dir: string, key: string): Promise<void> {
 }
 
 /**
- * Writes a load to the cache (a temporary file renamed into place, so a reader never sees half
- * an entry) and removes all but the newest {@link INDEX_CACHE_ENTRIES}. Returns its bytes.
+ * Writes a load to the cache (a frame at a time, to a temporary file renamed into place, so a
+ * reader never sees half an entry) and removes all but the newest {@link INDEX_CACHE_ENTRIES}.
+ * Returns its bytes.
  */
 export async function writeCachedLoad(
   dir: string,
   load: Omit<CachedLoad, 'format'>,
 ): Promise<number> {
   await mkdir(dir, { recursive: true });
-  const bytes = serialize({ format: FORMAT, ...load });
   const path = entryPath(dir, load.key);
   const temporary = `${path}.${process.pid}.tmp`;
+  const { segment, ...rest } = load;
+  const { blocks, ...sources } = segment.sources;
+  let bytes = 0;
+  const handle = await open(temporary, 'w');
   try {
-    await writeFile(temporary, bytes);
+    const write = async (value: unknown): Promise<void> => {
+      const frame = serialize(value);
+      const length = Buffer.allocUnsafe(4);
+      length.writeUInt32LE(frame.length, 0);
+      await handle.writev([length, frame]);
+      bytes += 4 + frame.length;
+    };
+    const header: EntryHeader = {
+      format: FORMAT,
+      ...rest,
+      columns: segment.columns.length,
+      blockFrames: Math.ceil(blocks.length / BLOCKS_PER_FRAME),
+      mapping: segment.mapping,
+      sources,
+    };
+    await write(header);
+    for (const column of segment.columns) await write(column);
+    for (let b = 0; b < blocks.length; b += BLOCKS_PER_FRAME)
+      await write(blocks.slice(b, b + BLOCKS_PER_FRAME));
+    await handle.close();
     await rename(temporary, path);
   } finally {
+    await handle.close().catch(() => undefined);
     await rm(temporary, { force: true });
   }
   const others = [];
@@ -148,5 +234,5 @@ export async function writeCachedLoad(
   others.sort((a, b) => b.time - a.time);
   for (const { name } of others.slice(INDEX_CACHE_ENTRIES - 1))
     await rm(join(dir, name), { force: true });
-  return bytes.length;
+  return bytes;
 }

@@ -65,7 +65,7 @@ export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 /** A store that can take a worker's part of a load (the embedded store). */
 interface SegmentTarget extends IngestTarget {
   mapping: { state(): MappingState };
-  appendSegment(segment: IndexSegment): boolean;
+  appendSegment(segment: IndexSegment, options?: { adopt?: boolean }): boolean;
 }
 
 /** A store whose load can be cached: it also gives its documents as a segment. */
@@ -330,7 +330,8 @@ async function ingestThroughCache(
     note(`the index cache entry could not be read back (${message(error)}): loading the files`);
     await dropCachedLoad(dir, key).catch(() => undefined);
   }
-  if (cached && store.appendSegment(cached.segment)) {
+  // Read here, the segment's arrays are ours to give: the store takes them without a copy.
+  if (cached && store.appendSegment(cached.segment, { adopt: true })) {
     store.compact?.();
     for (const report of cached.reports) {
       if (report.kind === 'problem') options.onProblem?.(report.problem);

@@ -169,12 +169,31 @@ export class TermColumn {
 
   /**
    * Appends a segment's documents as documents `base ..`: its terms are interned here and its
-   * ids remapped, its pool entries copied after this column's.
+   * ids remapped, its pool entries copied after this column's. With `adopt` (the segment's
+   * arrays are the caller's to give) an empty column takes them as they are.
    */
-  append(segment: Extract<ColumnSegment, { kind: 'terms' }>, base: number, docCount: number): void {
+  append(
+    segment: Extract<ColumnSegment, { kind: 'terms' }>,
+    base: number,
+    docCount: number,
+    adopt = false,
+  ): void {
+    const empty = base === 0 && this.terms.length === 0 && this.#poolSize === 0;
     const remap = new Int32Array(segment.terms.length);
-    for (let t = 0; t < segment.terms.length; t++)
+    let same = true;
+    for (let t = 0; t < segment.terms.length; t++) {
       remap[t] = this.intern(segment.terms[t] as string);
+      same &&= remap[t] === t;
+    }
+    if (adopt && empty && same) {
+      // Its ids are this column's: nothing to remap or copy (a load read back whole). A
+      // segment's arrays are never shared memory (they are copied or transferred to get here).
+      this.single = segment.single.subarray(0, docCount) as Int32Array<ArrayBuffer>;
+      this.pool = segment.pool as Int32Array<ArrayBuffer>;
+      this.#poolSize = segment.pool.length;
+      this.positions = segment.positions as Int32Array<ArrayBuffer> | undefined;
+      return;
+    }
     this.reserve(base + docCount);
     const offset = this.#poolSize;
     const from = segment.pool;
@@ -302,7 +321,13 @@ export class NumericColumn {
     segment: Extract<ColumnSegment, { kind: 'numbers' }>,
     base: number,
     docCount: number,
+    adopt = false,
   ): void {
+    if (adopt && base === 0 && this.single.length === 0 && this.multi.size === 0) {
+      this.single = segment.single.subarray(0, docCount) as Float64Array<ArrayBuffer>;
+      for (const [doc, values] of segment.multi) this.multi.set(doc, values);
+      return;
+    }
     this.reserve(base + docCount);
     this.single.set(segment.single.subarray(0, docCount), base);
     for (const [doc, values] of segment.multi) this.multi.set(base + doc, values);

@@ -196,10 +196,11 @@ export class EmbeddedStore implements Store {
    * Appends a segment's events after this store's, as ingesting them here would have, and
    * returns true; returns false, changing nothing, when the result would differ (an event
    * already stored under its `_index`/`_id`, a field mapped differently, too many fields):
-   * ingest those events instead.
+   * ingest those events instead. `adopt`: the segment's arrays are the caller's to give (it
+   * read or received them): an empty store takes them without copying.
    */
-  appendSegment(segment: IndexSegment): boolean {
-    return this.#index.appendSegment(segment);
+  appendSegment(segment: IndexSegment, options: { adopt?: boolean } = {}): boolean {
+    return this.#index.appendSegment(segment, options.adopt === true);
   }
 
   /** Indexes one event; throws `MAPPING_CONFLICT` if Elasticsearch would refuse it. */

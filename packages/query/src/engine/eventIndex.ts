@@ -354,9 +354,10 @@ export class EventIndex {
    * the same index: an event of the segment has an `_index`/`_id` already here (it would
    * replace that document), a field is mapped differently in each (this index would have
    * refused or converted its values), or the fields of both exceed the total fields limit.
-   * The caller then adds the segment's events one by one instead.
+   * The caller then adds the segment's events one by one instead. `adopt`: the segment's
+   * arrays may be taken as they are by the columns this index does not have yet.
    */
-  appendSegment(segment: IndexSegment): boolean {
+  appendSegment(segment: IndexSegment, adopt = false): boolean {
     const { sources } = segment;
     const count = sources.ids.length;
     for (let d = 0; d < count; d++) {
@@ -389,9 +390,9 @@ export class EventIndex {
         this.columns.set(path, column);
       }
       if (data.kind === 'numbers' && column instanceof NumericColumn)
-        column.append(data, base, count);
+        column.append(data, base, count, adopt);
       else if (data.kind === 'terms' && column instanceof TermColumn)
-        column.append(data, base, count);
+        column.append(data, base, count, adopt);
     }
     this.#indexTimes(base, base + count);
     return true;

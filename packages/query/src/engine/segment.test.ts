@@ -133,6 +133,27 @@ describe('appending a segment indexed apart', () => {
     expect(await answers(store)).toEqual(await answers(sequential));
   });
 
+  it('is adopted whole by an empty store (a load read back), which then grows on', async () => {
+    const events = corpus(1000, 0, 4);
+    const sequential = createEmbeddedStore({ events });
+    const { segment } = await createEmbeddedStore({ events }).segment();
+    const copy = structuredClone(segment);
+    const store = createEmbeddedStore();
+    expect(store.appendSegment(copy, { adopt: true })).toBe(true);
+    expect(contents(store)).toEqual(contents(sequential));
+    expect(await answers(store)).toEqual(await answers(sequential));
+    // The columns took the segment's arrays rather than copies.
+    const summary = store.index.columns.get('summary') as TermColumn;
+    const given = copy.columns.find(([path]) => path === 'summary')?.[1];
+    expect(given?.kind === 'terms' && given.pool).toBe(summary.pool);
+
+    const more = corpus(300, 1000, 5);
+    store.ingest(more);
+    sequential.ingest(more);
+    expect(contents(store)).toEqual(contents(sequential));
+    expect(await answers(store)).toEqual(await answers(sequential));
+  });
+
   it('carries explicit positions either way round', async () => {
     // Arrays of text (explicit positions) only in the first part, then only in the second.
     const plain = (i: number): StoredEvent => ({
