@@ -322,7 +322,14 @@ async function ingestThroughCache(
     mapping: store.mapping.state(),
     ...(options.maxEventBytes !== undefined ? { maxEventBytes: options.maxEventBytes } : {}),
   };
-  const key = await loadKey(identity);
+  const { cacheDir: _cached, ...uncached } = options;
+  let key: string;
+  try {
+    key = await loadKey(identity);
+  } catch (error) {
+    note(`the index cache is not used: ${message(error)}`);
+    return ingestEventFiles(store, paths, uncached);
+  }
   let cached: CachedLoad | undefined;
   try {
     cached = await readCachedLoad(dir, key);
@@ -346,7 +353,6 @@ async function ingestThroughCache(
   if (cached) note('the index cache entry does not fit this store: loading the files');
 
   const reports: CachedLoad['reports'] = [];
-  const { cacheDir: _cached, ...uncached } = options;
   const result = await ingestEventFiles(store, paths, {
     ...uncached,
     onProblem: (problem) => {

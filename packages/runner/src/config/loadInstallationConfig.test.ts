@@ -55,6 +55,7 @@ describe('loadInstallationConfig', () => {
         'store:',
         '  type: memory',
         '  events: [events/sample.ndjson]',
+        '  indexCache: cache/index',
         'sinks:',
         '  - type: rabbitmq',
         '    url: amqp://mozdef:${MQ_PASSWORD}@mq.example.org:5672/',
@@ -82,6 +83,7 @@ describe('loadInstallationConfig', () => {
     expect(config.store).toMatchObject({
       type: 'memory',
       events: [join(dir, 'events/sample.ndjson')],
+      indexCache: join(dir, 'cache/index'),
     });
     expect(config.sinks[0]).toEqual({
       type: 'rabbitmq',
