@@ -191,7 +191,7 @@ export class TermColumn {
       this.single = segment.single.subarray(0, docCount) as Int32Array<ArrayBuffer>;
       this.pool = segment.pool as Int32Array<ArrayBuffer>;
       this.#poolSize = segment.pool.length;
-      this.positions = segment.positions as Int32Array<ArrayBuffer> | undefined;
+      this.positions = segment.positions;
       return;
     }
     this.reserve(base + docCount);
