@@ -68,6 +68,18 @@ function contents(store: EmbeddedStore): unknown {
   return { events: [...store.index.allEvents()], mapping: store.mapping.state().fields };
 }
 
+/** The ids a window query over the files' events finds. */
+async function searched(store: EmbeddedStore): Promise<string[]> {
+  const { hits } = await store.search({
+    criteria: {
+      query: { type: 'bool', must: [{ type: 'term', field: 'summary', value: 'event' }] },
+      window: { hours: 1 },
+    },
+    now: new Date('2026-01-01T00:40:00Z'),
+  });
+  return hits.map((hit) => hit._id);
+}
+
 describe('loading on two threads', () => {
   it('gives the store, reports and progress of loading on one', async () => {
     const files = join(dir, 'two');
@@ -87,16 +99,6 @@ describe('loading on two threads', () => {
     expect(two.rejected).toEqual(one.rejected);
     expect(two.progress).toEqual(one.progress);
     expect(contents(two.store)).toEqual(contents(one.store));
-    const searched = async (store: EmbeddedStore) =>
-      (
-        await store.search({
-          criteria: {
-            query: { type: 'bool', must: [{ type: 'term', field: 'summary', value: 'event' }] },
-            window: { hours: 1 },
-          },
-          now: new Date('2026-01-01T00:40:00Z'),
-        })
-      ).hits.map((hit) => hit._id);
     expect(await searched(two.store)).toEqual(await searched(one.store));
   });
 
@@ -161,16 +163,6 @@ describe('reading part of a file', () => {
 });
 
 describe('the index cache', () => {
-  const searched = async (store: EmbeddedStore) =>
-    (
-      await store.search({
-        criteria: {
-          query: { type: 'bool', must: [{ type: 'term', field: 'summary', value: 'event' }] },
-          window: { hours: 1 },
-        },
-        now: new Date('2026-01-01T00:40:00Z'),
-      })
-    ).hits.map((hit) => hit._id);
   const entries = async (cache: string) =>
     (await readdir(cache)).filter((name) => name.endsWith('.alertkit-index'));
 

@@ -268,14 +268,7 @@ export async function ingestEventFiles(
   }
   let theirs: { read: number; rejected: number };
   if ('segment' in done && store.appendSegment(done.segment)) {
-    for (const report of done.reports) {
-      if (report.kind === 'problem') {
-        options.onProblem?.(report.problem);
-        continue;
-      }
-      const { kind: _rejected, error, ...event } = report;
-      options.onRejected?.({ ...event, error: fromWireError(error) });
-    }
+    replay(done.reports, options);
     theirs = { read: done.read, rejected: done.rejected };
     options.onNote?.(
       `loaded on two threads: ${mine.read.toLocaleString('en-US')} events here, ${done.read.toLocaleString('en-US')} in a worker`,
@@ -300,6 +293,17 @@ export async function ingestEventFiles(
   }
   store.compact?.();
   return { read: mine.read + theirs.read, rejected: mine.rejected + theirs.rejected };
+}
+
+/** Reports a worker's or a cached load's problems and refused events, in their order. */
+function replay(reports: readonly IngestWorkerReport[], options: IngestEventFilesOptions): void {
+  for (const report of reports) {
+    if (report.kind === 'problem') options.onProblem?.(report.problem);
+    else {
+      const { kind: _rejected, error, ...event } = report;
+      options.onRejected?.({ ...event, error: fromWireError(error) });
+    }
+  }
 }
 
 const message = (error: unknown): string =>
@@ -340,13 +344,7 @@ async function ingestThroughCache(
   // Read here, the segment's arrays are ours to give: the store takes them without a copy.
   if (cached && store.appendSegment(cached.segment, { adopt: true })) {
     store.compact?.();
-    for (const report of cached.reports) {
-      if (report.kind === 'problem') options.onProblem?.(report.problem);
-      else {
-        const { kind: _rejected, error, ...event } = report;
-        options.onRejected?.({ ...event, error: fromWireError(error) });
-      }
-    }
+    replay(cached.reports, options);
     note(`read ${cached.read.toLocaleString('en-US')} events from the index cache in ${dir}`);
     return { read: cached.read, rejected: cached.rejected };
   }
