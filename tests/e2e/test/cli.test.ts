@@ -73,6 +73,31 @@ describe('alertkit replay', () => {
       'json',
     ]);
     expect(again.stdout).toBe(replay.stdout);
+
+    // Through the index cache: saved by the first, read back by the second, same alert and
+    // the same skipped line reported.
+    const cached = (): ReturnType<typeof alertkit> =>
+      alertkit([
+        'replay',
+        'alerts/failed-logins',
+        '--events',
+        events,
+        '--now',
+        NOW,
+        '--format',
+        'json',
+        '--index-cache',
+        join(dir, 'index-cache'),
+      ]);
+    const saving = cached();
+    expect(saving.stderr).toContain('alertkit: saved the load to the index cache in ');
+    const reading = cached();
+    expect(reading.stderr).toContain('alertkit: read 10 events from the index cache in ');
+    for (const through of [saving, reading]) {
+      expect(through.status).toBe(0);
+      expect(through.stdout).toBe(replay.stdout);
+      expect(through.stderr).toContain('alice.ndjson: line 4: not JSON');
+    }
   });
 
   it('exits 0 with empty stdout when nothing fires, and non-zero with one line for a bad alert', () => {

@@ -17,7 +17,7 @@ import {
 } from '@alertkit/runner';
 import type { Io } from '../io.js';
 import { cliAlertLogger, resolveAlerts } from '../resolveAlert.js';
-import { storeFromEventFiles } from './events.js';
+import { INDEX_CACHE_OPTION, storeFromEventFiles } from './events.js';
 
 interface BacktestOptions {
   events?: string[];
@@ -27,6 +27,7 @@ interface BacktestOptions {
   format: string;
   html?: string;
   check?: boolean;
+  indexCache?: string;
 }
 
 /** An instant: ISO-8601, or a duration (`7d`, `12h`) before `from`. */
@@ -148,6 +149,7 @@ export function registerBacktest(program: Command, io: Io): void {
     .option('--format <format>', 'text or json', 'text')
     .option('--html <file>', 'also write a self-contained HTML report with the charts')
     .option('--check', 'exit non-zero when an alert exceeds its noise budget on some day')
+    .option(...INDEX_CACHE_OPTION)
     .addHelpText(
       'after',
       '\nEach alert runs at each tick of its schedule with that tick as its now and its normal window (as\n' +
@@ -208,9 +210,19 @@ export function registerBacktest(program: Command, io: Io): void {
 
       let source: BacktestSource;
       // The store the files were read into is the backtest's scratch store (not copied).
-      if (options.events) source = { scratch: await storeFromEventFiles(options.events, io) };
+      if (options.events)
+        source = {
+          scratch: await storeFromEventFiles(options.events, io, undefined, {
+            indexCache: options.indexCache,
+          }),
+        };
       else if (loaded?.config.store.type === 'memory')
-        source = { scratch: await storeFromEventFiles(loaded.config.store.events, io) };
+        // The installation's own events: its index cache unless the command names one.
+        source = {
+          scratch: await storeFromEventFiles(loaded.config.store.events, io, undefined, {
+            indexCache: options.indexCache ?? loaded.config.store.indexCache,
+          }),
+        };
       else if (loaded) source = { store: createClusterStore(loaded.config.store) };
       else
         throw new AlertkitError(

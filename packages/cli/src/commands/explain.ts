@@ -4,12 +4,13 @@ import { explainAlert, formatAlertExplanation } from '@alertkit/query';
 import type { Io } from '../io.js';
 import { resolveAlert } from '../resolveAlert.js';
 import { reverseDnsFromEnvironment } from '../reverseDns.js';
-import { storeFromEventFiles } from './events.js';
+import { INDEX_CACHE_OPTION, storeFromEventFiles } from './events.js';
 import { configOverrides } from './replay.js';
 import { parseNow } from './search.js';
 
 interface ExplainOptions {
   events: string[];
+  indexCache?: string;
   now?: string;
   event?: string[];
   config?: string;
@@ -38,6 +39,7 @@ export function registerExplain(program: Command, io: Io): void {
       "an installation file whose entry for this alert overrides the alert's config",
     )
     .option('--format <format>', 'text (for reading) or json (for machines)', 'text')
+    .option(...INDEX_CACHE_OPTION)
     .addHelpText(
       'after',
       "\nFor each event: the window and the event's timestamps, then every clause (✓ lets the event through,\n" +
@@ -57,7 +59,9 @@ export function registerExplain(program: Command, io: Io): void {
       const loaded = await resolveAlert(spec);
       const config = options.config ? await configOverrides(options.config, loaded) : undefined;
       const reverseDns = await reverseDnsFromEnvironment();
-      const store = await storeFromEventFiles(options.events, io);
+      const store = await storeFromEventFiles(options.events, io, undefined, {
+        indexCache: options.indexCache,
+      });
       const events = [...store.index.allEvents()];
       const unknown = (options.event ?? []).filter((id) => !events.some((e) => e._id === id));
       if (unknown.length > 0)

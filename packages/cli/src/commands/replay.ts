@@ -4,11 +4,12 @@ import type { LoadedAlert } from '@alertkit/runner';
 import { formatTable, truncate, type Io } from '../io.js';
 import { cliAlertLogger, entryConfig, resolveAlerts } from '../resolveAlert.js';
 import { reverseDnsFromEnvironment } from '../reverseDns.js';
-import { storeFromEventFiles } from './events.js';
+import { INDEX_CACHE_OPTION, storeFromEventFiles } from './events.js';
 import { parseNow } from './search.js';
 
 interface ReplayOptions {
   events: string[];
+  indexCache?: string;
   now?: string;
   config?: string;
   format: string;
@@ -58,6 +59,7 @@ export function registerReplay(program: Command, io: Io): void {
       'json (one {_id, _index, _source} per line on stdout, nothing else) or table',
       'table',
     )
+    .option(...INDEX_CACHE_OPTION)
     .addHelpText(
       'after',
       '\nA replay is a pure function of its inputs: it starts from an empty store and persists nothing.\n' +
@@ -77,7 +79,9 @@ export function registerReplay(program: Command, io: Io): void {
         log: cliAlertLogger(io),
       });
       const reverseDns = await reverseDnsFromEnvironment();
-      const store = await storeFromEventFiles(options.events, io);
+      const store = await storeFromEventFiles(options.events, io, undefined, {
+        indexCache: options.indexCache,
+      });
       // The alerts of a set run one after the other on the same store, as the runner runs them.
       const raised: StoredAlert[] = [];
       let matched = 0;

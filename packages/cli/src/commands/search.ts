@@ -3,11 +3,12 @@ import type { Command } from 'commander';
 import { AlertkitError, parseDuration, type Clause, type Criteria } from '@alertkit/core';
 import { fromElasticsearch } from '@alertkit/query';
 import { formatTable, truncate, type Io } from '../io.js';
-import { storeFromEventFiles } from './events.js';
+import { INDEX_CACHE_OPTION, storeFromEventFiles } from './events.js';
 import { readMappingFile } from './mappingOption.js';
 
 interface SearchOptions {
   events: string[];
+  indexCache?: string;
   query?: string;
   dsl?: string;
   now?: string;
@@ -60,6 +61,7 @@ export function registerSearch(program: Command, io: Io): void {
     )
     .option('--now <ISO-8601>', 'the end of the window (default: now)')
     .option('--last <duration>', 'only events of the last 90s, 2m, 1h, 7d before --now')
+    .option(...INDEX_CACHE_OPTION)
     .option(
       '--mapping <template.json>',
       "an Elasticsearch index mapping (default: MozDef's events mapping)",
@@ -99,7 +101,9 @@ export function registerSearch(program: Command, io: Io): void {
         criteria.window = { milliseconds: ms };
       }
       const mapping = options.mapping ? await readMappingFile(options.mapping) : undefined;
-      const store = await storeFromEventFiles(options.events, io, mapping);
+      const store = await storeFromEventFiles(options.events, io, mapping, {
+        indexCache: options.indexCache,
+      });
       const { hits } = await store.search({ criteria, now });
       if (options.format === 'ids') {
         io.out(hits.map((h) => `${h._id}\n`).join(''));
