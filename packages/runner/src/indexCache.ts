@@ -200,32 +200,35 @@ export async function writeCachedLoad(
   const { segment, ...rest } = load;
   const { blocks, ...sources } = segment.sources;
   let bytes = 0;
-  const handle = await open(temporary, 'w');
   try {
-    const write = async (value: unknown): Promise<void> => {
-      const frame = serialize(value);
-      const length = Buffer.allocUnsafe(4);
-      length.writeUInt32LE(frame.length, 0);
-      await handle.writev([length, frame]);
-      bytes += 4 + frame.length;
-    };
-    const header: EntryHeader = {
-      format: FORMAT,
-      ...rest,
-      columns: segment.columns.length,
-      blockFrames: Math.ceil(blocks.length / BLOCKS_PER_FRAME),
-      mapping: segment.mapping,
-      sources,
-    };
-    await write(header);
-    for (const column of segment.columns) await write(column);
-    for (let b = 0; b < blocks.length; b += BLOCKS_PER_FRAME)
-      await write(blocks.slice(b, b + BLOCKS_PER_FRAME));
-    await handle.close();
+    const handle = await open(temporary, 'w');
+    try {
+      const write = async (value: unknown): Promise<void> => {
+        const frame = serialize(value);
+        const length = Buffer.allocUnsafe(4);
+        length.writeUInt32LE(frame.length, 0);
+        await handle.writev([length, frame]);
+        bytes += 4 + frame.length;
+      };
+      const header: EntryHeader = {
+        format: FORMAT,
+        ...rest,
+        columns: segment.columns.length,
+        blockFrames: Math.ceil(blocks.length / BLOCKS_PER_FRAME),
+        mapping: segment.mapping,
+        sources,
+      };
+      await write(header);
+      for (const column of segment.columns) await write(column);
+      for (let b = 0; b < blocks.length; b += BLOCKS_PER_FRAME)
+        await write(blocks.slice(b, b + BLOCKS_PER_FRAME));
+    } finally {
+      await handle.close();
+    }
     await rename(temporary, path);
-  } finally {
-    await handle.close().catch(() => undefined);
+  } catch (error) {
     await rm(temporary, { force: true });
+    throw error;
   }
   const others = [];
   for (const name of await readdir(dir)) {

@@ -53,7 +53,7 @@ export interface IngestEventFilesOptions {
    * A directory for the index cache (see `indexCache.ts`): a load into an empty embedded store
    * is saved there, and the next load of the same files (same paths, sizes and times) with the
    * same mapping reads it back instead of indexing the files again, reporting the same
-   * problems and refused events. Entries take about a third of the files' size; the newest
+   * problems and refused events. Entries take about half the files' size; the newest
    * two are kept.
    */
   cacheDir?: string;

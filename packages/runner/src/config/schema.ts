@@ -117,7 +117,7 @@ const memoryStore = z
       .min(1)
       .optional()
       .describe(
-        "A directory (relative to this file) where the load of the events files is cached: the next start over the same files (same paths, sizes and modification times) and mapping reads the indexed events back in seconds instead of indexing them again. Entries take about a third of the files' size; the newest two are kept. Off by default.",
+        "A directory (relative to this file) where the load of the events files is cached: the next start over the same files (same paths, sizes and modification times) and mapping reads the indexed events back in seconds instead of indexing them again. Entries take about half the files' size; the newest two are kept. Off by default.",
       ),
   })
   .describe('The embedded engine (default): events in memory, alerts persisted to a local file.');
