@@ -28,16 +28,8 @@ describe('alertkit replay', () => {
     const lines: (object | string)[] = Array.from({ length: 10 }, () => failedLogin('alice', 30));
     lines.splice(3, 0, '{this is not json');
     const events = ndjson(dir, 'alice.ndjson', lines);
-    const replay = alertkit([
-      'replay',
-      'alerts/failed-logins',
-      '--events',
-      events,
-      '--now',
-      NOW,
-      '--format',
-      'json',
-    ]);
+    const args = ['replay', 'alerts/failed-logins', '--events', events, '--now', NOW];
+    const replay = alertkit([...args, '--format', 'json']);
     expect(replay.status).toBe(0);
     expect(replay.stderr).toContain('alice.ndjson: line 4: not JSON');
     const out = replay.stdout
@@ -77,18 +69,7 @@ describe('alertkit replay', () => {
     // Through the index cache: saved by the first, read back by the second, same alert and
     // the same skipped line reported.
     const cached = (): ReturnType<typeof alertkit> =>
-      alertkit([
-        'replay',
-        'alerts/failed-logins',
-        '--events',
-        events,
-        '--now',
-        NOW,
-        '--format',
-        'json',
-        '--index-cache',
-        join(dir, 'index-cache'),
-      ]);
+      alertkit([...args, '--format', 'json', '--index-cache', join(dir, 'index-cache')]);
     const saving = cached();
     expect(saving.stderr).toContain('alertkit: saved the load to the index cache in ');
     const reading = cached();
