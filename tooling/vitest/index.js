@@ -25,6 +25,8 @@ function testingAnAlert() {
  */
 const alert = testingAnAlert();
 const conditions = alert ? [] : ['@alertkit/source'];
+/** A probe of `alertkit diff`/`mutate` runs in this process (see the `external` option below). */
+const probing = Boolean(process.env['ALERTKIT_PROBE']);
 
 /**
  * The project preset. Each run also writes a JSON report to `.vitest/report.json` (git-ignored,
@@ -45,15 +47,22 @@ export const preset = defineConfig({
       'default',
       ['json', { outputFile: process.env['ALERTKIT_VITEST_REPORT'] ?? '.vitest/report.json' }],
     ],
-    // Built libraries are plain ES modules: Node imports them directly. Not the harness: its
-    // probes import an alert's TypeScript sources (the base of `alertkit diff`), which only
-    // vite's loader can do, so the harness goes through it (it is small, and already JS).
+    // Built libraries are plain ES modules: Node imports them directly, the harness too
+    // (vite's transform of its dist and the source maps cost ~60 ms of each alert's run). Not
+    // when a probe runs (`ALERTKIT_PROBE`, set by `alertkit diff`, `mutate` and the cross
+    // probe): the probes import alerts' TypeScript sources, which only vite's loader can do.
     // An alert's one test file runs in a worker thread rather than a forked process: measured
     // on an alert suite, ~7% less CPU per run (no second Node process to boot); alert tests
     // neither chdir nor exit, which a thread could not.
     ...(alert
       ? {
-          server: { deps: { external: [/\/packages\/(?!harness\/)[^/]+\/dist\//] } },
+          server: {
+            deps: {
+              external: [
+                probing ? /\/packages\/(?!harness\/)[^/]+\/dist\// : /\/packages\/[^/]+\/dist\//,
+              ],
+            },
+          },
           pool: 'threads',
         }
       : {}),
