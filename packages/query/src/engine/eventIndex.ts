@@ -379,6 +379,9 @@ export class EventIndex {
     if (added.length > 0) this.mapping.add(added);
     const base = this.size;
     this.sources.appendSegment(sources);
+    const perIndex = new Array<number>(sources.indexNames.length).fill(0);
+    for (let d = 0; d < count; d++) (perIndex[sources.indexOf[d] as number] as number)++;
+    perIndex.forEach((n, i) => n > 0 && this.#docs.reserve(sources.indexNames[i] as string, n));
     for (let d = 0; d < count; d++) {
       const index = sources.indexNames[sources.indexOf[d] as number] as string;
       this.#docs.add(index, sources.ids[d] as string, base + d);
@@ -445,6 +448,10 @@ export class EventIndex {
       times.reserve(docCount * perDoc);
     }
     this.sources.reserve(docCount);
+    // Ids: when one `_index` holds them all so far (an events file usually is one index),
+    // room for the rest there; several indexes would each take room for all.
+    const indexes = [...this.#docs.indexes()];
+    if (indexes.length === 1) this.#docs.reserve(indexes[0] as string, docCount - this.size);
   }
 
   /**

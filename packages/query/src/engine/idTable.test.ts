@@ -37,6 +37,24 @@ describe('IdTable', () => {
   });
 });
 
+describe('IdTable.reserve', () => {
+  it('makes room in one index, new or not, and every id still finds its document', () => {
+    const table = new IdTable();
+    table.add('events', 'a', 0);
+    table.reserve('events', 3000);
+    table.reserve('other', 2); // an index with no id yet
+    for (let doc = 1; doc <= 3000; doc++) table.add('events', `e${doc}`, doc);
+    table.add('other', 'a', 3001);
+    expect(table.get('events', 'a')).toBe(0);
+    for (let doc = 1; doc <= 3000; doc++) expect(table.get('events', `e${doc}`)).toBe(doc);
+    expect(table.get('other', 'a')).toBe(3001);
+    expect([...table.indexes()]).toEqual(['events', 'other']);
+    // More than was reserved still grows.
+    for (let doc = 3002; doc < 6000; doc++) table.add('other', `o${doc}`, doc);
+    expect(table.get('other', 'o5999')).toBe(5999);
+  });
+});
+
 describe('IdTable under colliding ids', () => {
   it('moves to a Map when probes run long, and still finds everything', () => {
     const ids: string[] = [];

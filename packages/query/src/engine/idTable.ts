@@ -35,14 +35,39 @@ export class IdTable {
     return at < 0 ? undefined : ids?.docs[at];
   }
 
-  /** Records a document under its `_index`/`_id` (which must not be stored yet). */
-  add(index: string, id: string, doc: number): void {
+  /**
+   * Makes room for `count` more ids in `index`, so that adding them allocates the table and its
+   * documents once (a bulk load or an appended segment knows how many come).
+   */
+  reserve(index: string, count: number): void {
+    const ids = this.#idsOf(index);
+    const total = ids.ids.length + count;
+    ids.table.reserve(total);
+    if (total > ids.docs.length) {
+      const docs = new Int32Array(total);
+      docs.set(ids.docs);
+      ids.docs = docs;
+    }
+  }
+
+  /** The `_index` names that hold ids. */
+  indexes(): IterableIterator<string> {
+    return this.#byIndex.keys();
+  }
+
+  #idsOf(index: string): IndexIds {
     let ids = this.#byIndex.get(index);
     if (!ids) {
       const list: string[] = [];
       ids = { ids: list, table: new TermTable(list, this.#hash), docs: new Int32Array(1024) };
       this.#byIndex.set(index, ids);
     }
+    return ids;
+  }
+
+  /** Records a document under its `_index`/`_id` (which must not be stored yet). */
+  add(index: string, id: string, doc: number): void {
+    const ids = this.#idsOf(index);
     const at = ids.table.intern(id);
     if (at === ids.ids.length) ids.ids.push(id);
     if (at >= ids.docs.length) {

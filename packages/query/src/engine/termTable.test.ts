@@ -31,6 +31,33 @@ describe('TermTable', () => {
     expect(internAll(terms, () => 7).degraded).toBe(true);
   });
 
+  it('keeps every id through a reserve, before, between and after terms', () => {
+    const list: string[] = [];
+    const table = new TermTable(list);
+    const add = (term: string): number => {
+      const id = table.intern(term);
+      if (id === list.length) list.push(term);
+      return id;
+    };
+    table.reserve(10);
+    for (let i = 0; i < 1000; i++) expect(add(`t${i}`)).toBe(i);
+    table.reserve(5000);
+    table.reserve(3); // less than there are: nothing to do
+    for (let i = 0; i < 6000; i++) expect(add(`t${i % 3000}`)).toBe(i % 3000);
+    for (let i = 0; i < 3000; i++) expect(table.get(`t${i}`)).toBe(i);
+    expect(table.get('t3000')).toBe(-1);
+  });
+
+  it('leaves a table moved to a Map as it is on reserve', () => {
+    const table = internAll(
+      Array.from({ length: 600 }, (_, i) => `x${i}`),
+      () => 7,
+    );
+    table.reserve(100_000);
+    expect(table.degraded).toBe(true);
+    expect(table.get('x599')).toBe(599);
+  });
+
   it('is what a column interns with', () => {
     const column = new TermColumn('keyword');
     expect(['a', 'b', 'a', 'c', 'b'].map((term) => column.intern(term))).toEqual([0, 1, 0, 2, 1]);

@@ -8,8 +8,13 @@
  * (see `IdTable`).
  */
 export class TermTable {
-  /** Term id + 1 per slot, 0 when empty. Capacity is a power of two. */
-  #slots = new Int32Array(16);
+  /**
+   * Two entries per slot: the term id + 1 (0 when empty) and the term's hash. Probing compares
+   * hashes before texts, so a probe past another key reads no string (in a table of 1M ids,
+   * each such read was a cache miss: interning them took ~260 ms, most of it there), and growing
+   * rehashes from the kept hashes. Capacity (slots) is a power of two.
+   */
+  #slots = new Int32Array(32);
   #fallback: Map<string, number> | undefined;
   readonly #terms: readonly string[];
   readonly #hash: (term: string) => number;
@@ -32,12 +37,14 @@ export class TermTable {
   /** The id of a term, or -1. */
   get(term: string): number {
     if (this.#fallback) return this.#fallback.get(term) ?? -1;
-    const mask = this.#slots.length - 1;
+    const slots = this.#slots;
+    const mask = (slots.length >> 1) - 1;
     const terms = this.#terms;
-    for (let slot = this.#hash(term) & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.#slots[slot] as number;
+    const hash = this.#hash(term) | 0;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = slots[slot << 1] as number;
       if (entry === 0) return -1;
-      if (terms[entry - 1] === term) return entry - 1;
+      if (slots[(slot << 1) + 1] === hash && terms[entry - 1] === term) return entry - 1;
     }
   }
 
@@ -53,35 +60,54 @@ export class TermTable {
       return this.#terms.length;
     }
     const terms = this.#terms;
-    let mask = this.#slots.length - 1;
-    const hash = this.#hash(term);
+    let slots = this.#slots;
+    let mask = (slots.length >> 1) - 1;
+    const hash = this.#hash(term) | 0;
     let slot = hash & mask;
     let probes = 0;
     for (; ; slot = (slot + 1) & mask, probes++) {
-      const entry = this.#slots[slot] as number;
+      const entry = slots[slot << 1] as number;
       if (entry === 0) break;
-      if (terms[entry - 1] === term) return entry - 1;
+      if (slots[(slot << 1) + 1] === hash && terms[entry - 1] === term) return entry - 1;
     }
     const id = terms.length;
     // At most half full (the new term included).
-    if ((id + 1) * 2 > this.#slots.length) {
-      this.#rehash(this.#slots.length * 2);
-      mask = this.#slots.length - 1;
-      for (slot = hash & mask; this.#slots[slot] !== 0; slot = (slot + 1) & mask) probes++;
+    if ((id + 1) * 2 > mask + 1) {
+      this.#rehash((mask + 1) * 2);
+      slots = this.#slots;
+      mask = (slots.length >> 1) - 1;
+      for (slot = hash & mask; slots[slot << 1] !== 0; slot = (slot + 1) & mask) probes++;
     }
-    this.#slots[slot] = id + 1;
+    slots[slot << 1] = id + 1;
+    slots[(slot << 1) + 1] = hash;
     if (probes > MAX_PROBES) this.#degrade(term, id);
     return id;
   }
 
+  /**
+   * Makes room for `count` terms in all, so that interning up to that many rehashes no more
+   * (growing from 16 slots to 2M for 1M ids rehashed every id twice over on the way).
+   */
+  reserve(count: number): void {
+    let capacity = this.#slots.length >> 1;
+    if (this.#fallback || count * 2 <= capacity) return;
+    while (capacity < count * 2) capacity *= 2;
+    this.#rehash(capacity);
+  }
+
+  /** Moves every entry to a table of `capacity` slots (by the hashes kept with them). */
   #rehash(capacity: number): void {
-    const terms = this.#terms;
-    const slots = new Int32Array(capacity);
+    const old = this.#slots;
+    const slots = new Int32Array(capacity * 2);
     const mask = capacity - 1;
-    for (let id = 0; id < terms.length; id++) {
-      let slot = this.#hash(terms[id] as string) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = id + 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const entry = old[i] as number;
+      if (entry === 0) continue;
+      const hash = old[i + 1] as number;
+      let slot = hash & mask;
+      while (slots[slot << 1] !== 0) slot = (slot + 1) & mask;
+      slots[slot << 1] = entry;
+      slots[(slot << 1) + 1] = hash;
     }
     this.#slots = slots;
   }
