@@ -1,9 +1,15 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerSecrets } from './config/redact.js';
-import { appendJsonLine, readJsonFile, redactedJson, writeJsonFile } from './jsonFile.js';
+import {
+  appendJsonLine,
+  inDirectoryOf,
+  readJsonFile,
+  redactedJson,
+  writeJsonFile,
+} from './jsonFile.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -41,5 +47,34 @@ describe('state files', () => {
       error: 'connect to amqp://guest:[redacted]@mq.example.org failed',
       nested: ['the key is [redacted]'],
     });
+  });
+});
+
+describe('the directory of a state file', () => {
+  it('is made (owner-only) on the first write, and made again when removed since', async () => {
+    const sub = join(dir, 'state', 'deeper');
+    const file = join(sub, 'checkpoints.json');
+    await writeJsonFile(file, { n: 1 });
+    expect((await stat(sub)).mode & 0o777).toBe(0o700);
+    await rm(join(dir, 'state'), { recursive: true });
+    await writeJsonFile(file, { n: 2 });
+    expect(await readJsonFile(file, {})).toEqual({ n: 2 });
+    await rm(join(dir, 'state'), { recursive: true });
+    await appendJsonLine(join(sub, 'runs.ndjson'), { run: 1 });
+    expect(JSON.parse(await readFile(join(sub, 'runs.ndjson'), 'utf8'))).toEqual({ run: 1 });
+  });
+
+  it('is not made again while it is there, and other errors are not retried', async () => {
+    const file = join(dir, 'twice', 'x.json');
+    let calls = 0;
+    await inDirectoryOf(file, () => Promise.resolve(calls++));
+    const refused = Object.assign(new Error('EACCES'), { code: 'EACCES' });
+    await expect(
+      inDirectoryOf(file, () => {
+        calls++;
+        return Promise.reject(refused);
+      }),
+    ).rejects.toBe(refused);
+    expect(calls).toBe(2);
   });
 });

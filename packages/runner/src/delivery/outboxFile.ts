@@ -1,7 +1,6 @@
-import { appendFile, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { appendFile, open, readFile, rename, rm } from 'node:fs/promises';
 import { AlertkitError } from '@alertkit/core';
-import { redactedJson } from '../jsonFile.js';
+import { inDirectoryOf, redactedJson } from '../jsonFile.js';
 import type { DeliveryRecord, OutboxEntry } from './outbox.js';
 
 /*
@@ -21,8 +20,8 @@ export interface JournalLine {
 
 /** Appends journal lines (owner-only, redacted): a killed process loses none it appended. */
 export async function appendJournal(file: string, lines: readonly JournalLine[]): Promise<void> {
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  await appendFile(file, lines.map((l) => redactedJson(l)).join('\n') + '\n', { mode: 0o600 });
+  const text = lines.map((l) => redactedJson(l)).join('\n') + '\n';
+  await inDirectoryOf(file, () => appendFile(file, text, { mode: 0o600 }));
 }
 
 /** The journal's lines; a torn last line (killed mid-append) is skipped: its delivery repeats. */
@@ -87,9 +86,8 @@ export async function readOutboxFile(file: string): Promise<OutboxEntry[]> {
 
 /** Replaces the state file with `text` (JSON written with `redactedJson`) atomically. */
 export async function writeOutboxFile(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.tmp`;
-  const handle = await open(temporary, 'w', 0o600);
+  const handle = await inDirectoryOf(file, () => open(temporary, 'w', 0o600));
   try {
     // Error texts of sinks may quote a URL with a secret in it: the caller redacts each string
     // (redacting the whole text could span strings and break the JSON, see redactedJson).
