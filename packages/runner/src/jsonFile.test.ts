@@ -1,7 +1,8 @@
+import type * as FsPromises from 'node:fs/promises';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerSecrets } from './config/redact.js';
 import {
   appendJsonLine,
@@ -10,6 +11,20 @@ import {
   redactedJson,
   writeJsonFile,
 } from './jsonFile.js';
+
+// Counts the directories made, to see that a state file's directory is not made before every
+// write (the real mkdir still runs).
+const made = vi.hoisted(() => ({ dirs: [] as string[] }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof FsPromises>();
+  return {
+    ...fs,
+    mkdir: (...args: Parameters<typeof fs.mkdir>) => {
+      made.dirs.push(String(args[0]));
+      return fs.mkdir(...args);
+    },
+  };
+});
 
 let dir: string;
 beforeAll(async () => {
@@ -51,20 +66,25 @@ describe('state files', () => {
 });
 
 describe('the directory of a state file', () => {
-  it('is made (owner-only) on the first write, and made again when removed since', async () => {
+  it('is made (owner-only) on the first write only, and again when removed since', async () => {
     const sub = join(dir, 'state', 'deeper');
     const file = join(sub, 'checkpoints.json');
+    made.dirs.length = 0;
     await writeJsonFile(file, { n: 1 });
     expect((await stat(sub)).mode & 0o777).toBe(0o700);
-    await rm(join(dir, 'state'), { recursive: true });
     await writeJsonFile(file, { n: 2 });
-    expect(await readJsonFile(file, {})).toEqual({ n: 2 });
+    await appendJsonLine(join(sub, 'runs.ndjson'), { run: 0 });
+    expect(made.dirs).toEqual([sub]);
+    await rm(join(dir, 'state'), { recursive: true });
+    await writeJsonFile(file, { n: 3 });
+    expect(await readJsonFile(file, {})).toEqual({ n: 3 });
     await rm(join(dir, 'state'), { recursive: true });
     await appendJsonLine(join(sub, 'runs.ndjson'), { run: 1 });
     expect(JSON.parse(await readFile(join(sub, 'runs.ndjson'), 'utf8'))).toEqual({ run: 1 });
+    expect(made.dirs).toEqual([sub, sub, sub]);
   });
 
-  it('is not made again while it is there, and other errors are not retried', async () => {
+  it('does not retry a write that failed for another reason', async () => {
     const file = join(dir, 'twice', 'x.json');
     let calls = 0;
     await inDirectoryOf(file, () => Promise.resolve(calls++));
