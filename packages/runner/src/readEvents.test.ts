@@ -136,7 +136,8 @@ describe('reading events files', () => {
 
   it('splits lines on bytes: multi-byte characters across read chunks, CRLF, no final newline', async () => {
     const file = join(dir, 'utf8.ndjson');
-    // Long lines of 3-byte characters so chunk boundaries (1 MiB) fall inside characters.
+    // Lines of 3-byte characters longer than a read chunk (64 KiB), so chunk boundaries fall
+    // inside characters and each line is assembled from many chunks.
     const lines = Array.from({ length: 5 }, (_, i) =>
       JSON.stringify({ _id: `u${i}`, _source: { summary: '€'.repeat(300_000 + i) } }),
     );
@@ -198,7 +199,7 @@ describe('reading events files', () => {
     expect(calls.at(-1)).toBe('compact');
     const reserves = calls.filter((call) => call.startsWith('reserve'));
     expect(reserves).toHaveLength(1);
-    // Both files of the directory, at the first 1,000 events' size per event.
+    // Both files of the directory, at the first batch's size per event.
     const expected = Number(reserves[0]?.split(' ')[1]);
     expect(expected).toBeGreaterThan(4500);
     expect(expected).toBeLessThan(5500);

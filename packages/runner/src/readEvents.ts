@@ -75,7 +75,11 @@ async function* readLines(
   let skipping = start > 0;
   let position = from; // the file offset of the chunk being split
   let lineStart = from;
-  const stream = createReadStream(file, { highWaterMark: 1024 * 1024, start: from });
+  // Chunks of 64 KiB (~100 events): a chunk's lines are parsed and indexed before the next read,
+  // and the source store's compressions finish between reads. With 1 MiB chunks (~1,900 events)
+  // the lines and the sources waiting for compression outlived two scavenges: a 1M-event load
+  // promoted 1.3 GB to the old generation, against ~0.2 GB now, and paused twice as long.
+  const stream = createReadStream(file, { highWaterMark: 64 * 1024, start: from });
   let parts: Buffer[] = [];
   let held = 0; // bytes in `parts`
   let skipped = -1; // bytes of the current over-long line, -1 when within the limit
@@ -383,9 +387,10 @@ export interface IngestPartsOptions {
 /**
  * Events handed to the store at a time: small enough that a batch's parsed objects die young
  * (the store keeps their text, not the objects); with 10,000, most survived a scavenge and
- * were promoted, and old-generation collection became a third of ingest.
+ * were promoted, and old-generation collection became a third of ingest. 250 rather than
+ * 1,000: over 1M events, ~150 MB promoted instead of ~195 MB and ~25% less time in GC pauses.
  */
-const BATCH = 1_000;
+const BATCH = 250;
 
 /**
  * Reads files, or parts of files, into a store in batches, handing it the freshly parsed
