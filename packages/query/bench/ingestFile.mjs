@@ -3,7 +3,7 @@
 // not the benchmark's: `node --expose-gc bench/ingestFile.mjs <parse|ingest> <events.ndjson>`.
 // `parse`: JSON.parse of every line of the file (the floor of ingest); `ingest`: the lines into
 // an embedded store of the built package, as an events file is read (parseEventJson, batches of
-// 1,000, compacted at the end, the compressed sources settled), then resident memory after a full collection and the
+// 250 as the runner does, compacted at the end, the compressed sources settled), then resident memory after a full collection and the
 // bytes per event by structure. Prints one JSON object.
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -43,7 +43,7 @@ if (mode === 'parse') {
   for await (const line of lines()) {
     if (first) firstChars += line.length + 1;
     batch.push(/** @type {import('@alertkit/core').StoredEvent} */ (parseEventJson(line)));
-    if (batch.length === 1000) flush();
+    if (batch.length === 250) flush();
   }
   flush();
   store.compact(); // as the runner does when it has read the events files
