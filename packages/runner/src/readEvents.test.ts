@@ -205,4 +205,35 @@ describe('reading events files', () => {
     expect(expected).toBeLessThan(5500);
     expect(store.size).toBe(5000);
   });
+
+  it('sizes the store again, at the rate since, when the first batch was larger than the average', async () => {
+    const file = join(dir, 'uneven.ndjson');
+    // The first batch's events are ten times the size of the rest: the first estimate is short.
+    const lines = Array.from({ length: 5000 }, (_, i) =>
+      JSON.stringify({ _id: `u${i}`, _source: { summary: 'x'.repeat(i < 250 ? 600 : 40) } }),
+    );
+    await writeFile(file, lines.join('\n') + '\n');
+    const store = createEmbeddedStore();
+    const reserves: number[] = [];
+    let outgrown = 0; // batches that found the store without room for them
+    const target = {
+      ingest: (events: StoredEvent[], options?: { owned?: boolean }) => {
+        if (store.size + events.length > (reserves.at(-1) ?? Infinity)) outgrown++;
+        return store.ingest(events, options);
+      },
+      reserve: (expected: number) => {
+        reserves.push(expected);
+        store.reserve(expected);
+      },
+      compact: () => store.compact(),
+    };
+    expect(await ingestEventFiles(target, [file])).toEqual({ read: 5000, rejected: 0 });
+    // Short after the first batch, then sized again at the rate of the events since.
+    expect(reserves).toHaveLength(2);
+    expect(reserves[0]).toBeLessThan(1000);
+    expect(reserves[1]).toBeGreaterThanOrEqual(5000);
+    expect(reserves[1]).toBeLessThan(5250);
+    expect(outgrown).toBe(0);
+    expect(store.size).toBe(5000);
+  });
 });

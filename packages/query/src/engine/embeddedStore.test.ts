@@ -344,3 +344,37 @@ describe('explain', () => {
     );
   });
 });
+
+describe('a bulk load (reserve, then compact)', () => {
+  it('gives a field first met after the reserve room for the whole load at once', async () => {
+    const store = createEmbeddedStore();
+    store.ingest([event('a', { utctimestamp: ago(0), host: 'h1' })]);
+    store.reserve(1000);
+    store.ingest([
+      event('b', { utctimestamp: ago(0), host: 'h2', late: 'x', count: 3 }),
+      event('c', { utctimestamp: ago(0), late: 'y' }),
+    ]);
+    // Sized for the load when made, not grown step by step from a few documents.
+    expect(store.index.columns.get('late')?.single.length).toBe(1000);
+    expect(store.index.columns.get('count')?.single.length).toBe(1000);
+    const late = await store.search({
+      criteria: {
+        query: {
+          type: 'bool',
+          should: [
+            { type: 'match', field: 'late', value: 'y' },
+            { type: 'match', field: 'count', value: 3 },
+          ],
+        },
+        window: { minutes: 1 },
+      },
+      now: NOW,
+    });
+    expect(late.hits.map((h) => h._id)).toEqual(['b', 'c']);
+    // Once the load is done, the room not used is given back; more events grow it as before.
+    store.compact();
+    expect(store.index.columns.get('late')?.single.length).toBe(3);
+    store.ingest([event('d', { late: 'z', other: 'o' })]);
+    expect(store.index.columns.get('other')?.single.length).toBeLessThan(1000);
+  });
+});

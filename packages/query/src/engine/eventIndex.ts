@@ -239,6 +239,8 @@ export class EventIndex {
 
   /** Parses an event against {@link EventIndex.mapping} (reusing one parser). */
   readonly #prepare: (event: StoredEvent) => PreparedEvent;
+  /** The documents the last {@link EventIndex.reserve} made room for. */
+  #reserved = 0;
 
   /** `compressionLevel`: see {@link SourceStore}. */
   constructor(mapping: IndexMapping, compressionLevel?: number) {
@@ -414,6 +416,10 @@ export class EventIndex {
         const type = this.mapping.get(field.path)?.type ?? 'keyword';
         column = isNumericType(type) ? new NumericColumn(type) : new TermColumn(type);
         this.columns.set(field.path, column);
+        // A field first met during a reserved bulk load: room for the whole load at once, as
+        // the columns there were got. Growing it step by step from here copied and refilled
+        // its arrays ~30 times: ~0.3 s of a 1M-event load whose fields keep appearing.
+        if (this.#reserved > doc) column.reserveFor(this.#reserved, doc);
       }
       if (field.kind === 'numbers' && column instanceof NumericColumn)
         column.set(doc, field.numbers);
@@ -439,6 +445,7 @@ export class EventIndex {
    */
   reserve(docCount: number): void {
     if (docCount <= this.size) return;
+    this.#reserved = docCount;
     for (const column of this.columns.values())
       if (column instanceof TermColumn) column.reserveFor(docCount, this.size);
       else column.reserveFor(docCount);
@@ -460,6 +467,7 @@ export class EventIndex {
    * grows them again.
    */
   fit(): void {
+    this.#reserved = 0;
     for (const column of this.columns.values()) column.fit(this.size);
     for (const times of this.#timeIndexes.values()) times.fit();
   }
