@@ -278,15 +278,15 @@ export class EventIndex {
    */
   add(event: StoredEvent, owned = false): number {
     const prepared = this.#prepare(event);
-    const existing = this.docOf(event);
-    if (existing !== undefined) {
+    // The next document number, claimed for the id unless it is stored already.
+    const doc = this.#docs.claim(event._index, event._id, this.size);
+    if (doc !== this.size) {
       const source = owned ? event._source : structuredClone(event._source);
-      this.#replace(existing, source, prepared);
-      return existing;
+      this.#replace(doc, source, prepared);
+      return doc;
     }
     const text = owned ? sourceTextOf(event._source) : undefined;
-    const doc = this.sources.append(event._index, event._id, event._source, text);
-    this.#docs.add(event._index, event._id, doc);
+    this.sources.append(event._index, event._id, event._source, text);
     this.#commit(doc, prepared);
     this.#indexTimes(doc, doc + 1);
     return doc;

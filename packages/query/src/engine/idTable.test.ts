@@ -80,3 +80,29 @@ describe('IdTable under colliding ids', () => {
     expect(table.get('events', '49999')).toBe(49_999);
   });
 });
+
+describe('IdTable.claim', () => {
+  it('records a new id under the document given and returns the stored one for a known id', () => {
+    const table = new IdTable();
+    const expected = new Map<string, number>();
+    let next = 0;
+    // Ids seen again (every third repeats an earlier one), in two indexes, through growth.
+    for (let i = 0; i < 3000; i++) {
+      const index = i % 2 === 0 ? 'events' : 'other';
+      const id = i % 3 === 0 ? `e${i >> 2}` : `id-${i}`;
+      const known = expected.get(`${index}/${id}`);
+      const doc = table.claim(index, id, next);
+      if (known === undefined) {
+        expect(doc).toBe(next);
+        expected.set(`${index}/${id}`, next++);
+      } else expect(doc).toBe(known);
+    }
+    for (const [key, doc] of expected) {
+      const [index, id] = key.split('/') as [string, string];
+      expect(table.get(index, id)).toBe(doc);
+    }
+    // A claim of a known id changes nothing.
+    expect(table.claim('events', 'e0', 99_999)).toBe(expected.get('events/e0'));
+    expect(table.get('events', 'e0')).toBe(expected.get('events/e0'));
+  });
+});

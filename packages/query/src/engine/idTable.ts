@@ -65,16 +65,33 @@ export class IdTable {
     return ids;
   }
 
-  /** Records a document under its `_index`/`_id` (which must not be stored yet). */
-  add(index: string, id: string, doc: number): void {
+  /**
+   * The document stored under `index`/`id`; if there is none, records `doc` under it and returns
+   * `doc`. One lookup where {@link IdTable.get} then {@link IdTable.add} hash the id twice.
+   */
+  claim(index: string, id: string, doc: number): number {
     const ids = this.#idsOf(index);
     const at = ids.table.intern(id);
-    if (at === ids.ids.length) ids.ids.push(id);
+    if (at < ids.ids.length) return ids.docs[at] as number;
+    ids.ids.push(id);
+    this.#place(ids, at, doc);
+    return doc;
+  }
+
+  #place(ids: IndexIds, at: number, doc: number): void {
     if (at >= ids.docs.length) {
       const docs = new Int32Array(ids.docs.length * 2);
       docs.set(ids.docs);
       ids.docs = docs;
     }
     ids.docs[at] = doc;
+  }
+
+  /** Records a document under its `_index`/`_id` (which must not be stored yet). */
+  add(index: string, id: string, doc: number): void {
+    const ids = this.#idsOf(index);
+    const at = ids.table.intern(id);
+    if (at === ids.ids.length) ids.ids.push(id);
+    this.#place(ids, at, doc);
   }
 }
