@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '@alertkit/core';
 import { createEmbeddedStore, type EmbeddedStore } from '@alertkit/query';
 import { type IngestEventFilesOptions, ingestEventFiles } from './ingestEvents.js';
+import { readCachedLoad } from './indexCache.js';
 import { type EventProblem, type IngestTarget, ingestParts } from './readEvents.js';
 
 let dir: string;
@@ -66,6 +67,17 @@ async function load(paths: string[], options: IngestEventFilesOptions): Promise<
 
 function contents(store: EmbeddedStore): unknown {
   return { events: [...store.index.allEvents()], mapping: store.mapping.state().fields };
+}
+
+/** The documents in windows of one to five minutes across the files' twenty minutes. */
+function windows(store: EmbeddedStore): number[][] {
+  const out: number[][] = [];
+  for (let minute = 0; minute <= 21; minute += 3)
+    for (const span of [60_000, 300_000]) {
+      const to = Date.UTC(2026, 0, 1, 0, minute);
+      out.push([...store.index.windowDocs(to - span, to)]);
+    }
+  return out;
 }
 
 /** The ids a window query over the files' events finds. */
@@ -168,7 +180,8 @@ describe('the index cache', () => {
 
   it('reads a load back with the same store and reports, and the store grows on', async () => {
     const file = join(dir, 'cached.ndjson');
-    await writeFile(file, lines('c', 1200).join('\n') + '\n');
+    // Newest first: the time index is a sorted list (not the column), which the entry carries.
+    await writeFile(file, lines('c', 1200).reverse().join('\n') + '\n');
     const cache = join(dir, 'cache-same');
     const plain = await load([file], {});
     const first = await load([file], { cacheDir: cache });
@@ -184,7 +197,14 @@ describe('the index cache', () => {
       expect(again.rejected).toEqual(plain.rejected);
       expect(contents(again.store)).toEqual(contents(plain.store));
       expect(await searched(again.store)).toEqual(await searched(plain.store));
+      expect(windows(again.store)).toEqual(windows(plain.store));
     }
+    // The entry carries the sorted time list, which the store read back takes as it is.
+    const [name] = await entries(cache);
+    const entry = await readCachedLoad(cache, (name as string).replace(/\.alertkit-index$/, ''));
+    const lists = entry?.segment.times ?? [];
+    expect(lists.map(([field]) => field)).toEqual(['utctimestamp']);
+    expect(lists[0]?.[1].times.length).toBe(plain.store.size);
     expect(plain.problems.length).toBeGreaterThan(5);
     expect(plain.rejected.length).toBeGreaterThan(5);
     // New events after a saved or cached load index as after a plain one.

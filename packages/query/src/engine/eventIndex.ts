@@ -22,6 +22,17 @@ export interface IndexSegment {
   mapping: [string, FieldMapping][];
   columns: [string, ColumnSegment][];
   sources: SourceSegment;
+  /**
+   * The window fields' time indexes where they are sorted lists (not the column itself), so a
+   * store that adopts the segment whole need not sort them again.
+   */
+  times?: [string, SortedTimes][];
+}
+
+/** A time index written out and sorted: `times[i]` is document `docs[i]`'s time. */
+export interface SortedTimes {
+  times: Float64Array;
+  docs: Int32Array;
 }
 
 /** The two timestamps a window looks at (MozDef: utctimestamp OR receivedtimestamp). */
@@ -105,6 +116,22 @@ class TimeIndex {
     if (this.#times.length > this.#size) this.#resize(this.#size);
     // At the end of a bulk load rather than in the first window query of a run.
     if (!this.#sorted) this.#sort();
+  }
+
+  /** The index as a sorted list, if it is one (written out, sorted, not stale). */
+  sortedList(): SortedTimes | undefined {
+    if (this.#identity || this.#stale || !this.#sorted) return undefined;
+    return { times: this.#times.subarray(0, this.#size), docs: this.#docs.subarray(0, this.#size) };
+  }
+
+  /** Takes a sorted list (of a segment adopted by an empty store) as this index. */
+  adopt(list: SortedTimes): void {
+    this.#identity = false;
+    this.#stale = false;
+    this.#sorted = true;
+    this.#size = list.times.length;
+    this.#times = list.times as Float64Array<ArrayBuffer>;
+    this.#docs = list.docs as Int32Array<ArrayBuffer>;
   }
 
   /** A document's times changed in place: rebuild from the column on the next window. */
@@ -293,8 +320,9 @@ export class EventIndex {
   }
 
   /** Adds documents `from .. to - 1` (just added) to the window fields' time indexes. */
-  #indexTimes(from: number, to: number): void {
+  #indexTimes(from: number, to: number, skip?: ReadonlySet<string>): void {
     for (const field of WINDOW_FIELDS) {
+      if (skip?.has(field)) continue;
       const column = this.columns.get(field);
       const index = this.#timeIndexes.get(field);
       if (!(column instanceof NumericColumn) || !index) continue;
@@ -346,8 +374,15 @@ export class EventIndex {
         if (data.positions) transfer.push(data.positions.buffer as ArrayBuffer);
       }
     }
+    const times: [string, SortedTimes][] = [];
+    for (const [field, index] of this.#timeIndexes) {
+      const list = index.sortedList();
+      if (!list) continue;
+      times.push([field, list]);
+      transfer.push(list.times.buffer as ArrayBuffer, list.docs.buffer as ArrayBuffer);
+    }
     const mapping = this.mapping.state().fields;
-    return { segment: { mapping, columns, sources }, transfer: [...new Set(transfer)] };
+    return { segment: { mapping, columns, sources, times }, transfer: [...new Set(transfer)] };
   }
 
   /**
@@ -399,7 +434,17 @@ export class EventIndex {
       else if (data.kind === 'terms' && column instanceof TermColumn)
         column.append(data, base, count, adopt);
     }
-    this.#indexTimes(base, base + count);
+    // Read back whole (the index cache): its sorted time lists as they are; sorting them again
+    // was ~0.2 s of reading 1M events back.
+    const adopted = new Set<string>();
+    if (adopt && base === 0)
+      for (const [field, list] of segment.times ?? []) {
+        const index = this.#timeIndexes.get(field);
+        if (!index || list.times.length !== list.docs.length) continue;
+        index.adopt(list);
+        adopted.add(field);
+      }
+    this.#indexTimes(base, base + count, adopted);
     return true;
   }
 

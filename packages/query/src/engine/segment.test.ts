@@ -154,6 +154,43 @@ describe('appending a segment indexed apart', () => {
     expect(await answers(store)).toEqual(await answers(sequential));
   });
 
+  it('carries the sorted time lists of a compacted store, which a store adopting it keeps', async () => {
+    const events = corpus(1000, 0, 6); // times out of order; receivedtimestamp on some only
+    const sequential = createEmbeddedStore({ events });
+    const source = createEmbeddedStore({ events });
+    // Not sorted yet: nothing to carry (the adopting store builds its lists as before).
+    expect((await source.segment()).segment.times).toEqual([]);
+    source.compact();
+    const { segment } = await source.segment();
+    expect(segment.times?.map(([field]) => field)).toEqual(['utctimestamp', 'receivedtimestamp']);
+    for (const [, list] of segment.times ?? []) {
+      expect(list.times.length).toBe(list.docs.length);
+      expect([...list.times]).toEqual([...list.times].sort((a, b) => a - b));
+    }
+    const copy = structuredClone(segment);
+    const store = createEmbeddedStore();
+    expect(store.appendSegment(copy, { adopt: true })).toBe(true);
+    // Kept as given: the store's own segment hands back the same arrays.
+    const again = (await store.segment()).segment.times ?? [];
+    expect(again[0]?.[1].times.buffer).toBe(copy.times?.[0]?.[1].times.buffer);
+    const windows = (s: EmbeddedStore): number[][] => {
+      const out: number[][] = [];
+      for (let end = 0; end <= 8; end++)
+        for (const span of [60_000, 1_800_000, 7_200_000]) {
+          const to = NOW.getTime() - end * 900_000;
+          out.push([...s.index.windowDocs(to - span, to)]);
+        }
+      return out;
+    };
+    expect(windows(store)).toEqual(windows(sequential));
+    expect(await answers(store)).toEqual(await answers(sequential));
+    // Events after it, older and newer, land in the lists as in any store.
+    const more = corpus(200, 1000, 7);
+    store.ingest(more);
+    sequential.ingest(more);
+    expect(windows(store)).toEqual(windows(sequential));
+  });
+
   it('carries explicit positions either way round', async () => {
     // Arrays of text (explicit positions) only in the first part, then only in the second.
     const plain = (i: number): StoredEvent => ({
