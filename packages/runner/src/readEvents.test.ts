@@ -228,12 +228,44 @@ describe('reading events files', () => {
       compact: () => store.compact(),
     };
     expect(await ingestEventFiles(target, [file])).toEqual({ read: 5000, rejected: 0 });
-    // Short after the first batch, then sized again at the rate of the events since.
-    expect(reserves).toHaveLength(2);
+    // Short after the first batch, then sized again at the rate of the events since (at most
+    // doubling each time), before the store outgrew it.
     expect(reserves[0]).toBeLessThan(1000);
-    expect(reserves[1]).toBeGreaterThanOrEqual(5000);
-    expect(reserves[1]).toBeLessThan(5250);
+    expect(reserves.length).toBeGreaterThan(2);
+    expect(reserves.length).toBeLessThan(6);
+    for (let r = 1; r < reserves.length; r++)
+      expect(reserves[r]).toBeGreaterThan(reserves[r - 1] as number);
+    expect(reserves.at(-1)).toBeGreaterThanOrEqual(5000);
+    expect(reserves.at(-1)).toBeLessThan(5250);
     expect(outgrown).toBe(0);
     expect(store.size).toBe(5000);
+  });
+
+  it('does not let a run of tiny lines make the store reserve for far more events than come', async () => {
+    const file = join(dir, 'tiny.ndjson');
+    const event = (i: number, summary: string): string =>
+      JSON.stringify({ _id: `n${i}`, _source: { summary } });
+    // Large first events (a short first estimate), then tiny lines just when the store is sized
+    // again, then ordinary ones.
+    const lines = [
+      ...Array.from({ length: 250 }, (_, i) => event(i, 'x'.repeat(600))),
+      ...Array.from({ length: 2000 }, () => '{}'),
+      ...Array.from({ length: 20_000 }, (_, i) => event(250 + i, `ordinary event ${i}`)),
+    ];
+    await writeFile(file, lines.join('\n') + '\n');
+    const store = createEmbeddedStore();
+    const reserves: number[] = [];
+    const target = {
+      ingest: store.ingest.bind(store),
+      reserve: (expected: number) => {
+        reserves.push(expected);
+        store.reserve(expected);
+      },
+      compact: () => store.compact(),
+    };
+    expect(await ingestEventFiles(target, [file])).toEqual({ read: 22_250, rejected: 0 });
+    // At the rate of the tiny lines, the rest of the file would be ~200,000 events.
+    expect(reserves.length).toBeGreaterThan(1);
+    expect(Math.max(...reserves)).toBeLessThanOrEqual(2 * 22_250);
   });
 });

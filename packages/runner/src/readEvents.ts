@@ -426,10 +426,13 @@ export async function ingestParts(
         // A JSON array's elements have no line: their size as text.
         chars = located.reduce((sum, one) => sum + JSON.stringify(one.event).length + 1, 0);
       const perEvent = (chars - last.chars) / (handed - last.handed);
-      const estimate =
+      let estimate =
         perEvent > 0
           ? Math.ceil(handed + ((totalBytes - chars) / perEvent) * (reserved === 0 ? 1 : 1.02))
           : 0;
+      // Again at most twice what came so far: a run of tiny lines (attacker-written or not)
+      // must not make the store reserve for hundreds of millions of events.
+      if (reserved !== 0) estimate = Math.min(estimate, 2 * handed);
       // At the end by the estimate (or none): the store grows by itself if more come after all.
       reserved = estimate > handed + BATCH ? estimate : Number.POSITIVE_INFINITY;
       if (estimate > handed) store.reserve(estimate);
