@@ -306,8 +306,9 @@ export class EventIndex {
   add(event: StoredEvent, owned = false): number {
     const prepared = this.#prepare(event);
     // The next document number, claimed for the id unless it is stored already.
-    const doc = this.#docs.claim(event._index, event._id, this.size);
-    if (doc !== this.size) {
+    const next = this.size;
+    const doc = this.#docs.claim(event._index, event._id, next);
+    if (doc !== next) {
       const source = owned ? event._source : structuredClone(event._source);
       this.#replace(doc, source, prepared);
       return doc;
@@ -421,7 +422,7 @@ export class EventIndex {
     perIndex.forEach((n, i) => n > 0 && this.#docs.reserve(sources.indexNames[i] as string, n));
     for (let d = 0; d < count; d++) {
       const index = sources.indexNames[sources.indexOf[d] as number] as string;
-      this.#docs.add(index, sources.ids[d] as string, base + d);
+      this.#docs.claim(index, sources.ids[d] as string, base + d);
     }
     for (const [path, data] of segment.columns) {
       let column = this.columns.get(path);

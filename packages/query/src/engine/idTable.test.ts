@@ -20,12 +20,12 @@ describe('IdTable', () => {
       const doc = ids.length;
       indexes.push(index);
       ids.push(id);
-      table.add(index, id, doc);
+      table.claim(index, id, doc);
       expected.set(`${index}\u0000${id}`, doc);
     }
     indexes.push('events');
     ids.push('');
-    table.add('events', '', ids.length - 1);
+    table.claim('events', '', ids.length - 1);
     expected.set('events\u0000', ids.length - 1);
     for (const [composite, doc] of expected) {
       const [index, id] = composite.split('\u0000') as [string, string];
@@ -40,17 +40,17 @@ describe('IdTable', () => {
 describe('IdTable.reserve', () => {
   it('makes room in one index, new or not, and every id still finds its document', () => {
     const table = new IdTable();
-    table.add('events', 'a', 0);
+    table.claim('events', 'a', 0);
     table.reserve('events', 3000);
     table.reserve('other', 2); // an index with no id yet
-    for (let doc = 1; doc <= 3000; doc++) table.add('events', `e${doc}`, doc);
-    table.add('other', 'a', 3001);
+    for (let doc = 1; doc <= 3000; doc++) table.claim('events', `e${doc}`, doc);
+    table.claim('other', 'a', 3001);
     expect(table.get('events', 'a')).toBe(0);
     for (let doc = 1; doc <= 3000; doc++) expect(table.get('events', `e${doc}`)).toBe(doc);
     expect(table.get('other', 'a')).toBe(3001);
     expect([...table.indexes()]).toEqual(['events', 'other']);
     // More than was reserved still grows.
-    for (let doc = 3002; doc < 6000; doc++) table.add('other', `o${doc}`, doc);
+    for (let doc = 3002; doc < 6000; doc++) table.claim('other', `o${doc}`, doc);
     expect(table.get('other', 'o5999')).toBe(5999);
   });
 });
@@ -62,20 +62,20 @@ describe('IdTable under colliding ids', () => {
     const table = new IdTable(() => 42);
     for (let doc = 0; doc < 500; doc++) {
       ids.push(`x${doc}`);
-      table.add('events', `x${doc}`, doc);
+      table.claim('events', `x${doc}`, doc);
     }
     expect(table.degraded).toBe(true);
     for (let doc = 0; doc < 500; doc++) expect(table.get('events', `x${doc}`)).toBe(doc);
     expect(table.get('events', 'x500')).toBeUndefined();
     ids.push('late');
-    table.add('events', 'late', 500);
+    table.claim('events', 'late', 500);
     expect(table.get('events', 'late')).toBe(500);
   });
 
   it('stays a table for ordinary ids', () => {
     const ids = Array.from({ length: 50_000 }, (_, i) => `${i}`);
     const table = new IdTable();
-    ids.forEach((id, doc) => table.add('events', id, doc));
+    ids.forEach((id, doc) => table.claim('events', id, doc));
     expect(table.degraded).toBe(false);
     expect(table.get('events', '49999')).toBe(49_999);
   });

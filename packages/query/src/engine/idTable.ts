@@ -67,31 +67,19 @@ export class IdTable {
 
   /**
    * The document stored under `index`/`id`; if there is none, records `doc` under it and returns
-   * `doc`. One lookup where {@link IdTable.get} then {@link IdTable.add} hash the id twice.
+   * `doc`. One lookup where a {@link IdTable.get} and then recording it would hash the id twice.
    */
   claim(index: string, id: string, doc: number): number {
     const ids = this.#idsOf(index);
     const at = ids.table.intern(id);
     if (at < ids.ids.length) return ids.docs[at] as number;
     ids.ids.push(id);
-    this.#place(ids, at, doc);
-    return doc;
-  }
-
-  #place(ids: IndexIds, at: number, doc: number): void {
     if (at >= ids.docs.length) {
       const docs = new Int32Array(ids.docs.length * 2);
       docs.set(ids.docs);
       ids.docs = docs;
     }
     ids.docs[at] = doc;
-  }
-
-  /** Records a document under its `_index`/`_id` (which must not be stored yet). */
-  add(index: string, id: string, doc: number): void {
-    const ids = this.#idsOf(index);
-    const at = ids.table.intern(id);
-    if (at === ids.ids.length) ids.ids.push(id);
-    this.#place(ids, at, doc);
+    return doc;
   }
 }
