@@ -188,7 +188,7 @@ describe('reading events files', () => {
       ingest: store.ingest.bind(store),
       reserve: (expected: number) => {
         calls.push(`reserve ${expected}`);
-        store.reserve(expected);
+        return store.reserve(expected);
       },
       compact: () => {
         calls.push('compact');
@@ -223,7 +223,7 @@ describe('reading events files', () => {
       },
       reserve: (expected: number) => {
         reserves.push(expected);
-        store.reserve(expected);
+        return store.reserve(expected);
       },
       compact: () => store.compact(),
     };
@@ -259,7 +259,7 @@ describe('reading events files', () => {
       ingest: store.ingest.bind(store),
       reserve: (expected: number) => {
         reserves.push(expected);
-        store.reserve(expected);
+        return store.reserve(expected);
       },
       compact: () => store.compact(),
     };

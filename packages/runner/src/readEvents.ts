@@ -366,8 +366,11 @@ export interface IngestTarget {
     events: StoredEvent[],
     options: { owned: boolean },
   ): { rejected: (RejectedEvent & { position?: number })[] };
-  /** How many events a bulk load is expected to bring (sizes the columns once). */
-  reserve?(expectedEvents: number): void;
+  /**
+   * How many events a bulk load is expected to bring (sizes the columns once); returns the
+   * events it has room for, if it knows.
+   */
+  reserve?(expectedEvents: number): number | void;
   /** Gives back the room reserved for more events, once all are read. */
   compact?(): void;
 }
@@ -434,8 +437,10 @@ export async function ingestParts(
       // must not make the store reserve for hundreds of millions of events.
       if (reserved !== 0) estimate = Math.min(estimate, 2 * handed);
       // At the end by the estimate (or none): the store grows by itself if more come after all.
-      reserved = estimate > handed + BATCH ? estimate : Number.POSITIVE_INFINITY;
-      if (estimate > handed) store.reserve(estimate);
+      const room = estimate > handed ? store.reserve(estimate) : undefined;
+      // Estimated again once the store runs out of the room it made (a little more than asked).
+      if (estimate <= handed + BATCH) reserved = Number.POSITIVE_INFINITY;
+      else reserved = typeof room === 'number' && room > estimate ? room : estimate;
       last = { handed, chars };
     }
     for (const refused of report.rejected) {

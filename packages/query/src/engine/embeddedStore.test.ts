@@ -354,9 +354,10 @@ describe('a bulk load (reserve, then compact)', () => {
       event('b', { utctimestamp: ago(0), host: 'h2', late: 'x', count: 3 }),
       event('c', { utctimestamp: ago(0), late: 'y' }),
     ]);
-    // Sized for the load when made, not grown step by step from a few documents.
-    expect(store.index.columns.get('late')?.single.length).toBe(1000);
-    expect(store.index.columns.get('count')?.single.length).toBe(1000);
+    // Sized for the load when made (and a thirty-second more), not grown step by step from a
+    // few documents.
+    expect(store.index.columns.get('late')?.single.length).toBe(1032);
+    expect(store.index.columns.get('count')?.single.length).toBe(1032);
     const late = await store.search({
       criteria: {
         query: {
@@ -376,5 +377,36 @@ describe('a bulk load (reserve, then compact)', () => {
     expect(store.index.columns.get('late')?.single.length).toBe(3);
     store.ingest([event('d', { late: 'z', other: 'o' })]);
     expect(store.index.columns.get('other')?.single.length).toBeLessThan(1000);
+  });
+
+  it('holds a load a little larger than expected without copying a column, and keeps that room', () => {
+    const store = createEmbeddedStore();
+    const many = (from: number, count: number): StoredEvent[] =>
+      Array.from({ length: count }, (_, i) =>
+        event(`m${from + i}`, {
+          utctimestamp: ago(from + i),
+          host: `h${(from + i) % 7}`,
+          summary: `login ${from + i} failed`,
+        }),
+      );
+    store.ingest(many(0, 100));
+    expect(store.reserve(2000)).toBe(2063);
+    const arrays = (): ArrayBufferLike[] =>
+      [...store.index.columns.values()].flatMap((column) =>
+        'pool' in column ? [column.single.buffer, column.pool.buffer] : [column.single.buffer],
+      );
+    const before = arrays();
+    // 2% more than expected: within the room reserved; compacting keeps it rather than copying.
+    store.ingest(many(100, 1940));
+    store.compact();
+    expect(store.size).toBe(2040);
+    expect(arrays()).toHaveLength(before.length);
+    expect(arrays().every((buffer, i) => buffer === before[i])).toBe(true);
+    // Far less than reserved: compacting gives the room back.
+    const small = createEmbeddedStore();
+    small.ingest(many(0, 100));
+    small.reserve(2000);
+    small.compact();
+    expect(small.index.columns.get('host')?.single.length).toBe(100);
   });
 });

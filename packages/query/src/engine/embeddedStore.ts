@@ -166,9 +166,10 @@ export class EmbeddedStore implements Store {
    * Says how many events a bulk load will bring in all (an estimate is fine): the columns make
    * room for them at once instead of growing step by step, which keeps the process smaller.
    * Call it after a first batch, so the columns exist and their sizes per event are known.
+   * Returns how many events the store now has room for (a little more than expected).
    */
-  reserve(expectedEvents: number): void {
-    this.#index.reserve(Math.ceil(expectedEvents));
+  reserve(expectedEvents: number): number {
+    return this.#index.reserve(Math.ceil(expectedEvents));
   }
 
   /**

@@ -133,6 +133,23 @@ describe('appending a segment indexed apart', () => {
     expect(await answers(store)).toEqual(await answers(sequential));
   });
 
+  it('makes exactly the room the segment needs when the store has too little', async () => {
+    // As at the end of a load whose estimate was short: the store has room for 300 + 500.
+    const first = corpus(300, 0, 1);
+    const second = corpus(700, 300, 2);
+    const store = createEmbeddedStore({ events: first });
+    store.reserve(480);
+    const worker = createEmbeddedStore({ events: second });
+    const { segment, transfer } = await worker.segment();
+    expect(store.appendSegment(structuredClone(segment, { transfer }))).toBe(true);
+    // Grown to the 1,000 documents, not by half (and then trimmed by compact).
+    for (const [path, column] of store.index.columns)
+      expect([path, column.single.length]).toEqual([path, 1000]);
+    expect(contents(store)).toEqual(
+      contents(createEmbeddedStore({ events: [...first, ...second] })),
+    );
+  });
+
   it('is adopted whole by an empty store (a load read back), which then grows on', async () => {
     const events = corpus(1000, 0, 4);
     const sequential = createEmbeddedStore({ events });
