@@ -31,7 +31,7 @@ import type { IngestWorkerReport } from './ingestEvents.js';
  */
 
 /** Bumped when what an entry holds changes shape. */
-const FORMAT = 2;
+const FORMAT = 3;
 /** Entries kept in a cache directory (the newest by modification time). */
 export const INDEX_CACHE_ENTRIES = 2;
 const SUFFIX = '.alertkit-index';

@@ -36,7 +36,10 @@ const BLANK = /^\s*$/;
 const HEAD_BYTES = 4096;
 
 /** A line of a file: its text, or (over the size limit) its length and first bytes. */
-type Line = { number: number; text: string } | { number: number; oversized: number; head: string };
+/** A line: its text and the bytes it was decoded from (a view of the chunk read), or too long. */
+type Line =
+  | { number: number; text: string; bytes: Buffer }
+  | { number: number; oversized: number; head: string };
 
 /**
  * Part of an events file: the lines that start at a byte offset in `[start, end)`. A line that
@@ -97,7 +100,7 @@ async function* readLines(
     held = 0;
     const end =
       bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
-    return { number, text: bytes.toString('utf8', 0, end) };
+    return { number, text: bytes.toString('utf8', 0, end), bytes: bytes.subarray(0, end) };
   };
   const keep = (piece: Buffer): void => {
     if (skipped >= 0) {
@@ -218,7 +221,7 @@ async function* readNdjson(
       if (BLANK.test(line)) continue;
       let parsed: unknown;
       try {
-        parsed = parseEventJson(line);
+        parsed = parseEventJson(line, read.bytes);
       } catch (error) {
         options.onProblem?.({
           file,

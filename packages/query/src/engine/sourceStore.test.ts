@@ -73,6 +73,44 @@ describe('the sources of an embedded store (compressed blocks)', () => {
     expect([await term('1.0'), await term('1'), await term('1e3')]).toEqual([1, 0, 1]);
   });
 
+  it('keeps the bytes a line was decoded from: the same events as from its text, before and after compression', async () => {
+    const count = BLOCK_SIZE + 44;
+    const lines = Array.from({ length: count }, (_, i) => {
+      const text = JSON.stringify(event(i));
+      if (i !== 3) return Buffer.from(text);
+      // Invalid UTF-8 in a string: decoding gives U+FFFD, which the kept bytes decode to again.
+      const cut = text.indexOf('line');
+      return Buffer.concat([
+        Buffer.from(text.slice(0, cut)),
+        Buffer.of(0xff),
+        Buffer.from(text.slice(cut)),
+      ]);
+    });
+    const fromBytes = createEmbeddedStore();
+    const fromText = createEmbeddedStore();
+    for (const bytes of lines) {
+      const text = bytes.toString('utf8');
+      fromBytes.ingest([parseEventJson(text, bytes) as StoredEvent], { owned: true });
+      fromText.ingest([parseEventJson(text) as StoredEvent], { owned: true });
+    }
+    const expected = [...fromText.index.allEvents()];
+    expect(expected[3]?._source['summary']).toMatch(/^\uFFFDline 3/);
+    // The full block is compressing, the last one is open: both read back.
+    expect([...fromBytes.index.allEvents()]).toEqual(expected);
+    // Both blocks are still open (the full one until its compression ends), and hold the
+    // lines' bytes as read, not the text encoded again (U+FFFD is 3 bytes, the 0xff it was 1).
+    const bytes = lines.reduce((sum, line) => sum + line.length, 0);
+    expect(fromBytes.index.sources.byteSizes().text).toBe(
+      bytes + (BLOCK_SIZE - 1) + (count - BLOCK_SIZE - 1),
+    );
+    expect(fromText.index.sources.byteSizes().text).toBe(
+      fromBytes.index.sources.byteSizes().text + 2,
+    );
+    await fromBytes.index.sources.settled();
+    expect([...fromBytes.index.allEvents()]).toEqual(expected);
+    expect(fromBytes.index.event(3)).toEqual(expected[3]);
+  });
+
   it('does not keep the text of an event that is not handed over (owned), nor see later changes to it', () => {
     const store = createEmbeddedStore();
     const parsed = parseEventJson(

@@ -125,14 +125,16 @@ function under(texts: NumberSourceTexts, prefix: string): NumberSourceTexts | un
  * `JSON.parse` for one event (a bare event or `{_index, _id, _source}`) that keeps the line,
  * attached to the event's source object (non-enumerable: not part of the event's JSON): the
  * embedded store keeps that text rather than the object, and the indexer reads the source text
- * of numbers from it. Throws as `JSON.parse`.
+ * of numbers from it. Throws as `JSON.parse`. `bytes`: the UTF-8 the line was decoded from, if
+ * the caller has it, kept with the line so the store copies the bytes rather than encoding
+ * the line again (they must not change until the event is ingested).
  */
-export function parseEventJson(line: string): unknown {
+export function parseEventJson(line: string, bytes?: Uint8Array): unknown {
   const value: unknown = JSON.parse(line);
   if (!isRecord(value)) return value;
   const source = value._source;
   const wrapped = isRecord(source);
-  const text: SourceText = { text: line, wrapped };
+  const text: SourceText = bytes ? { text: line, wrapped, bytes } : { text: line, wrapped };
   Object.defineProperty(wrapped ? source : value, SOURCE_TEXT, { value: text, enumerable: false });
   return value;
 }
