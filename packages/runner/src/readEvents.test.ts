@@ -268,4 +268,26 @@ describe('reading events files', () => {
     expect(reserves.length).toBeGreaterThan(1);
     expect(Math.max(...reserves)).toBeLessThanOrEqual(2 * 22_250);
   });
+
+  it('lets the store compress its full blocks between reads, not only at the end', async () => {
+    const file = join(dir, 'blocks.ndjson');
+    // ~1.5 MB: two dozen read chunks and ~30 blocks of sources.
+    const lines = Array.from({ length: 8000 }, (_, i) =>
+      JSON.stringify({ _id: `b${i}`, _source: { summary: `event ${i} `.padEnd(160, 'x') } }),
+    );
+    await writeFile(file, lines.join('\n') + '\n');
+    const store = createEmbeddedStore();
+    let most = 0; // the most uncompressed source bytes held at once
+    const target = {
+      ingest: (events: StoredEvent[], options?: { owned?: boolean }) => {
+        most = Math.max(most, store.index.sources.byteSizes().text);
+        return store.ingest(events, options);
+      },
+    };
+    expect(await ingestEventFiles(target, [file])).toEqual({ read: 8000, rejected: 0 });
+    // Without a turn of the event loop between reads, every block would still be text here.
+    const size = lines.reduce((sum, line) => sum + line.length + 1, 0);
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThan(size / 2);
+  });
 });

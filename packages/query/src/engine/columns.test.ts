@@ -125,7 +125,20 @@ describe('sortByTime (the time index of events out of order)', () => {
   it('sorts like a stable sort by time, from any runs', () => {
     let seed = 9;
     const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-    for (const shape of ['random', 'runs', 'sorted', 'reversed', 'ties'] as const) {
+    const shapes = [
+      'random',
+      'runs',
+      'sorted',
+      'reversed',
+      'ties',
+      'days',
+      'shuffled days',
+      'touching days',
+    ] as const;
+    // Days: runs that do not overlap, newest first (as files read newest first), in no order,
+    // or each starting at the time the one before it (in time) ends.
+    const dayOrder = [7, 2, 9, 0, 4, 8, 1, 5, 3, 6];
+    for (const shape of shapes) {
       const size = 1000;
       const times = new Float64Array(size + 24); // spare room, as the index keeps
       const docs = new Int32Array(size + 24);
@@ -139,7 +152,13 @@ describe('sortByTime (the time index of events out of order)', () => {
                 ? i
                 : shape === 'reversed'
                   ? size - i
-                  : i % 3;
+                  : shape === 'days'
+                    ? (9 - Math.floor(i / 100)) * 1000 + (i % 100) * 3
+                    : shape === 'shuffled days'
+                      ? (dayOrder[Math.floor(i / 100)] as number) * 1000 + (i % 100) * 3
+                      : shape === 'touching days'
+                        ? (9 - Math.floor(i / 100)) * 99 + (i % 100)
+                        : i % 3;
         docs[i] = i;
       }
       const expected = Array.from({ length: size }, (_, i) => i).sort(

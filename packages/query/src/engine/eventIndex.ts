@@ -212,6 +212,8 @@ export function sortByTime(
   let fromDocs = docs;
   let toTimes = new Float64Array(times.length);
   let toDocs = new Int32Array(docs.length);
+  if (starts.length > 3 && concatenateRuns(times, docs, starts, toTimes, toDocs))
+    return [toTimes, toDocs];
   while (starts.length > 2) {
     const merged: number[] = [0];
     for (let r = 0; r + 1 < starts.length; r += 2) {
@@ -246,6 +248,41 @@ export function sortByTime(
     [fromDocs, toDocs] = [toDocs, fromDocs];
   }
   return [fromTimes, fromDocs];
+}
+
+/**
+ * Writes the runs of `times` (starting at `starts`, which ends with the size) into `toTimes` and
+ * `toDocs` in time order, and returns true, when they do not overlap: each run's times all come
+ * after the run before it in time (files read newest first, or in no particular order). One
+ * pass, where merging ~360 runs of days took nine. False, writing nothing, when they overlap.
+ */
+function concatenateRuns(
+  times: Float64Array,
+  docs: Int32Array,
+  starts: readonly number[],
+  toTimes: Float64Array,
+  toDocs: Int32Array,
+): boolean {
+  const runs: number[] = [];
+  for (let r = 0; r + 1 < starts.length; r++) runs.push(r);
+  const first = (r: number): number => times[starts[r] as number] as number;
+  const last = (r: number): number => times[(starts[r + 1] as number) - 1] as number;
+  // By first time, then by position: equal times keep their order (the sort is stable).
+  runs.sort((a, b) => first(a) - first(b) || a - b);
+  for (let i = 1; i < runs.length; i++) {
+    const before = runs[i - 1] as number;
+    const run = runs[i] as number;
+    if (first(run) < last(before) || (first(run) === last(before) && run < before)) return false;
+  }
+  let k = 0;
+  for (const run of runs) {
+    const lo = starts[run] as number;
+    const hi = starts[run + 1] as number;
+    toTimes.set(times.subarray(lo, hi), k);
+    toDocs.set(docs.subarray(lo, hi), k);
+    k += hi - lo;
+  }
+  return true;
 }
 
 /**
