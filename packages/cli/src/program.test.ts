@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -186,6 +186,13 @@ export default { name: 'vpn_assignment', registration: (c) => [c.match_tag], pri
     const help = capture();
     expect(await main(['--help'], help)).toBe(0);
     expect(help.stdout).toContain('Usage: alertkit');
+    const version = capture();
+    expect(await main(['--version'], version)).toBe(0);
+    const manifest = resolve(dirname(fileURLToPath(import.meta.url)), '../package.json');
+    const { version: expected } = JSON.parse(await readFile(manifest, 'utf8')) as {
+      version: string;
+    };
+    expect(version.stdout).toBe(`${expected}\n`);
     const unknown = capture();
     expect(await main(['explode'], unknown)).toBe(1);
     expect(unknown.stderr).toContain("unknown command 'explode'");

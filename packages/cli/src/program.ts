@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import {
@@ -85,10 +86,14 @@ async function installationPlugins(
   );
 }
 
+/** This package's version (from src/ and from dist/ alike, the manifest is one level up). */
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
 /** The `alertkit` command line. */
 export function createProgram(io: Io = processIo): Command {
   const program = new Command('alertkit')
     .description('alertkit: write, test and run security alerts over your event stream')
+    .version(version, '-V, --version', 'print the version of alertkit')
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .showHelpAfterError()
     .exitOverride();
