@@ -24,7 +24,7 @@ if (!gc) throw new Error('run with --expose-gc');
  * @returns {AsyncGenerator<[string, Buffer]>}
  */
 async function* lines() {
-  const fd = openSync(file, 'r');
+  const fd = openSync(/** @type {string} */ (file), 'r');
   /** @type {Buffer[]} */
   let carry = [];
   try {

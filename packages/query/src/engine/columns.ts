@@ -146,18 +146,30 @@ export class TermColumn {
       return;
     }
     this.reserve(doc + 1);
+    if (!this.positions && positions && !isSequence(positions)) this.#explicitPositions();
+    const held = this.single[doc] as number;
+    // As many terms as it held (re-indexing the same text): written where they were. (Not
+    // fewer: the pool is walked entry by entry, so an entry keeps its length.)
+    if (held <= -2 && this.pool[-2 - held] === termIds.length) {
+      this.#write(-2 - held, termIds, positions);
+      return;
+    }
     const offset = this.#poolSize;
     this.#poolSize += termIds.length + 1;
     this.pool = grow(this.pool, this.#poolSize, 0);
+    if (this.positions) this.positions = grow(this.positions, this.#poolSize, 0);
+    this.#write(offset, termIds, positions);
+    this.single[doc] = -2 - offset;
+  }
+
+  /** Writes a pool entry at `offset` (its room checked by the caller). */
+  #write(offset: number, termIds: readonly number[], positions?: readonly number[]): void {
     this.pool[offset] = termIds.length;
     this.pool.set(termIds, offset + 1);
-    if (!this.positions && positions && !isSequence(positions)) this.#explicitPositions();
     if (this.positions) {
-      this.positions = grow(this.positions, this.#poolSize, 0);
       if (positions) this.positions.set(positions, offset + 1);
       else for (let k = 0; k < termIds.length; k++) this.positions[offset + 1 + k] = k;
     }
-    this.single[doc] = -2 - offset;
   }
 
   /**

@@ -7,6 +7,7 @@ import type {
   StoredEvent,
 } from '@alertkit/core';
 import { describe, expect, it } from 'vitest';
+import type { TermColumn } from './columns.js';
 import { createEmbeddedStore } from './embeddedStore.js';
 import { formatExplanation } from './explain.js';
 
@@ -230,6 +231,46 @@ describe('tagging, alerts and persistence', () => {
     expect(
       (await store.search({ criteria: { query: dedup }, now: NOW })).hits.map((h) => h._id),
     ).toEqual(['2']);
+  });
+
+  it('re-indexes a tagged event in place: its text where it was, the same answers as a store of the tagged events', async () => {
+    const events = Array.from({ length: 40 }, (_, i) =>
+      event(`e${i}`, {
+        utctimestamp: ago(i * 1000),
+        summary: `failed password for user${i % 4} from 10.0.0.${i}`,
+        tags: i % 3 === 0 ? ['ssh', `t${i}`] : `t${i}`,
+      }),
+    );
+    const store = createEmbeddedStore({ events });
+    store.compact();
+    const summary = store.index.columns.get('summary') as TermColumn;
+    const pool = summary.pool;
+    const refs = events.filter((_, i) => i % 2 === 0).map(({ _index, _id }) => ({ _index, _id }));
+    await store.tagEvents(refs, tag);
+    await store.tagEvents(refs.slice(0, 5), { ...tag, alertName: 'Again' });
+    // The summaries' tokens were written where they were: the pool neither grew nor moved.
+    expect(summary.pool).toBe(pool);
+    const tagged = createEmbeddedStore({ events: [...store.index.allEvents()] });
+    const answers = async (target: typeof store) => {
+      const out: string[][] = [];
+      for (const query of [
+        { type: 'phrase', field: 'summary', value: 'password for user2' },
+        { type: 'match', field: 'alert_names', value: 'AlertBruteforceSsh' },
+        { type: 'match', field: 'alert_names', value: 'Again' },
+        { type: 'term', field: 'tags', value: 'ssh' },
+        { type: 'exists', field: 'alerts' },
+      ] as const) {
+        const { hits } = await target.search({
+          criteria: { query: { type: 'bool', must: [query] } },
+          now: NOW,
+        });
+        out.push(hits.map((hit) => hit._id).sort());
+      }
+      return out;
+    };
+    const expected = await answers(tagged);
+    expect(expected.map((ids) => ids.length)).toEqual([10, 20, 5, 14, 20]);
+    expect(await answers(store)).toEqual(expected);
   });
 
   it('saves alerts with create semantics, lists them oldest first', async () => {
