@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '@alertkit/core';
 import { createEmbeddedStore } from '@alertkit/query';
 import { ingestEventFiles } from './ingestEvents.js';
-import { readEvents, readEventsFile, type EventProblem } from './readEvents.js';
+import { ingestParts, readEvents, readEventsFile, type EventProblem } from './readEvents.js';
 
 let dir: string;
 
@@ -267,6 +267,30 @@ describe('reading events files', () => {
     // At the rate of the tiny lines, the rest of the file would be ~200,000 events.
     expect(reserves.length).toBeGreaterThan(1);
     expect(Math.max(...reserves)).toBeLessThanOrEqual(2 * 22_250);
+  });
+
+  it('does not let tiny first lines size the store for a huge load at once', async () => {
+    const file = join(dir, 'tiny-head.ndjson');
+    const lines = [
+      ...Array.from({ length: 250 }, () => '{}'),
+      ...Array.from({ length: 1000 }, (_, i) =>
+        JSON.stringify({ _id: `h${i}`, _source: { n: i } }),
+      ),
+    ];
+    await writeFile(file, lines.join('\n') + '\n');
+    const store = createEmbeddedStore();
+    const reserves: number[] = [];
+    const target = {
+      ingest: store.ingest.bind(store),
+      reserve: (expected: number) => {
+        reserves.push(expected);
+        return store.reserve(expected);
+      },
+    };
+    // As if the file were the head of a 1 GB load: at 3 bytes an event, 333M events.
+    expect(await ingestParts(target, [file], 1e9)).toEqual({ read: 1250, rejected: 0 });
+    expect(reserves[0]).toBe(1 << 20);
+    expect(store.size).toBe(1250);
   });
 
   it('lets the store compress its full blocks between reads, not only at the end', async () => {

@@ -424,6 +424,15 @@ export interface IngestPartsOptions {
 const BATCH = 250;
 
 /**
+ * The most events the first estimate of a load makes room for. The first batch's lines can be
+ * far smaller than the rest (a burst of heartbeats, or lines written to be): 250 lines of `{}`
+ * at the head of a 540 MB file asked for room for 180M events, an id table of 4 GB at once.
+ * A larger load is sized again as it goes (each time at most doubling, one copy of the columns:
+ * ~50 ms per million events).
+ */
+const FIRST_ESTIMATE_MAX = 1 << 20;
+
+/**
  * Reads files, or parts of files, into a store in batches, handing it the freshly parsed
  * objects (`owned`: no copy). `totalBytes`, the bytes to come in all, sizes the store once after
  * the first batch. Malformed lines and refused events are reported and skipped.
@@ -461,9 +470,10 @@ export async function ingestParts(
         perEvent > 0
           ? Math.ceil(handed + ((totalBytes - chars) / perEvent) * (reserved === 0 ? 1 : 1.02))
           : 0;
-      // Again at most twice what came so far: a run of tiny lines (attacker-written or not)
-      // must not make the store reserve for hundreds of millions of events.
-      if (reserved !== 0) estimate = Math.min(estimate, 2 * handed);
+      // At most FIRST_ESTIMATE_MAX at first, and again at most twice what came so far: a run
+      // of tiny lines (attacker-written or not) must not make the store reserve for hundreds
+      // of millions of events.
+      estimate = Math.min(estimate, reserved === 0 ? FIRST_ESTIMATE_MAX : 2 * handed);
       // At the end by the estimate (or none): the store grows by itself if more come after all.
       const room = estimate > handed ? store.reserve(estimate) : undefined;
       // Estimated again once the store runs out of the room it made (a little more than asked).
