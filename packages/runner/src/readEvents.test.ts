@@ -16,6 +16,21 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** An embedded store, and it as an ingest target that records the sizes it is asked to reserve. */
+function reservingStore() {
+  const store = createEmbeddedStore();
+  const reserves: number[] = [];
+  const target = {
+    ingest: store.ingest.bind(store),
+    reserve: (expected: number) => {
+      reserves.push(expected);
+      return store.reserve(expected);
+    },
+    compact: () => store.compact(),
+  };
+  return { store, reserves, target };
+}
+
 async function collect(iterable: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> {
   const out: StoredEvent[] = [];
   for await (const e of iterable) out.push(e);
@@ -253,16 +268,7 @@ describe('reading events files', () => {
       ...Array.from({ length: 20_000 }, (_, i) => event(250 + i, `ordinary event ${i}`)),
     ];
     await writeFile(file, lines.join('\n') + '\n');
-    const store = createEmbeddedStore();
-    const reserves: number[] = [];
-    const target = {
-      ingest: store.ingest.bind(store),
-      reserve: (expected: number) => {
-        reserves.push(expected);
-        return store.reserve(expected);
-      },
-      compact: () => store.compact(),
-    };
+    const { reserves, target } = reservingStore();
     expect(await ingestEventFiles(target, [file])).toEqual({ read: 22_250, rejected: 0 });
     // At the rate of the tiny lines, the rest of the file would be ~200,000 events.
     expect(reserves.length).toBeGreaterThan(1);
@@ -278,15 +284,7 @@ describe('reading events files', () => {
       ),
     ];
     await writeFile(file, lines.join('\n') + '\n');
-    const store = createEmbeddedStore();
-    const reserves: number[] = [];
-    const target = {
-      ingest: store.ingest.bind(store),
-      reserve: (expected: number) => {
-        reserves.push(expected);
-        return store.reserve(expected);
-      },
-    };
+    const { store, reserves, target } = reservingStore();
     // As if the file were the head of a 1 GB load: at 3 bytes an event, 333M events.
     expect(await ingestParts(target, [file], 1e9)).toEqual({ read: 1250, rejected: 0 });
     expect(reserves[0]).toBe(1 << 20);
