@@ -123,9 +123,9 @@ async function* readLines(
     const bytes = parts.length === 0 ? last : Buffer.concat([...parts, last]);
     parts = [];
     held = 0;
-    const end =
-      bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
-    return { number, text: bytes.toString('utf8', 0, end), bytes: bytes.subarray(0, end) };
+    // Without a final `\r`, the line is the bytes as they are (no second view of them).
+    const line = bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.subarray(0, -1) : bytes;
+    return { number, text: line.toString('utf8'), bytes: line };
   };
   const keep = (piece: Buffer): void => {
     if (skipped >= 0) {
