@@ -31,13 +31,18 @@ function grow<T extends Int32Array | Float64Array>(
 }
 
 /**
- * `array`, or a copy of its first `used` entries when it has much more room than that. Up to a
- * sixteenth to spare is kept: a bulk load reserves a little more than it expects (see
+ * Whether an array of `capacity` entries, `used` of them in use, is worth trimming: up to a
+ * sixteenth to spare is kept. A bulk load reserves a little more than it expects (see
  * `EventIndex.reserve`), and trimming that copied every column of a 1M-event load (~0.1 s)
  * to give back a few megabytes.
  */
+export function worthTrimming(capacity: number, used: number): boolean {
+  return capacity - used > used >>> 4;
+}
+
+/** `array`, or a copy of its first `used` entries when it is {@link worthTrimming}. */
 function fitted<T extends Int32Array | Float64Array>(array: T, used: number): T {
-  return array.length - used > used >>> 4 ? (array.slice(0, used) as T) : array;
+  return worthTrimming(array.length, used) ? (array.slice(0, used) as T) : array;
 }
 
 /**

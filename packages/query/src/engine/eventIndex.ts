@@ -6,6 +6,7 @@ import {
   NumericColumn,
   TermColumn,
   isNumericType,
+  worthTrimming,
 } from './columns.js';
 import { type PreparedEvent, eventPreparer } from './ingest.js';
 import { type FieldMapping, type IndexMapping, sameField } from './mapping.js';
@@ -113,8 +114,7 @@ class TimeIndex {
   /** Gives back the room reserved beyond the times held, and sorts them if they are not. */
   fit(): void {
     if (this.#identity || this.#stale) return;
-    // As the columns do (see `fitted`): a little to spare is kept rather than copied away.
-    if (this.#times.length - this.#size > this.#size >>> 4) this.#resize(this.#size);
+    if (worthTrimming(this.#times.length, this.#size)) this.#resize(this.#size);
     // At the end of a bulk load rather than in the first window query of a run.
     if (!this.#sorted) this.#sort();
   }
