@@ -102,6 +102,7 @@ export {
   formatExplanation,
   type FormatExplanationOptions,
   loadMapping,
+  lz4Available,
   parseEventJson,
   parseMapping,
   type DynamicSetting,
@@ -118,4 +119,6 @@ export {
   type MappingLimits,
   type MappingState,
   type Predicate,
+  type SourceCodec,
+  type SourceCompression,
 } from './engine/index.js';

@@ -30,8 +30,11 @@ import type { IngestWorkerReport } from './ingestEvents.js';
  * another format) is removed and the files are loaded afresh.
  */
 
-/** Bumped when what an entry holds changes shape. */
-const FORMAT = 3;
+/**
+ * Bumped when what an entry holds changes shape. 4: a compressed source block may be LZ4 (a
+ * `codec` field), which a reader of format 3 would inflate as DEFLATE.
+ */
+const FORMAT = 4;
 /** Entries kept in a cache directory (the newest by modification time). */
 export const INDEX_CACHE_ENTRIES = 2;
 const SUFFIX = '.alertkit-index';

@@ -112,6 +112,14 @@ describe('loading on two threads', () => {
     expect(two.progress).toEqual(one.progress);
     expect(contents(two.store)).toEqual(contents(one.store));
     expect(await searched(two.store)).toEqual(await searched(one.store));
+    // The worker compressed its full blocks with LZ4 (it indexes on the second core, leaving
+    // none idle for DEFLATE), this store's own with its codec (the default, DEFLATE).
+    const { segment } = await two.store.segment();
+    const codecs = segment.sources.blocks.map((block) =>
+      'compressed' in block ? (block.codec ?? 'deflate') : 'open',
+    );
+    expect(codecs.filter((codec) => codec === 'lz4').length).toBeGreaterThanOrEqual(3);
+    expect(codecs.filter((codec) => codec === 'deflate').length).toBeGreaterThanOrEqual(3);
   });
 
   it('falls back to one thread for the second half when an _id is in both halves', async () => {

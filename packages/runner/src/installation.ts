@@ -119,8 +119,9 @@ async function openMemoryStore(
   const parallel = config.loadThreads === 2;
   const store = createEmbeddedStore({
     onWarning: (message) => logger.warn(message),
-    // Loading on both cores leaves none idle for the thread pool's compression: the fast level.
-    ...(parallel ? { compressionLevel: 1 } : {}),
+    // Loading on both cores leaves none idle for the thread pool's compression: the fast codec
+    // (as the ingest worker's store; see ingestWorker.ts).
+    ...(parallel ? { codec: 'lz4' as const } : {}),
   });
   const { rejected } = await ingestEventFiles(store, config.events, {
     parallel,

@@ -22,6 +22,7 @@ import { aggregateDocs } from './aggregate.js';
 import { compileClause } from './compile.js';
 import { filterDocs } from './predicates.js';
 import { EventIndex, type IndexSegment } from './eventIndex.js';
+import type { SourceCodec } from './blockCodec.js';
 import { defineLazy } from './sourceStore.js';
 import { type Explanation, explainMatch } from './explain.js';
 import { IndexMapping, mozdefEventsMapping, parseMapping } from './mapping.js';
@@ -35,10 +36,13 @@ export interface EmbeddedStoreOptions {
   /** Told about things Elasticsearch would accept with a warning (e.g. grouping by an object). Default: ignore. */
   onWarning?: (message: string) => void;
   /**
-   * The DEFLATE level (1-9) of the stored sources' blocks, compressed on the thread pool.
-   * Default 6; 1 is ~2.5x faster for ~12 more bytes per MozDef event, for loads that keep
-   * every core indexing.
+   * How the stored sources' blocks are compressed (on the thread pool), as Elasticsearch's
+   * `index.codec`: `lz4` (its `default`: ~2.5x faster than DEFLATE level 1 for ~20 more bytes
+   * per MozDef event, for loads that keep every core indexing; DEFLATE level 1 where
+   * `lz4-napi` cannot load) or `deflate` (its `best_compression`). Default `deflate`.
    */
+  codec?: SourceCodec;
+  /** The DEFLATE level (1-9) of the blocks. Default 6 (1 when LZ4 falls back to DEFLATE). */
   compressionLevel?: number;
 }
 
@@ -111,7 +115,10 @@ export class EmbeddedStore implements Store {
         : options.mapping
           ? parseMapping(options.mapping)
           : mozdefEventsMapping();
-    this.#index = new EventIndex(mapping, options.compressionLevel);
+    this.#index = new EventIndex(mapping, {
+      ...(options.codec !== undefined ? { codec: options.codec } : {}),
+      ...(options.compressionLevel !== undefined ? { level: options.compressionLevel } : {}),
+    });
     this.#onWarning = options.onWarning ?? (() => undefined);
     if (options.events) this.ingest(options.events);
   }

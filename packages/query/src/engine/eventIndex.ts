@@ -11,6 +11,7 @@ import {
 import { type PreparedEvent, eventPreparer } from './ingest.js';
 import { type FieldMapping, type IndexMapping, sameField } from './mapping.js';
 import { IdTable } from './idTable.js';
+import type { SourceCompression } from './blockCodec.js';
 import { type SourceSegment, SourceStore, sourceTextOf } from './sourceStore.js';
 
 /**
@@ -307,10 +308,10 @@ export class EventIndex {
   /** The documents the last {@link EventIndex.reserve} made room for. */
   #reserved = 0;
 
-  /** `compressionLevel`: see {@link SourceStore}. */
-  constructor(mapping: IndexMapping, compressionLevel?: number) {
+  /** `compression`: how the sources' blocks are compressed (see {@link SourceStore}). */
+  constructor(mapping: IndexMapping, compression?: SourceCompression) {
     this.mapping = mapping;
-    this.sources = new SourceStore(compressionLevel);
+    this.sources = new SourceStore(compression);
     this.#prepare = eventPreparer(mapping);
   }
 

@@ -19,6 +19,8 @@ export { parseEventJson } from './sourceText.js';
 export { compileClause } from './compile.js';
 export type { Predicate } from './predicates.js';
 export { EventIndex } from './eventIndex.js';
+export { lz4Available } from './blockCodec.js';
+export type { SourceCodec, SourceCompression } from './blockCodec.js';
 export type { IndexSegment } from './eventIndex.js';
 export { evaluate, explain } from './evaluate.js';
 export type { EvaluateOptions } from './evaluate.js';

@@ -1,6 +1,10 @@
+import { inflateRawSync } from 'node:zlib';
 import type { StoredEvent } from '@alertkit/core';
+import { uncompressSync } from 'lz4-napi';
 import { describe, expect, it } from 'vitest';
-import { createEmbeddedStore } from './embeddedStore.js';
+import { lz4Available } from './blockCodec.js';
+import { type EmbeddedStore, createEmbeddedStore } from './embeddedStore.js';
+import { IndexMapping } from './mapping.js';
 import { BLOCK_SIZE } from './sourceStore.js';
 import { parseEventJson } from './sourceText.js';
 
@@ -109,6 +113,55 @@ describe('the sources of an embedded store (compressed blocks)', () => {
     await fromBytes.index.sources.settled();
     expect([...fromBytes.index.allEvents()]).toEqual(expected);
     expect(fromBytes.index.event(3)).toEqual(expected[3]);
+  });
+
+  it("compresses with LZ4 when asked (Elasticsearch's default codec), and reads LZ4 and DEFLATE blocks side by side", async () => {
+    expect(lz4Available()).toBe(true); // lz4-napi's binary for this platform is installed
+    const count = BLOCK_SIZE * 2 + 7;
+    const events = Array.from({ length: count * 2 }, (_, i) => event(i));
+    const first = events.slice(0, count);
+    const second = events.slice(count);
+    /** Each full block's codec and its bytes once decompressed by that codec's own library. */
+    const blocksOf = async (store: EmbeddedStore) => {
+      const { segment } = await store.segment();
+      return segment.sources.blocks.flatMap((block) => {
+        if (!('compressed' in block)) return [];
+        const raw = Buffer.from(block.compressed);
+        return [
+          block.codec === 'lz4'
+            ? { codec: 'lz4', text: uncompressSync(raw).toString('utf8') }
+            : { codec: 'deflate', text: inflateRawSync(raw).toString('utf8') },
+        ];
+      });
+    };
+    const joined = (from: StoredEvent[]) =>
+      from.map((e) => JSON.stringify(e._source)).join('\u001e');
+    const lz4 = createEmbeddedStore({ events: first, codec: 'lz4' });
+    await lz4.index.sources.settled();
+    expect(await blocksOf(lz4)).toEqual([
+      { codec: 'lz4', text: joined(first.slice(0, BLOCK_SIZE)) },
+      { codec: 'lz4', text: joined(first.slice(BLOCK_SIZE, BLOCK_SIZE * 2)) },
+    ]);
+    // LZ4 blocks appended to a DEFLATE store, and DEFLATE blocks to an LZ4 store: every event
+    // reads back, from either codec's blocks.
+    for (const [main, part] of [
+      ['deflate', 'lz4'],
+      ['lz4', 'deflate'],
+    ] as const) {
+      const store = createEmbeddedStore({ events: first, codec: main });
+      const start = store.mapping.state();
+      const worker = createEmbeddedStore({
+        mapping: IndexMapping.fromState(start),
+        events: second,
+        codec: part,
+      });
+      expect(store.appendSegment((await worker.segment()).segment)).toBe(true);
+      await store.index.sources.settled();
+      expect([...store.index.allEvents()]).toEqual(events);
+      expect(await store.getEvents([{ _index: 'events-b', _id: `e${count + 5}` }])).toEqual([
+        events[count + 5],
+      ]);
+    }
   });
 
   it('does not keep the text of an event that is not handed over (owned), nor see later changes to it', () => {

@@ -1,9 +1,16 @@
-import { deflateRaw, inflateRawSync } from 'node:zlib';
 import type { JsonObject, StoredEvent } from '@alertkit/core';
+import {
+  DEFAULT_COMPRESSION_LEVEL,
+  type SourceCodec,
+  type SourceCompression,
+  compressBlock,
+  decompressBlock,
+  effectiveCodec,
+} from './blockCodec.js';
 
 /**
  * The events' `_source`, kept as JSON text compressed in blocks, as Elasticsearch keeps its
- * stored fields (LZ4 or DEFLATE blocks): the columns answer queries, so a source is only read
+ * stored fields (LZ4 or DEFLATE blocks, see {@link SourceCodec}): the columns answer queries, so a source is only read
  * for the hits a caller asks for. Keeping 1M parsed event objects instead cost ~600 bytes of
  * heap per event and most of ingest's garbage collection; compressed, a synthetic MozDef event
  * costs ~55.
@@ -21,12 +28,6 @@ const BLOCK_BITS = 8;
  * strings they are escaped, and between tokens only space, tab, CR and LF are allowed).
  */
 const SEPARATOR = '\u001e';
-/**
- * Default DEFLATE level, 6: ~11x on MozDef events at ~110 MB/s of one core, on the thread pool,
- * well ahead of indexing while indexing leaves a core idle. Level 1 is ~9x (12 more bytes per
- * event) at ~280 MB/s: for loads that index on every core, where level 6 took ~15% of the wall.
- */
-export const DEFAULT_COMPRESSION_LEVEL = 6;
 /** Decoded blocks kept, so a run of hits in one block inflates it once. */
 const CACHED_BLOCKS = 8;
 
@@ -71,7 +72,14 @@ interface OpenBlock {
   wrapped: Uint8Array;
 }
 
-type Block = OpenBlock | { compressed: Uint8Array; wrapped: Uint8Array };
+/** A full block, compressed; `codec` absent: DEFLATE (the only codec before LZ4). */
+interface CompressedBlock {
+  compressed: Uint8Array;
+  wrapped: Uint8Array;
+  codec?: 'lz4';
+}
+
+type Block = OpenBlock | CompressedBlock;
 
 const SEPARATOR_BYTE = 0x1e;
 /** An open block's first buffer; it doubles as texts come (a block of MozDef events is ~160 KB). */
@@ -133,11 +141,17 @@ export class SourceStore {
   /** Compressions under way, so {@link SourceStore.settled} can wait for them. */
   readonly #pending = new Set<Promise<void>>();
   readonly #runs: Run[] = [{ firstDoc: 0, firstBlock: 0 }];
+  readonly #codec: SourceCodec;
   readonly #level: number;
 
-  /** `level`: the DEFLATE level of the blocks (1-9). */
-  constructor(level = DEFAULT_COMPRESSION_LEVEL) {
-    this.#level = level;
+  /**
+   * How full blocks are compressed (default DEFLATE level 6). A store asked for LZ4 where
+   * `lz4-napi` cannot load uses DEFLATE, at level 1 unless told another.
+   */
+  constructor(compression: SourceCompression = {}) {
+    this.#codec = effectiveCodec(compression.codec);
+    this.#level =
+      compression.level ?? (compression.codec === 'lz4' ? 1 : DEFAULT_COMPRESSION_LEVEL);
   }
 
   /** Number of documents. */
@@ -206,14 +220,20 @@ export class SourceStore {
   }
 
   #compress(number: number, block: OpenBlock): void {
+    const codec = this.#codec;
     const done = new Promise<void>((resolve) => {
-      deflateRaw(
+      compressBlock(
         block.bytes.subarray(0, block.used),
-        { level: this.#level },
+        codec,
+        this.#level,
         (error, compressed) => {
           // On an error (out of memory) the block simply stays open.
-          if (!error) {
-            this.#blocks[number] = { compressed: this.#keep(compressed), wrapped: block.wrapped };
+          if (!error && compressed) {
+            const kept = this.#keep(compressed);
+            this.#blocks[number] =
+              codec === 'lz4'
+                ? { compressed: kept, wrapped: block.wrapped, codec }
+                : { compressed: kept, wrapped: block.wrapped };
             // Its buffer fills the next block (a full block's is ~160 KB: allocating one per
             // block made V8 count the external memory and collect for it).
             // Only a buffer this store made: a cloned block's may share memory it does not own.
@@ -346,7 +366,7 @@ export class SourceStore {
             slot === 0 ? 0 : (block.ends[slot - 1] as number) + 1,
             block.ends[slot],
           )
-        : (this.#decoded(number, block.compressed)[slot] as string);
+        : (this.#decoded(number, block)[slot] as string);
     const value = JSON.parse(text) as JsonObject;
     return block.wrapped[slot] === 1 ? (value['_source'] as JsonObject) : value;
   }
@@ -357,12 +377,14 @@ export class SourceStore {
     return source && { _index: this.indexOf(doc), _id: this.idOf(doc), _source: source };
   }
 
-  #decoded(number: number, compressed: Uint8Array): string[] {
+  #decoded(number: number, block: CompressedBlock): string[] {
     let texts = this.#cache.get(number);
     if (texts) {
       this.#cache.delete(number); // most recently used goes last
     } else {
-      texts = inflateRawSync(compressed).toString('utf8').split(SEPARATOR);
+      texts = decompressBlock(block.compressed, block.codec ?? 'deflate')
+        .toString('utf8')
+        .split(SEPARATOR);
       if (this.#cache.size >= CACHED_BLOCKS)
         this.#cache.delete(this.#cache.keys().next().value as number);
     }
