@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmbeddedStore } from '@alertkit/query';
 import { loadInstallationConfig } from './config/loadInstallationConfig.js';
 import { loadEnabledAlerts, openInstallation } from './installation.js';
 import { createLogger } from './logger.js';
@@ -123,6 +124,38 @@ describe('an installation on the memory store', () => {
     expect((await fresh.runner.runCycle(NOW)).raised).toBe(2);
     expect(await fresh.store.getState?.('wrong-password', 'runs')).toEqual({ count: 1 });
     await fresh.close();
+  });
+
+  it('keeps the loaded events in LZ4 blocks (the codec that leaves a core to indexing), read back whole', async () => {
+    const home = join(dir, 'lz4');
+    await mkdir(home, { recursive: true });
+    const events = Array.from({ length: 600 }, (_, i) => ({
+      _index: 'events',
+      _id: `z${i}`,
+      _source: { utctimestamp: NOW.toISOString(), summary: `event ${i} from host${i % 9}` },
+    }));
+    await writeFile(join(home, 'events.ndjson'), events.map((e) => JSON.stringify(e)).join('\n'));
+    const configFile = join(home, 'alertkit.config.json');
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        alerts: [],
+        store: { type: 'memory', events: ['events.ndjson'] },
+        stateDir: 'state',
+      }),
+    );
+    const installation = await openInstallation(await loadInstallationConfig({ file: configFile }));
+    const store = installation.store as EmbeddedStore;
+    await store.index.sources.settled();
+    expect(store.index.event(599)).toEqual(events[599]);
+    expect([...store.index.allEvents()]).toEqual(events);
+    const { segment } = await store.segment();
+    expect(
+      segment.sources.blocks.map((block) =>
+        'compressed' in block ? (block.codec ?? 'deflate') : 'open',
+      ),
+    ).toEqual(['lz4', 'lz4', 'open']);
+    await installation.close();
   });
 
   it('runs the plugins the installation file names on each alert before it is saved', async () => {
