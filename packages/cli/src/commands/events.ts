@@ -21,9 +21,7 @@ export async function storeFromEventFiles(
   mapping?: IndexMapping,
   options: { indexCache?: string | undefined } = {},
 ): Promise<EmbeddedStore> {
-  // LZ4 source blocks, as the runner's memory store: faster to write while indexing, and to read
-  // back the hits of a backtest's many ticks.
-  const store = createEmbeddedStore({ ...(mapping ? { mapping } : {}), codec: 'lz4' });
+  const store = createEmbeddedStore(mapping ? { mapping } : {});
   const notes: string[] = [];
   const { read } = await ingestEventFiles(store, paths, {
     ...(options.indexCache !== undefined ? { cacheDir: options.indexCache } : {}),
