@@ -119,11 +119,12 @@ async function openMemoryStore(
   const parallel = config.loadThreads === 2;
   const store = createEmbeddedStore({
     onWarning: (message) => logger.warn(message),
-    // LZ4, as the ingest worker's store (see ingestWorker.ts): on two threads no core is left
-    // idle for the thread pool's compression; on one, DEFLATE level 6 still kept the other core
-    // a third busy, beside V8's collector threads (run --once over 1M events, six alternating
-    // runs: 16.3 s on average with DEFLATE level 6, 15.2 s with LZ4, for ~20 MB more).
-    codec: 'lz4',
+    // Loading on both cores leaves none idle for the thread pool's compression: LZ4, as the
+    // ingest worker's store (see ingestWorker.ts). On one thread, DEFLATE level 6 runs on the
+    // idle core and keeps the sources smaller (54 against 96 bytes a synthetic event); LZ4 there
+    // saved CPU (25.2 -> 20.4 s user for 1M events) but no wall time that runs could tell apart
+    // from noise (six alternating run --once: 16.3 against 15.2 s, ±1 s each).
+    ...(parallel ? { codec: 'lz4' as const } : {}),
   });
   const { rejected } = await ingestEventFiles(store, config.events, {
     parallel,
