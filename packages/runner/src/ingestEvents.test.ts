@@ -1,5 +1,6 @@
 import { mkdir, mkdtemp, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '@alertkit/core';
@@ -47,8 +48,11 @@ interface Load {
   store: EmbeddedStore;
 }
 
-async function load(paths: string[], options: IngestEventFilesOptions): Promise<Load> {
-  const store = createEmbeddedStore();
+async function load(
+  paths: string[],
+  options: IngestEventFilesOptions,
+  store: EmbeddedStore = createEmbeddedStore(),
+): Promise<Load> {
   const problems: EventProblem[] = [];
   const rejected: string[] = [];
   const notes: string[] = [];
@@ -112,14 +116,36 @@ describe('loading on two threads', () => {
     expect(two.progress).toEqual(one.progress);
     expect(contents(two.store)).toEqual(contents(one.store));
     expect(await searched(two.store)).toEqual(await searched(one.store));
-    // The worker compressed its full blocks with LZ4 (it indexes on the second core, leaving
-    // none idle for DEFLATE), this store's own with its codec (the default, DEFLATE).
-    const { segment } = await two.store.segment();
-    const codecs = segment.sources.blocks.map((block) =>
-      'compressed' in block ? (block.codec ?? 'deflate') : 'open',
-    );
-    expect(codecs.filter((codec) => codec === 'lz4').length).toBeGreaterThanOrEqual(3);
-    expect(codecs.filter((codec) => codec === 'deflate').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("compresses the worker's blocks as the store's own (LZ4 or DEFLATE at its level)", async () => {
+    const files = join(dir, 'codecs');
+    await mkdir(files);
+    await writeFile(join(files, 'a.ndjson'), lines('a', 2400).join('\n') + '\n');
+    /** Each compressed block's codec and DEFLATE level ('open' for a block not compressed yet). */
+    const blocks = async (store: EmbeddedStore) => {
+      const two = await load([files], { parallel: true, parallelMinBytes: 0 }, store);
+      expect(two.notes[0]).toMatch(/^loaded on two threads/);
+      const { segment } = await store.segment();
+      return segment.sources.blocks.map((block) => {
+        if (!('compressed' in block)) return 'open';
+        if (block.codec === 'lz4') return 'lz4';
+        // A raw DEFLATE block does not say its level: the level that writes the same bytes.
+        const compressed = Buffer.from(block.compressed);
+        const text = inflateRawSync(compressed);
+        const level = [1, 6].find((l) => deflateRawSync(text, { level: l }).equals(compressed));
+        return `deflate ${level ?? '?'}`;
+      });
+    };
+    const lz4 = await blocks(createEmbeddedStore({ codec: 'lz4' }));
+    expect(lz4.filter((c) => c === 'lz4').length).toBeGreaterThanOrEqual(7);
+    expect(lz4.every((c) => c === 'lz4' || c === 'open')).toBe(true);
+    const fast = await blocks(createEmbeddedStore({ codec: 'deflate', compressionLevel: 1 }));
+    expect(fast.filter((c) => c === 'deflate 1').length).toBeGreaterThanOrEqual(7);
+    expect(fast.every((c) => c === 'deflate 1' || c === 'open')).toBe(true);
+    const small = await blocks(createEmbeddedStore());
+    expect(small.filter((c) => c === 'deflate 6').length).toBeGreaterThanOrEqual(7);
+    expect(small.every((c) => c === 'deflate 6' || c === 'open')).toBe(true);
   });
 
   it('falls back to one thread for the second half when an _id is in both halves', async () => {

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { IndexSegment, MappingState } from '@alertkit/query';
+import type { IndexSegment, MappingState, SourceCompression } from '@alertkit/query';
 import {
   type CachedLoad,
   dropCachedLoad,
@@ -66,6 +66,8 @@ export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 interface SegmentTarget extends IngestTarget {
   mapping: { state(): MappingState };
   appendSegment(segment: IndexSegment, options?: { adopt?: boolean }): boolean;
+  /** How its sources are compressed, which the worker's store takes (default: LZ4). */
+  readonly compression?: SourceCompression;
 }
 
 /** A store whose load can be cached: it also gives its documents as a segment. */
@@ -96,6 +98,8 @@ export interface IngestWorkerData {
   /** Bytes of the parts, to size the worker's store. */
   bytes: number;
   mapping: MappingState;
+  /** The main store's compression, so both parts' blocks are alike; absent: LZ4. */
+  compression?: SourceCompression;
   maxEventBytes?: number;
 }
 
@@ -245,6 +249,7 @@ export async function ingestEventFiles(
       parts: second,
       bytes: bytesOf(second, files),
       mapping: store.mapping.state(),
+      ...(store.compression !== undefined ? { compression: { ...store.compression } } : {}),
       ...(options.maxEventBytes !== undefined ? { maxEventBytes: options.maxEventBytes } : {}),
     },
     (read) => {

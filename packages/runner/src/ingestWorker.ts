@@ -14,11 +14,14 @@ const data = workerData as IngestWorkerData;
 const port = parentPort;
 if (!port) throw new Error('ingestWorker runs as a worker thread');
 
-// Both cores index: none is left idle for the thread pool's compression, hence LZ4 (DEFLATE
-// level 1 took ~1 s of the ~10 s two-thread load of 1M events; LZ4 takes under half of that).
+// The main store's codec and level, so the appended blocks are alike. Without one, LZ4: both
+// cores index, none is left idle for the thread pool's compression (DEFLATE level 1 took ~1 s
+// of the ~10 s two-thread load of 1M events; LZ4 takes under half of that).
+const compression = data.compression ?? { codec: 'lz4' };
 const store = createEmbeddedStore({
   mapping: IndexMapping.fromState(data.mapping),
-  codec: 'lz4',
+  ...(compression.codec !== undefined ? { codec: compression.codec } : {}),
+  ...(compression.level !== undefined ? { compressionLevel: compression.level } : {}),
 });
 const reports: IngestWorkerReport[] = [];
 let posted = 0;

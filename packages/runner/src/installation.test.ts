@@ -126,7 +126,7 @@ describe('an installation on the memory store', () => {
     await fresh.close();
   });
 
-  it('keeps the loaded events in LZ4 blocks on two threads (no core idle to compress) and DEFLATE on one, read back whole', async () => {
+  it('keeps the loaded events in LZ4 blocks on two threads (no core idle to compress) and DEFLATE on one, or as store.codec says, read back whole', async () => {
     const home = join(dir, 'codec');
     await mkdir(home, { recursive: true });
     const events = Array.from({ length: 600 }, (_, i) => ({
@@ -136,12 +136,12 @@ describe('an installation on the memory store', () => {
     }));
     await writeFile(join(home, 'events.ndjson'), events.map((e) => JSON.stringify(e)).join('\n'));
     const configFile = join(home, 'alertkit.config.json');
-    const codecs = async (loadThreads: number) => {
+    const codecs = async (loadThreads: number, codec?: string) => {
       await writeFile(
         configFile,
         JSON.stringify({
           alerts: [],
-          store: { type: 'memory', events: ['events.ndjson'], loadThreads },
+          store: { type: 'memory', events: ['events.ndjson'], loadThreads, codec },
           stateDir: 'state',
         }),
       );
@@ -160,6 +160,9 @@ describe('an installation on the memory store', () => {
     // (A file this small is read on the main thread alone, by the store made for two.)
     expect(await codecs(2)).toEqual(['lz4', 'lz4', 'open']);
     expect(await codecs(1)).toEqual(['deflate', 'deflate', 'open']);
+    // The installation's choice (store.codec) over either default.
+    expect(await codecs(1, 'lz4')).toEqual(['lz4', 'lz4', 'open']);
+    expect(await codecs(2, 'deflate')).toEqual(['deflate', 'deflate', 'open']);
   });
 
   it('runs the plugins the installation file names on each alert before it is saved', async () => {

@@ -117,14 +117,16 @@ async function openMemoryStore(
   fresh: boolean,
 ): Promise<EmbeddedStore> {
   const parallel = config.loadThreads === 2;
+  // Loading on both cores leaves none idle for the thread pool's compression: LZ4 (the worker's
+  // store takes this one's). On one thread, DEFLATE level 6 runs on the idle core and keeps the
+  // sources smaller (54 against 96 bytes a synthetic event); LZ4 there saved CPU (25.2 -> 20.4 s
+  // user for 1M events) but no wall time that runs could tell apart from noise (six alternating
+  // run --once: 16.3 against 15.2 s, ±1 s each). DEFLATE on two threads: level 1, as before LZ4.
+  const codec = config.codec ?? (parallel ? 'lz4' : 'deflate');
   const store = createEmbeddedStore({
     onWarning: (message) => logger.warn(message),
-    // Loading on both cores leaves none idle for the thread pool's compression: LZ4, as the
-    // ingest worker's store (see ingestWorker.ts). On one thread, DEFLATE level 6 runs on the
-    // idle core and keeps the sources smaller (54 against 96 bytes a synthetic event); LZ4 there
-    // saved CPU (25.2 -> 20.4 s user for 1M events) but no wall time that runs could tell apart
-    // from noise (six alternating run --once: 16.3 against 15.2 s, ±1 s each).
-    ...(parallel ? { codec: 'lz4' as const } : {}),
+    codec,
+    ...(parallel && codec === 'deflate' ? { compressionLevel: 1 } : {}),
   });
   const { rejected } = await ingestEventFiles(store, config.events, {
     parallel,

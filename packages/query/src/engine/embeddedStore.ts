@@ -22,7 +22,7 @@ import { aggregateDocs } from './aggregate.js';
 import { compileClause } from './compile.js';
 import { filterDocs } from './predicates.js';
 import { EventIndex, type IndexSegment } from './eventIndex.js';
-import type { SourceCodec } from './blockCodec.js';
+import type { SourceCodec, SourceCompression } from './blockCodec.js';
 import { defineLazy } from './sourceStore.js';
 import { type Explanation, explainMatch } from './explain.js';
 import { IndexMapping, mozdefEventsMapping, parseMapping } from './mapping.js';
@@ -131,6 +131,14 @@ export class EmbeddedStore implements Store {
   /** Number of events. */
   get size(): number {
     return this.#index.size;
+  }
+
+  /**
+   * How the stored sources' blocks are compressed (see {@link EmbeddedStoreOptions.codec}): what
+   * a store built for part of a load (another thread's) takes to write the same blocks.
+   */
+  get compression(): Required<SourceCompression> {
+    return this.#index.sources.compression;
   }
 
   /** @internal The index (columns) the engine reads; the benchmark's hand-written loops read it too. */

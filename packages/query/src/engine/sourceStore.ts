@@ -154,6 +154,11 @@ export class SourceStore {
       compression.level ?? (compression.codec === 'lz4' ? 1 : DEFAULT_COMPRESSION_LEVEL);
   }
 
+  /** How this store compresses full blocks: the codec it uses (LZ4 only where it loads) and level. */
+  get compression(): Required<SourceCompression> {
+    return { codec: this.#codec, level: this.#level };
+  }
+
   /** Number of documents. */
   get size(): number {
     return this.#ids.length;
