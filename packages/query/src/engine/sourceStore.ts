@@ -10,10 +10,10 @@ import {
 
 /**
  * The events' `_source`, kept as JSON text compressed in blocks, as Elasticsearch keeps its
- * stored fields (LZ4 or DEFLATE blocks, see {@link SourceCodec}): the columns answer queries, so a source is only read
- * for the hits a caller asks for. Keeping 1M parsed event objects instead cost ~600 bytes of
- * heap per event and most of ingest's garbage collection; compressed, a synthetic MozDef event
- * costs ~55.
+ * stored fields (LZ4 or DEFLATE blocks, see {@link SourceCodec}): the columns answer queries,
+ * so a source is only read for the hits a caller asks for. Keeping 1M parsed event objects
+ * instead cost ~600 bytes of heap per event and most of ingest's garbage collection;
+ * compressed, a synthetic MozDef event costs ~55 (DEFLATE level 6) or ~96 (LZ4).
  *
  * A block of {@link BLOCK_SIZE} documents stays plain UTF-8 (the lines as read) until it is
  * full, then is compressed on libuv's thread pool, off the main thread; until that finishes it
@@ -154,7 +154,7 @@ export class SourceStore {
       compression.level ?? (compression.codec === 'lz4' ? 1 : DEFAULT_COMPRESSION_LEVEL);
   }
 
-  /** How this store compresses full blocks: the codec it uses (LZ4 only where it loads) and level. */
+  /** How this store compresses full blocks: its codec (LZ4 only where it loads) and level. */
   get compression(): Required<SourceCompression> {
     return { codec: this.#codec, level: this.#level };
   }
