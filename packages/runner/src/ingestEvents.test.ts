@@ -1,6 +1,5 @@
 import { mkdir, mkdtemp, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '@alertkit/core';
@@ -8,6 +7,7 @@ import { createEmbeddedStore, type EmbeddedStore } from '@alertkit/query';
 import { type IngestEventFilesOptions, ingestEventFiles } from './ingestEvents.js';
 import { readCachedLoad } from './indexCache.js';
 import { type EventProblem, type IngestTarget, ingestParts } from './readEvents.js';
+import { blockCodecs } from '../test/blockCodecs.js';
 
 let dir: string;
 
@@ -122,20 +122,10 @@ describe('loading on two threads', () => {
     const files = join(dir, 'codecs');
     await mkdir(files);
     await writeFile(join(files, 'a.ndjson'), lines('a', 2400).join('\n') + '\n');
-    /** Each compressed block's codec and DEFLATE level ('open' for a block not compressed yet). */
     const blocks = async (store: EmbeddedStore) => {
       const two = await load([files], { parallel: true, parallelMinBytes: 0 }, store);
       expect(two.notes[0]).toMatch(/^loaded on two threads/);
-      const { segment } = await store.segment();
-      return segment.sources.blocks.map((block) => {
-        if (!('compressed' in block)) return 'open';
-        if (block.codec === 'lz4') return 'lz4';
-        // A raw DEFLATE block does not say its level: the level that writes the same bytes.
-        const compressed = Buffer.from(block.compressed);
-        const text = inflateRawSync(compressed);
-        const level = [1, 6].find((l) => deflateRawSync(text, { level: l }).equals(compressed));
-        return `deflate ${level ?? '?'}`;
-      });
+      return blockCodecs(store);
     };
     const lz4 = await blocks(createEmbeddedStore({ codec: 'lz4' }));
     expect(lz4.filter((c) => c === 'lz4').length).toBeGreaterThanOrEqual(7);

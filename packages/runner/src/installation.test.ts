@@ -7,6 +7,7 @@ import type { EmbeddedStore } from '@alertkit/query';
 import { loadInstallationConfig } from './config/loadInstallationConfig.js';
 import { loadEnabledAlerts, openInstallation } from './installation.js';
 import { createLogger } from './logger.js';
+import { blockCodecs } from '../test/blockCodecs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const source = (pkg: string) => pathToFileURL(resolve(here, `../../${pkg}/src/index.ts`)).href;
@@ -151,18 +152,17 @@ describe('an installation on the memory store', () => {
       const store = installation.store as EmbeddedStore;
       await store.index.sources.settled();
       expect([...store.index.allEvents()]).toEqual(events);
-      const { segment } = await store.segment();
+      const codecs = await blockCodecs(store);
       await installation.close();
-      return segment.sources.blocks.map((block) =>
-        'compressed' in block ? (block.codec ?? 'deflate') : 'open',
-      );
+      return codecs;
     };
     // (A file this small is read on the main thread alone, by the store made for two.)
     expect(await codecs(2)).toEqual(['lz4', 'lz4', 'open']);
-    expect(await codecs(1)).toEqual(['deflate', 'deflate', 'open']);
+    expect(await codecs(1)).toEqual(['deflate 6', 'deflate 6', 'open']);
     // The installation's choice (store.codec) over either default.
     expect(await codecs(1, 'lz4')).toEqual(['lz4', 'lz4', 'open']);
-    expect(await codecs(2, 'deflate')).toEqual(['deflate', 'deflate', 'open']);
+    // DEFLATE on two threads at the fast level, as before LZ4.
+    expect(await codecs(2, 'deflate')).toEqual(['deflate 1', 'deflate 1', 'open']);
   });
 
   it('runs the plugins the installation file names on each alert before it is saved', async () => {
