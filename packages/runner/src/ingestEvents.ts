@@ -249,7 +249,7 @@ export async function ingestEventFiles(
       parts: second,
       bytes: bytesOf(second, files),
       mapping: store.mapping.state(),
-      ...(store.compression !== undefined ? { compression: { ...store.compression } } : {}),
+      ...(store.compression !== undefined ? { compression: store.compression } : {}),
       ...(options.maxEventBytes !== undefined ? { maxEventBytes: options.maxEventBytes } : {}),
     },
     (read) => {
