@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { AlertkitError, SEVERITIES, type StoredAlert } from '@alertkit/core';
 import type { RunRecord } from '@alertkit/runner';
 import type { ViewSource } from './source.js';
@@ -93,6 +93,9 @@ function runsByAlert(records: readonly RunRecord[], checkpoints: Record<string, 
 
 /** Builds the view's fastify app (not listening). */
 export async function viewApp(options: ViewServerOptions): Promise<FastifyInstance> {
+  // Imported here, not at the top: every CLI command loads this module, and fastify with its
+  // dependencies was ~70 ms of each command's start (`alertkit --help` included).
+  const { default: Fastify } = await import('fastify');
   const app = Fastify({ logger: false });
   const require = createRequire(import.meta.url);
   const chartJs = join(dirname(require.resolve('chart.js')), 'chart.umd.min.js');
