@@ -59,7 +59,7 @@ export class IdTable {
     let ids = this.#byIndex.get(index);
     if (!ids) {
       const list: string[] = [];
-      ids = { ids: list, table: new TermTable(list, this.#hash), docs: new Int32Array(1024) };
+      ids = { ids: list, table: new TermTable(list, this.#hash), docs: new Int32Array(64) };
       this.#byIndex.set(index, ids);
     }
     return ids;

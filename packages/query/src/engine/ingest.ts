@@ -137,7 +137,7 @@ class EventParser {
   /** Starts on a new event. */
   reset(event: StoredEvent): void {
     this.#event = event;
-    this.#pending.clear();
+    if (this.#pending.size > 0) this.#pending.clear();
     this.#touchedCount = 0;
     this.#stamp++;
     if (!this.#finished) for (const [parent, key] of this.#added) parent.children.delete(key);

@@ -84,6 +84,7 @@ type Block = OpenBlock | CompressedBlock;
 const SEPARATOR_BYTE = 0x1e;
 /** An open block's first buffer; it doubles as texts come (a block of MozDef events is ~160 KB). */
 const OPEN_BLOCK_BYTES = 64 << 10;
+const FIRST_BLOCK_BYTES = 4 << 10;
 
 /** `bytes` as a `Buffer` (its own, or a view of a plain `Uint8Array`'s memory). */
 function asBuffer(bytes: Uint8Array): Buffer {
@@ -125,7 +126,7 @@ const SLAB_BYTES = 4 << 20;
 export class SourceStore {
   readonly #blocks: Block[] = [];
   /** `_index` of each document, as an id into {@link SourceStore.#indexNames}. */
-  #indexOf = new Int32Array(1024);
+  #indexOf = new Int32Array(64);
   readonly #indexNames: string[] = [];
   readonly #indexIds = new Map<string, number>();
   readonly #ids: string[] = [];
@@ -190,7 +191,10 @@ export class SourceStore {
     let block = this.#blocks[number];
     if (!block) {
       block = {
-        bytes: this.#spare.pop() ?? this.#allocate(OPEN_BLOCK_BYTES),
+        // A store's first block starts small (a test case's store holds a few events); it
+        // grows as it fills, and later blocks start full size.
+        bytes:
+          this.#spare.pop() ?? this.#allocate(number === 0 ? FIRST_BLOCK_BYTES : OPEN_BLOCK_BYTES),
         used: 0,
         ends: new Int32Array(BLOCK_SIZE),
         count: 0,

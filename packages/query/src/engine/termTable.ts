@@ -2,10 +2,10 @@
  * A column's term dictionary: term ids by term text, as an open-addressing table of ids whose
  * keys are the column's own term list. Interning is the largest single cost of ingest (~30
  * terms an event); a `Map` lookup of a freshly parsed string took ~200 ns there. Terms are
- * written by whoever writes the events: the hash is seeded per table, and a run of probes longer
- * than {@link MAX_PROBES} (keys made to collide) moves the table to a `Map`, whose hashing V8
- * seeds itself, so no file of events can make loading quadratic. The `_id` lookup uses it too
- * (see `IdTable`).
+ * written by whoever writes the events: the hash is seeded at random once per process, and a run
+ * of probes longer than {@link MAX_PROBES} (keys made to collide) moves the table to a `Map`,
+ * whose hashing V8 seeds itself, so no file of events can make loading quadratic. The `_id`
+ * lookup uses it too (see `IdTable`).
  */
 export class TermTable {
   /**
@@ -25,8 +25,7 @@ export class TermTable {
    */
   constructor(terms: readonly string[], hash?: (term: string) => number) {
     this.#terms = terms;
-    const seed = (Math.random() * 0x100000000) >>> 0;
-    this.#hash = hash ?? ((term) => hashString(seed, term));
+    this.#hash = hash ?? seededHash;
   }
 
   /** Whether terms collided enough to move the table to a `Map`. */
@@ -126,6 +125,14 @@ export class TermTable {
 export const MAX_PROBES = 256;
 
 /** FNV-1a, from a seed, over a string's UTF-16 code units, low bits mixed. */
+/**
+ * The process's hash seed, drawn once: unknown to whoever writes the events, as a seed per table
+ * was, without a closure and a random draw for each of the ~20 columns of every store (a test
+ * case creates one).
+ */
+const SEED = (Math.random() * 0x100000000) >>> 0;
+const seededHash = (term: string): number => hashString(SEED, term);
+
 function hashString(seed: number, text: string): number {
   let hash = 0x811c9dc5 ^ seed;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
