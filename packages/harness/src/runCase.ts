@@ -264,7 +264,7 @@ async function checkAlert(
     const names = event._source.alert_names;
     if (!(Array.isArray(names) && names.length === 1 && names[0] === alert.classname)) {
       problems.push(
-        `${where}: alert_names\n    expected: ${show([alert.classname])}\n    actual:   ${show(event._source.alert_names)}`,
+        `${where}: alert_names\n    expected: ${show([alert.classname])}\n    actual:   ${show(names)}`,
       );
     }
     const tags = event._source.alerts;

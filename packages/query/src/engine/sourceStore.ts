@@ -84,6 +84,7 @@ type Block = OpenBlock | CompressedBlock;
 const SEPARATOR_BYTE = 0x1e;
 /** An open block's first buffer; it doubles as texts come (a block of MozDef events is ~160 KB). */
 const OPEN_BLOCK_BYTES = 64 << 10;
+/** A store's first block's first buffer: a test case's store holds a few events. */
 const FIRST_BLOCK_BYTES = 4 << 10;
 
 /** `bytes` as a `Buffer` (its own, or a view of a plain `Uint8Array`'s memory). */
@@ -191,8 +192,7 @@ export class SourceStore {
     let block = this.#blocks[number];
     if (!block) {
       block = {
-        // A store's first block starts small (a test case's store holds a few events); it
-        // grows as it fills, and later blocks start full size.
+        // The first block starts small and grows as it fills; later blocks start full size.
         bytes:
           this.#spare.pop() ?? this.#allocate(number === 0 ? FIRST_BLOCK_BYTES : OPEN_BLOCK_BYTES),
         used: 0,

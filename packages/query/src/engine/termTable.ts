@@ -124,7 +124,6 @@ export class TermTable {
 /** Probes past which keys are taken to collide on purpose (see {@link TermTable}). */
 export const MAX_PROBES = 256;
 
-/** FNV-1a, from a seed, over a string's UTF-16 code units, low bits mixed. */
 /**
  * The process's hash seed, drawn once: unknown to whoever writes the events, as a seed per table
  * was, without a closure and a random draw for each of the ~20 columns of every store (a test
@@ -133,6 +132,7 @@ export const MAX_PROBES = 256;
 const SEED = (Math.random() * 0x100000000) >>> 0;
 const seededHash = (term: string): number => hashString(SEED, term);
 
+/** FNV-1a, from a seed, over a string's UTF-16 code units, low bits mixed. */
 function hashString(seed: number, text: string): number {
   let hash = 0x811c9dc5 ^ seed;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
